@@ -1,0 +1,204 @@
+"""The scene agent as a LangGraph StateGraph: understand → cast → stage → dress → prompt.
+
+Each node fills one part of every plan in the batch. `understand` asks the LLM (when one
+is configured); every later node takes the LLM's value for its field when it is valid and
+the rules' value otherwise, and records which in `sources`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langgraph.graph import END, START, StateGraph
+
+from agent import prompts, rules
+from agent.llm import SceneLlm
+from agent.state import MAX_SLOGAN_CHARS, PlanItem, PlanState, ScenePlan, SceneRequest
+from agent.walls import PLATES, WALLS
+from characters.sheet import Character, load_characters
+from core.errors import InputError
+from core.settings import Settings
+
+BATCH_SIZE = 256
+LLM_CONCURRENCY = 4
+
+
+def load_sayings(path: Path) -> tuple[str, ...]:
+    """The BOFH sayings, one a line (blank lines and `#` comments skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"{path}: sayings file not found; set CARTOON_DATA_DIR") from None
+    return tuple(s for line in lines if (s := line.strip()) and not s.startswith("#"))
+
+
+@dataclass
+class Planner:
+    """Plans scenes. Build one and reuse it: the graph, patterns and client are made once."""
+
+    settings: Settings
+    characters: dict[str, Character] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.characters:
+            self.characters = load_characters(self.settings.characters_dir)
+        self.character_list = list(self.characters.values())
+        self.cast = rules.build_cast(tuple(self.character_list))
+        self.sayings = load_sayings(self.settings.data_dir / "bofh.txt")
+        self.llm = SceneLlm(self.settings) if self.settings.llm_url else None
+        self.graph = build_graph(self)
+
+    def plan(self, request: SceneRequest) -> ScenePlan:
+        """Plan one request; an unknown speaker raises InputError."""
+        result = next(self.plan_many([request]))
+        if isinstance(result, InputError):
+            raise result
+        return result
+
+    def plan_many(self, requests: Iterable[SceneRequest]) -> Iterator[ScenePlan | InputError]:
+        """Plan many requests, in order, one graph run per batch of BATCH_SIZE."""
+        batch: list[SceneRequest] = []
+        for request in requests:
+            batch.append(request)
+            if len(batch) == BATCH_SIZE:
+                yield from self._plan_batch(batch)
+                batch = []
+        if batch:
+            yield from self._plan_batch(batch)
+
+    def _plan_batch(self, requests: list[SceneRequest]) -> list[ScenePlan | InputError]:
+        results: list[ScenePlan | InputError | None] = []
+        items: list[PlanItem] = []
+        for request in requests:
+            if request.as_ is not None and request.as_ not in self.characters:
+                known = ", ".join(self.characters)
+                results.append(InputError(f"unknown speaker '{request.as_}' for --as; use one of: {known}"))
+                continue
+            seed = request.seed if request.seed is not None else random.randrange(2**32)
+            items.append({"request": request, "seed": seed, "sources": {}})
+            results.append(None)
+        planned = iter(self.graph.invoke({"items": items})["items"] if items else [])
+        return [r if r is not None else _to_plan(next(planned)) for r in results]
+
+    # --- nodes: each maps one step over the batch ----------------------------------------
+    def understand(self, state: PlanState) -> PlanState:
+        if self.llm is None:
+            return {"items": [{**item, "llm": None} for item in state["items"]]}
+        llm = self.llm
+
+        def ask(item: PlanItem):
+            request = item["request"]
+            speaker = self.characters.get(request.as_) if request.as_ else None
+            return llm.ask(request.text, speaker, self.character_list)
+
+        with ThreadPoolExecutor(max_workers=LLM_CONCURRENCY) as pool:
+            answers = list(pool.map(ask, state["items"]))
+        return {"items": [{**item, "llm": a} for item, a in zip(state["items"], answers, strict=True)]}
+
+    def cast_characters(self, state: PlanState) -> PlanState:
+        return {"items": [self._cast_one(item) for item in state["items"]]}
+
+    def stage(self, state: PlanState) -> PlanState:
+        return {"items": [self._stage_one(item) for item in state["items"]]}
+
+    def dress(self, state: PlanState) -> PlanState:
+        return {"items": [self._dress_one(item) for item in state["items"]]}
+
+    def write_prompt(self, state: PlanState) -> PlanState:
+        return {"items": [self._prompt_one(item) for item in state["items"]]}
+
+    # --- one item each -------------------------------------------------------------------
+    def _cast_one(self, item: PlanItem) -> PlanItem:
+        request, llm = item["request"], item.get("llm") or {}
+        proposed = llm.get("characters")
+        if isinstance(proposed, list) and all(isinstance(c, str) and c in self.characters for c in proposed):
+            return _decided(item, "characters", list(dict.fromkeys(proposed)), "llm")
+        return _decided(item, "characters", rules.detect_characters(request.text, request.as_, self.cast), "rules")
+
+    def _stage_one(self, item: PlanItem) -> PlanItem:
+        llm = item.get("llm") or {}
+        if llm.get("plate") in PLATES:
+            return _decided(item, "plate", llm["plate"], "llm")
+        return _decided(item, "plate", rules.pick_plate(item["request"].text), "rules")
+
+    def _dress_one(self, item: PlanItem) -> PlanItem:
+        request, llm = item["request"], item.get("llm") or {}
+        wearer = next((c for c in item["characters"] if self.characters[c].wears_panel), None)
+        asked, _ = rules.explicit_slogan(request.text)
+        llm_slogan = llm.get("slogan")
+        source = "rules"
+        if wearer is None:
+            slogan = None  # nobody in the picture can wear the panel (James never does)
+        elif request.shirt:
+            slogan = request.shirt
+        elif asked:
+            slogan = asked[:MAX_SLOGAN_CHARS]
+        elif isinstance(llm_slogan, str) and 0 < len(llm_slogan.strip()) <= MAX_SLOGAN_CHARS:
+            slogan, source = llm_slogan.strip(), "llm"
+        else:
+            slogan = rules.rotation_slogan(item["seed"], self.sayings)
+        outfits = {c: ("panel" if slogan and c == wearer else "default") for c in item["characters"]}
+        return {**_decided(item, "slogan", slogan, source), "outfits": outfits}
+
+    def _prompt_one(self, item: PlanItem) -> PlanItem:
+        request, llm = item["request"], item.get("llm") or {}
+        action = llm.get("action")
+        source = "llm"
+        if not (isinstance(action, str) and 0 < len(action.strip()) <= 500):
+            _, without_slogan = rules.explicit_slogan(request.text)
+            action = rules.describe_action(without_slogan, request.as_, self.cast, item["slogan"])
+            source = "rules"
+        elif item["slogan"]:
+            action = rules.describe_action(action, None, self.cast, item["slogan"])
+        action = action.strip()
+        prompt = prompts.kontext_prompt(
+            [self.characters[c] for c in item["characters"]],
+            item["outfits"],
+            WALLS[item["plate"]],
+            action,
+            has_slogan=bool(item["slogan"]),
+        )
+        return {**_decided(item, "action", action, source), "prompt": prompt}
+
+
+def _decided(item: PlanItem, key: str, value, source: str) -> PlanItem:
+    return {**item, key: value, "sources": {**item["sources"], key: source}}
+
+
+def _to_plan(item: PlanItem) -> ScenePlan:
+    request = item["request"]
+    llm_decided = all(item["sources"].get(k) == "llm" for k in ("characters", "plate", "action"))
+    return ScenePlan(
+        characters=item["characters"],
+        plate=item["plate"],
+        slogan=item["slogan"],
+        prompt=item["prompt"],
+        source="llm" if llm_decided else "rules",
+        sources=item["sources"],
+        action=item["action"],
+        outfits=item["outfits"],
+        seed=item["seed"],
+        text=request.text,
+        speaker=request.as_,
+    )
+
+
+def build_graph(planner: Planner):
+    """understand → cast → stage → dress → prompt, compiled once per planner."""
+    graph = StateGraph(PlanState)
+    graph.add_node("understand", planner.understand)
+    graph.add_node("cast", planner.cast_characters)
+    graph.add_node("stage", planner.stage)
+    graph.add_node("dress", planner.dress)
+    graph.add_node("prompt", planner.write_prompt)
+    graph.add_edge(START, "understand")
+    graph.add_edge("understand", "cast")
+    graph.add_edge("cast", "stage")
+    graph.add_edge("stage", "dress")
+    graph.add_edge("dress", "prompt")
+    graph.add_edge("prompt", END)
+    return graph.compile()

@@ -1,0 +1,174 @@
+"""`cartoon`: the one command-line entry point. Argument parsing only; each sub-command
+is one function that imports what it needs when it runs, so `cartoon --help` is instant.
+
+Every command that produces a result takes `--json` and prints one JSON object on
+stdout; progress and logs go to stderr. Bad input exits 2 with one line on stderr,
+a fault (server down, model missing) exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    COMMANDS[func.__name__.removeprefix("cmd_")] = func
+    return func
+
+
+def emit(obj: Any) -> None:
+    """One JSON object, one line, on stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int = 2) -> int:
+    sys.stderr.write(f"cartoon: error: {message}\n")
+    return code
+
+
+# --- plan ------------------------------------------------------------------------------------
+@command
+def cmd_plan(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from agent.graph import Planner
+    from agent.state import SceneRequest
+    from core.errors import CartoonError
+    from core.settings import get_settings
+
+    planner = Planner(get_settings())
+    if args.jsonl is None:
+        if not args.text:
+            return fail('give a scene, e.g. cartoon plan "Milo debugging at 2 AM", or --jsonl FILE')
+        request = _request_or_error(" ".join(args.text), args.as_, args.shirt, args.seed)
+        plan = planner.plan(request)
+        if args.json:
+            emit(plan.model_dump(mode="json"))
+        else:
+            print(_plan_summary(plan))
+        return 0
+
+    if args.text:
+        return fail("give either scene text or --jsonl, not both")
+    # Parse every line first (a bad line is reported and skipped), then plan the good ones
+    # in batches; the output keeps the input's order.
+    failures = 0
+    parsed: list[tuple[int, SceneRequest | str]] = []
+    for number, line in _jsonl_lines(args.jsonl):
+        try:
+            raw = json.loads(line)
+            if not isinstance(raw, dict):
+                raise ValueError('expected a JSON object like {"text": "Milo at the desk"}')
+            parsed.append((number, SceneRequest.model_validate(raw)))
+        except (ValueError, ValidationError) as exc:
+            parsed.append((number, _first_error(exc)))
+    requests = [r for _, r in parsed if not isinstance(r, str)]
+    plans = planner.plan_many(requests)
+    for number, entry in parsed:
+        result: object = entry if isinstance(entry, str) else next(plans)
+        if isinstance(result, (str, CartoonError)):
+            failures += 1
+            sys.stderr.write(f"cartoon: error: {args.jsonl}:{number}: {result}\n")
+            emit({"line": number, "error": str(result)})
+        else:
+            emit(result.model_dump(mode="json"))
+    return 2 if failures else 0
+
+
+def _request_or_error(text: str, as_: str | None, shirt: str | None, seed: int | None):
+    from pydantic import ValidationError
+
+    from agent.state import SceneRequest
+    from core.errors import InputError
+
+    try:
+        return SceneRequest.model_validate({"text": text, "as": as_, "shirt": shirt, "seed": seed})
+    except ValidationError as exc:
+        raise InputError(_first_error(exc)) from None
+
+
+def _first_error(exc: Exception) -> str:
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "request"
+        return f"{field}: {err['msg'].removeprefix('Value error, ')}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    return str(exc)
+
+
+def _jsonl_lines(source: str) -> Iterator[tuple[int, str]]:
+    from core.errors import InputError
+
+    if source == "-":
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(source, encoding="utf-8")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise InputError(f"{source}: file not found; give a .jsonl file or - for stdin") from None
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield number, line
+
+
+def _plan_summary(plan) -> str:
+    who = " + ".join(plan.characters) or "nobody"
+    return f"{who} at the {plan.plate} wall, slogan {plan.slogan!r} ({plan.source})\n{plan.prompt}"
+
+
+# --- argument parsing ------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cartoon",
+        description="Draw Milo and James in the lab: plan scenes, render them, write the shirt slogan.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    plan = sub.add_parser("plan", help="print the ScenePlan the agent makes for a request")
+    plan.add_argument("text", nargs="*", help="the scene, e.g. 'Milo debugging at 2 AM'")
+    plan.add_argument("--as", dest="as_", metavar="CHARACTER", help="who is asking (resolves me/us)")
+    plan.add_argument("--shirt", help="slogan for Milo's shirt (overrides the rotation)")
+    plan.add_argument("--seed", type=int, help="seed (picks the slogan; default random)")
+    plan.add_argument("--jsonl", metavar="FILE", help="plan one JSON request per line (- for stdin)")
+    plan.add_argument("--json", action="store_true", help="print the plan as one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from core.errors import CartoonError
+
+    try:
+        return COMMANDS[args.command](args)
+    except CartoonError as exc:
+        return fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The one interface every render backend implements, and the registry that picks one.
+
+A backend turns a plan into a clean picture (no slogan: the compositor writes that).
+Backends are imported by name only when chosen, so choosing `preview` never loads torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from core.errors import InputError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from agent.state import ScenePlan
+    from core.settings import Settings
+
+ProgressFn = Callable[[int, int], None]
+"""Called as progress(step, total_steps) while a render runs."""
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    width: int = 1024
+    height: int = 1024
+    steps: int | None = None  # None: the backend's own default (28 for kontext)
+    guidance: float | None = None  # None: the backend's own default (2.5 for kontext)
+
+
+class Backend(ABC):
+    """plan + seed + options + progress → a clean PIL image."""
+
+    name: str = "base"
+
+    @abstractmethod
+    def render(
+        self, plan: ScenePlan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None
+    ) -> Image.Image: ...
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the backend is ready to render without a long load."""
+        return True
+
+    def close(self) -> None:
+        """Free what the backend holds (GPU memory, connections)."""
+
+
+# name → "module:Class"; the module is imported only when that backend is chosen.
+BACKENDS: dict[str, str] = {
+    "preview": "render.backends.preview:PreviewBackend",
+    "kontext": "render.backends.kontext:KontextBackend",
+    "comfyui": "render.backends.comfyui:ComfyUIBackend",
+    "openai": "render.backends.openai_images:OpenAIBackend",
+}
+
+
+def get_backend(name: str, settings: Settings) -> Backend:
+    if name not in BACKENDS:
+        raise InputError(f"unknown backend '{name}'; use one of: {', '.join(BACKENDS)}")
+    module_name, class_name = BACKENDS[name].split(":")
+    backend_class = getattr(importlib.import_module(module_name), class_name)
+    return backend_class(settings)
