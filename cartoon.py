@@ -128,6 +128,24 @@ def _plan_summary(plan) -> str:
     return f"{who} at the {plan.plate} wall, slogan {plan.slogan!r} ({plan.source})\n{plan.prompt}"
 
 
+# --- scene, plates (render): command functions added here ---
+
+
+# --- shirt (compositor): command functions added here ---
+
+
+# --- serve (render service): command functions added here ---
+
+
+# --- bot (Discord): command functions added here ---
+
+
+# --- prep, caption, train (characters): command functions added here ---
+
+
+# --- doctor (deployment): command functions added here ---
+
+
 # --- argument parsing ------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -144,6 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--seed", type=int, help="seed (picks the slogan; default random)")
     plan.add_argument("--jsonl", metavar="FILE", help="plan one JSON request per line (- for stdin)")
     plan.add_argument("--json", action="store_true", help="print the plan as one JSON object")
+
+    # --- scene, plates (render): sub-commands added here ---
+
+    # --- shirt (compositor): sub-commands added here ---
+
+    # --- serve (render service): sub-commands added here ---
+
+    # --- bot (Discord): sub-commands added here ---
+
+    # --- prep, caption, train (characters): sub-commands added here ---
+
+    # --- doctor (deployment): sub-commands added here ---
     return parser
 
 

@@ -49,6 +49,7 @@ class Backend(ABC):
 
     def close(self) -> None:
         """Free what the backend holds (GPU memory, connections)."""
+        return None
 
 
 # name → "module:Class"; the module is imported only when that backend is chosen.
