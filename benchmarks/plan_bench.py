@@ -61,12 +61,20 @@ def main() -> None:
         )
         walls.append(time.perf_counter() - started)
 
+    # The floor: importing LangGraph alone in a fresh interpreter (the planner needs it).
+    floor = []
+    for _ in range(args.fresh):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import langgraph.graph"], check=True, env=env)
+        floor.append(time.perf_counter() - started)
+
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "plans_per_s_batched": round(in_process),
         "plans_per_s_one_at_a_time": round(single),
         "fresh_cartoon_plan_s_median": round(statistics.median(walls), 3),
         "fresh_cartoon_plan_s_min": round(min(walls), 3),
+        "fresh_import_langgraph_s_median": round(statistics.median(floor), 3),
     }
     if args.json:
         print(json.dumps(result))

@@ -46,13 +46,16 @@ def test_jsonl_keeps_order_and_names_the_bad_line(tmp_path: Path) -> None:
         json.dumps({"text": "us on the bike", "as": "james"}),
         json.dumps({"text": "   "}),
         json.dumps({"text": "James at the whiteboard", "shirt": "RTFM"}),
+        json.dumps({"text": "Milo", "as": "cindy"}),
+        json.dumps(["not", "an", "object"]),
     ]
     source = tmp_path / "requests.jsonl"
     source.write_text("\n".join(lines) + "\n")
     result = cartoon("plan", "--jsonl", str(source))
     assert result.returncode == 2
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o.get("plate") for o in out] == ["north", None, "south", None, "west"]
+    assert [o.get("plate") for o in out] == ["north", None, "south", None, "west", None, None]
+    assert "cindy" in out[5]["error"] and out[5]["line"] == 6
     assert out[1] == {"line": 2, "error": out[1]["error"]}
     assert f"{source}:2:" in result.stderr and f"{source}:4:" in result.stderr
     assert "Traceback" not in result.stderr
