@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -29,6 +29,24 @@ class Settings(BaseSettings):
     # --- data ---
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
+
+    # --- kontext: the diffusers FluxKontextPipeline backend ---
+    kontext_model: str = Field(
+        "black-forest-labs/FLUX.1-Kontext-dev", description="Local model folder or hub id"
+    )
+    style_lora: Path | None = Field(None, description="Flat-cartoon style LoRA (.safetensors)")
+    style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    kontext_device: str = Field("auto", description="auto (cuda if present), cuda, cuda:1, cpu")
+    kontext_offload: bool = Field(False, description="Model CPU offload, for ~24 GB cards")
+    kontext_compile: bool = Field(
+        False, description="torch.compile the transformer (implies hotswap)"
+    )
+    kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+
+    @field_validator("style_lora", "kontext_hotswap", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
 
 @lru_cache(maxsize=1)

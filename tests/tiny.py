@@ -92,19 +92,26 @@ def _train_tokenizer(kind: str, vocab_size: int = 200) -> Any:
     from transformers import PreTrainedTokenizerFast
 
     if kind == "clip":
-        special = {"pad_token": "<|pad|>", "bos_token": "<|startoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|unk|>"}
+        special = {
+            "pad_token": "<|pad|>",
+            "bos_token": "<|startoftext|>",
+            "eos_token": "<|endoftext|>",
+            "unk_token": "<|unk|>",
+        }
     else:
         special = {"pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>"}
     tok = Tokenizer(models.WordPiece(unk_token=special["unk_token"]))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.train_from_iterator(
-        _CORPUS, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(special.values()))
+        _CORPUS,
+        trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(special.values())),
     )
     eos = special["eos_token"]
     if kind == "clip":  # CLIP wraps every prompt as <bos> … <eos>
         bos = special["bos_token"]
         tok.post_processor = processors.TemplateProcessing(
-            single=f"{bos} $A {eos}", special_tokens=[(bos, tok.token_to_id(bos)), (eos, tok.token_to_id(eos))]
+            single=f"{bos} $A {eos}",
+            special_tokens=[(bos, tok.token_to_id(bos)), (eos, tok.token_to_id(eos))],
         )
         max_length = CLIP_MAX_LENGTH
     else:  # T5 appends </s>
@@ -146,12 +153,22 @@ def build_tiny_kontext(seed: int = 0) -> FluxKontextPipeline:
     )
     torch.manual_seed(seed)
     text_encoder_2 = T5EncoderModel(
-        T5Config(**T5_CONFIG, vocab_size=len(tokenizer_2), pad_token_id=tokenizer_2.pad_token_id, eos_token_id=tokenizer_2.eos_token_id)
+        T5Config(
+            **T5_CONFIG,
+            vocab_size=len(tokenizer_2),
+            pad_token_id=tokenizer_2.pad_token_id,
+            eos_token_id=tokenizer_2.eos_token_id,
+        )
     )
     # FLUX.1's scheduler settings (dynamic shifting by image size).
     scheduler = FlowMatchEulerDiscreteScheduler(
-        num_train_timesteps=1000, shift=3.0, use_dynamic_shifting=True, base_shift=0.5, max_shift=1.15,
-        base_image_seq_len=256, max_image_seq_len=4096,
+        num_train_timesteps=1000,
+        shift=3.0,
+        use_dynamic_shifting=True,
+        base_shift=0.5,
+        max_shift=1.15,
+        base_image_seq_len=256,
+        max_image_seq_len=4096,
     )
     pipe = FluxKontextPipeline(
         scheduler=scheduler,
@@ -175,7 +192,12 @@ def save_tiny_kontext(folder: Path, seed: int = 0) -> Path:
 
 
 def write_random_lora(
-    model_folder: Path | None, path: Path, *, seed: int, rank: int = 4, targets: list[str] | None = None
+    model_folder: Path | None,
+    path: Path,
+    *,
+    seed: int,
+    rank: int = 4,
+    targets: list[str] | None = None,
 ) -> Path:
     """A random LoRA for the transformer at `model_folder` (None: the tiny config), saved in
     the diffusers format with `FluxKontextPipeline.save_lora_weights`.
@@ -196,11 +218,15 @@ def write_random_lora(
         transformer.to_empty(device="cpu")
     torch.manual_seed(seed)
     transformer.add_adapter(
-        LoraConfig(r=rank, lora_alpha=rank, target_modules=targets or LORA_TARGETS, init_lora_weights=False)
+        LoraConfig(
+            r=rank, lora_alpha=rank, target_modules=targets or LORA_TARGETS, init_lora_weights=False
+        )
     )
     # Scale the random LoRA so it moves the tiny model's output clearly but stays finite.
     state = {k: v.detach().clone() * 2.0 for k, v in get_peft_model_state_dict(transformer).items()}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    FluxKontextPipeline.save_lora_weights(path.parent, transformer_lora_layers=state, weight_name=path.name)
+    FluxKontextPipeline.save_lora_weights(
+        path.parent, transformer_lora_layers=state, weight_name=path.name
+    )
     return path
