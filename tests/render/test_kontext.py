@@ -5,6 +5,7 @@ same diffusers/peft calls as real ones."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,16 @@ from render.backends.kontext import KontextBackend, input_size, kontext_size
 from tests.tiny import save_tiny_kontext, write_random_lora
 
 SMALL = RenderOptions(width=32, height=32, steps=2)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """Toy-sized tensors gain nothing from threads, and on a shared machine the spinning
+    OpenMP workers make the tests several times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
