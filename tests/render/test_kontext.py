@@ -211,3 +211,14 @@ def test_sizes_snap_to_kontext_resolutions() -> None:
         832,
     )  # what the pipeline's auto-resize picks
     assert input_size(1536, 1024, 32 * 32) == (32, 16)
+
+
+def test_fp8_storage_renders_close_to_full_precision(
+    kit: dict[str, Path], backend: KontextBackend, plans: dict[str, ScenePlan]
+) -> None:
+    small = KontextBackend(make_settings(kit, kontext_fp8=True))
+    got = small.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
+    dtypes = {p.dtype for p in small.pipe.transformer.parameters()}
+    assert torch.float8_e4m3fn in dtypes  # the weights really are stored in float8
+    expected = backend.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
+    assert 0 < np.abs(pixels(expected) - pixels(got)).mean() < 8
