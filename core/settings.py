@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import CHARACTERS_DIR, DATA_DIR
+from core.paths import CHARACTERS_DIR, DATA_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     # --- data ---
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
+
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
 
 
 @lru_cache(maxsize=1)
