@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import CHARACTERS_DIR, DATA_DIR
+from core.paths import CHARACTERS_DIR, DATA_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, description="Unset = api.openai.com; any OpenAI-compatible images API")
     openai_image_model: str = "gpt-image-1"
     openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
+
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
 
 
 @lru_cache(maxsize=1)
