@@ -31,6 +31,8 @@ class ScenePipeline:
     def __init__(self, settings: Settings, backend: Backend) -> None:
         self.settings = settings
         self.backend = backend
+        # Import the compositor (scipy and friends) now, so composite_ms times the work only.
+        import render.compositor  # noqa: F401
 
     def render(
         self,

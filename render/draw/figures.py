@@ -21,7 +21,7 @@ FIGURE_HEIGHT = 680
 PANEL_WHITE: Color = (250, 250, 250)
 PANEL_CYAN: Color = (0, 230, 255)
 # Milo's chest panel in figure units: (x0, y0, x1, y1), inside the cyan piping.
-MILO_PANEL = (-68, -392, 68, -282)
+MILO_PANEL = (-74, -398, 74, -274)
 
 
 @dataclass(frozen=True)
@@ -179,9 +179,13 @@ def draw_cast(image: Image.Image, characters: list[str], outfits: dict[str, str]
     pen = Pen(image)
     count = len(characters)
     scale = 1.0 if count <= 2 else 2.1 / count
+    placed = []
     for index, character_id in enumerate(characters):
         pose = Pose.from_rng(rng)
-        cx = 1000 * (index + 1) / (count + 1) + pose.dx
+        placed.append((character_id, 1000 * (index + 1) / (count + 1) + pose.dx, pose))
+    # Whoever wears the slogan panel is drawn last, so a neighbour's arm never covers it.
+    placed.sort(key=lambda entry: outfits.get(entry[0]) == "panel")
+    for character_id, cx, pose in placed:
         draw_figure(pen.at(cx, 965, scale), character_id, outfits.get(character_id, "default"), pose)
 
 
