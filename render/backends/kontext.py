@@ -357,6 +357,22 @@ class KontextBackend(Backend):
                 ) from None
             return result.images[0]
 
+    def edit(
+        self,
+        image: Image.Image,
+        prompt: str,
+        *,
+        seed: int,
+        options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Edit one picture by a prompt (`cartoon plates` cartoonifies wall photos): the
+        picture is the Kontext input, and only the style LoRA is active (no characters)."""
+        from agent.state import ScenePlan
+
+        plan = ScenePlan(characters=[], plate="east", prompt=prompt, source="rules")
+        return self.render(plan, seed=seed, options=options, progress=progress, input_image=image)
+
     def _build_input(self, plan: ScenePlan) -> Image.Image:
         try:
             from render.inputs import build_input_image
