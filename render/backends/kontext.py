@@ -180,7 +180,15 @@ class KontextBackend(Backend):
                 f"could not load the Kontext model '{model}' ({_first_line(exc)}); set "
                 "CARTOON_KONTEXT_MODEL to a local folder or download it with `hf download`"
             ) from None
-        return self.attach(pipe, loras)
+        try:
+            return self.attach(pipe, loras)
+        except torch.OutOfMemoryError:
+            del pipe
+            self._free_cuda()
+            raise FaultError(
+                "CUDA out of memory loading the Kontext model; set CARTOON_KONTEXT_OFFLOAD=model "
+                "and CARTOON_KONTEXT_FP8=true for a 24 GB card"
+            ) from None
 
     def read_loras(self) -> list[tuple[_Adapter, dict[str, torch.Tensor]]]:
         """The style LoRA (if set) and every character LoRA whose file exists, read from disk."""
@@ -212,19 +220,13 @@ class KontextBackend(Backend):
         if self.hotswap and loras:
             pipe.enable_lora_hotswap(target_rank=max(_lora_rank(s) for _, s in loras))
         for adapter, state in loras:
-            try:
-                pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
-            except Exception as exc:
-                raise FaultError(
-                    f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
-                ) from None
+            self._load_adapter(pipe, adapter, state)
             if self.hotswap:
                 adapter.state = state
                 adapter.zero = {
                     k: torch.zeros_like(v) if "lora_B" in k or "lora_up" in k else v
                     for k, v in state.items()
                 }
-            self.adapters[adapter.name] = adapter
         if self.hotswap and self.adapters:
             # Every adapter stays active at its sheet weight; characters switch by swapping B.
             pipe.set_adapters(list(self.adapters), [a.weight for a in self.adapters.values()])
@@ -239,6 +241,24 @@ class KontextBackend(Backend):
             pipe.transformer.compile()
         self.pipe = pipe
         return pipe
+
+    def _load_adapter(
+        self,
+        pipe: FluxKontextPipeline,
+        adapter: _Adapter,
+        state: dict[str, torch.Tensor] | None = None,
+    ) -> None:
+        if state is None:
+            state = _read_lora(adapter.path, f"{adapter.name}'s")
+        try:
+            pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
+        except torch.OutOfMemoryError:
+            raise
+        except Exception as exc:
+            raise FaultError(
+                f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
+            ) from None
+        self.adapters[adapter.name] = adapter
 
     def _place(self, pipe: FluxKontextPipeline) -> None:
         offload = self.settings.kontext_offload
@@ -267,6 +287,12 @@ class KontextBackend(Backend):
                 continue
             character = load_characters(self.settings.characters_dir).get(cid)
             where = character.lora_path if character else f"characters/{cid}/"
+            if character and character.lora_path.is_file() and not self.hotswap:
+                # Trained since the pipeline loaded: load it now, once. (A compiled,
+                # hot-swapping pipeline cannot grow adapters; restart it instead.)
+                self._load_adapter(pipe, _Adapter(cid, character.lora_path, character.lora.weight))
+                wanted.append(cid)
+                continue
             if self.settings.kontext_require_loras:
                 raise FaultError(
                     f"{where}: {cid}'s LoRA file not found; train it or copy it there, or set "
