@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from diffusers import FluxKontextPipeline
 from diffusers.pipelines.flux.pipeline_flux_kontext import PREFERRED_KONTEXT_RESOLUTIONS
+from PIL import Image
 from safetensors.torch import load_file
 
 from characters.sheet import load_characters
@@ -32,8 +33,6 @@ from core.errors import FaultError, InputError
 from render.backends.base import Backend, ProgressFn, RenderOptions
 
 if TYPE_CHECKING:
-    from PIL import Image
-
     from agent.state import ScenePlan
     from core.settings import Settings
 
@@ -344,44 +343,56 @@ class KontextBackend(Backend):
             input_image = self._build_input(plan)
 
         with self._lock:
-            # 2. the pipeline and the plan's LoRAs
-            pipe = self.load()
-            self._activate(pipe, plan)
-
-            # 3. sizes: the output snapped to a Kontext resolution, the input to match
-            multiple_of = pipe.vae_scale_factor * 2
-            width, height = kontext_size(options.width, options.height, multiple_of)
-            in_w, in_h = input_size(
-                input_image.width, input_image.height, width * height, multiple_of
-            )
-            image = input_image.convert("RGB").resize((in_w, in_h))
-
-            # 4. denoise, reporting each step
-            def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-                if progress is not None:
-                    progress(step + 1, steps)
-                return kwargs
-
             try:
-                result = pipe(
-                    image=image,
-                    prompt=plan.prompt,
-                    height=height,
-                    width=width,
-                    max_area=width * height,
-                    _auto_resize=False,  # the input is already at a Kontext resolution
-                    num_inference_steps=steps,
-                    guidance_scale=guidance,
-                    generator=torch.Generator(device="cpu").manual_seed(seed),
-                    callback_on_step_end=on_step,
+                return self._render_locked(
+                    plan, seed, steps, guidance, options, progress, input_image
                 )
             except torch.OutOfMemoryError:
                 self._free_cuda()
                 raise FaultError(
-                    f"CUDA out of memory rendering {width}x{height}; memory freed. Set "
-                    "CARTOON_KONTEXT_OFFLOAD=true, or render a smaller --size"
+                    f"CUDA out of memory rendering {options.width}x{options.height}; memory freed. "
+                    "Set CARTOON_KONTEXT_OFFLOAD=model and CARTOON_KONTEXT_FP8=true, or render a smaller --size"
                 ) from None
-            return result.images[0]
+
+    def _render_locked(
+        self,
+        plan: ScenePlan,
+        seed: int,
+        steps: int,
+        guidance: float,
+        options: RenderOptions,
+        progress: ProgressFn | None,
+        input_image: Image.Image,
+    ) -> Image.Image:
+        # 2. the pipeline and the plan's LoRAs
+        pipe = self.load()
+        self._activate(pipe, plan)
+
+        # 3. sizes: the output snapped to a Kontext resolution, the input to match
+        multiple_of = pipe.vae_scale_factor * 2
+        width, height = kontext_size(options.width, options.height, multiple_of)
+        in_w, in_h = input_size(input_image.width, input_image.height, width * height, multiple_of)
+        image = input_image.convert("RGB").resize((in_w, in_h), Image.Resampling.LANCZOS)
+
+        # 4. denoise, reporting each step
+        def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+            if progress is not None:
+                progress(step + 1, steps)
+            return kwargs
+
+        result = pipe(
+            image=image,
+            prompt=plan.prompt,
+            height=height,
+            width=width,
+            max_area=width * height,
+            _auto_resize=False,  # the input is already at a Kontext resolution
+            num_inference_steps=steps,
+            guidance_scale=guidance,
+            generator=torch.Generator(device="cpu").manual_seed(seed),
+            callback_on_step_end=on_step,
+        )
+        return result.images[0]
 
     def edit(
         self,
