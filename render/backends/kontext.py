@@ -236,6 +236,14 @@ class KontextBackend(Backend):
                 storage_dtype=torch.float8_e4m3fn, compute_dtype=self.dtype
             )
         self._place(pipe)
+        if settings.kontext_attention:
+            try:
+                pipe.transformer.set_attention_backend(settings.kontext_attention)
+            except (ValueError, RuntimeError, ImportError) as exc:
+                raise FaultError(
+                    f"CARTOON_KONTEXT_ATTENTION={settings.kontext_attention}: {_first_line(exc)}; "
+                    "unset it for PyTorch's default attention"
+                ) from None
         if settings.kontext_compile:
             pipe.transformer.compile()
         self.pipe = pipe

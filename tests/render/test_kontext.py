@@ -234,3 +234,14 @@ def test_fp8_storage_renders_close_to_full_precision(
     assert torch.float8_e4m3fn in dtypes  # the weights really are stored in float8
     expected = backend.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
     assert 0 < np.abs(pixels(expected) - pixels(got)).mean() < 8
+
+
+def test_attention_backend_setting(
+    kit: dict[str, Path], backend: KontextBackend, plans: dict[str, ScenePlan]
+) -> None:
+    math = KontextBackend(make_settings(kit, kontext_attention="_native_math"))
+    got = math.render(plans["milo"], seed=6, options=SMALL, input_image=plate())
+    expected = backend.render(plans["milo"], seed=6, options=SMALL, input_image=plate())
+    assert np.abs(pixels(expected) - pixels(got)).max() <= 2  # the same maths, another kernel
+    with pytest.raises(FaultError, match="CARTOON_KONTEXT_ATTENTION=nope: .*must be one of"):
+        KontextBackend(make_settings(kit, kontext_attention="nope")).load()
