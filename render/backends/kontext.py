@@ -8,8 +8,9 @@ every adapter stays active and a character is switched off by swapping in a copy
 with B = 0 (and back), in place: the compiled graph never changes, so nothing recompiles.
 
 Settings (core/settings.py, `# --- kontext` block): CARTOON_KONTEXT_MODEL, CARTOON_STYLE_LORA,
-CARTOON_STYLE_LORA_WEIGHT, CARTOON_KONTEXT_DEVICE, CARTOON_KONTEXT_OFFLOAD,
-CARTOON_KONTEXT_COMPILE, CARTOON_KONTEXT_HOTSWAP.
+CARTOON_STYLE_LORA_WEIGHT, CARTOON_KONTEXT_DEVICE, CARTOON_KONTEXT_OFFLOAD (none, model,
+group), CARTOON_KONTEXT_FP8, CARTOON_KONTEXT_COMPILE, CARTOON_KONTEXT_HOTSWAP,
+CARTOON_KONTEXT_ATTENTION, CARTOON_KONTEXT_REQUIRE_LORAS.
 """
 
 from __future__ import annotations
