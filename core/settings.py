@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -30,6 +30,24 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
 
+    # --- kontext: the diffusers FluxKontextPipeline backend ---
+    kontext_model: str = Field(
+        "black-forest-labs/FLUX.1-Kontext-dev", description="Local model folder or hub id"
+    )
+    style_lora: Path | None = Field(None, description="Flat-cartoon style LoRA (.safetensors)")
+    style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    kontext_device: str = Field("auto", description="auto (cuda if present), cuda, cuda:1, cpu")
+    kontext_offload: bool = Field(False, description="Model CPU offload, for ~24 GB cards")
+    kontext_compile: bool = Field(
+        False, description="torch.compile the transformer (implies hotswap)"
+    )
+    kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+
+    @field_validator("style_lora", "kontext_hotswap", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
     # --- characters: prep, caption, train (making a character) ---
     prep_size: int = Field(1024, ge=64, description="Side of the square training images")
     prep_min_size: int = Field(512, ge=1, description="Images whose short side is smaller are rejected")
@@ -43,9 +61,6 @@ class Settings(BaseSettings):
     vlm_max_attempts: int = Field(8, ge=1, description="Tries per image on 429/5xx before giving up")
     vlm_backoff_s: float = Field(2.0, ge=0.0, description="First wait after a 429 without Retry-After; doubles each time")
     vlm_backoff_max_s: float = 60.0
-    kontext_model: str = Field(
-        "black-forest-labs/FLUX.1-Kontext-dev", description="Base model: a local diffusers folder or a hub id already in the HF cache"
-    )
     train_rank: int = Field(32, ge=1)
     train_alpha: float = Field(16.0, gt=0)
     train_targets: list[str] = ["to_q", "to_k", "to_v", "to_out.0"]
