@@ -158,7 +158,8 @@ def train_character(character: Character, options: TrainOptions, settings: Setti
     pipe.text_encoder = pipe.text_encoder_2 = None  # free their memory: never needed again
     pipe.set_progress_bar_config(disable=True)
 
-    # 3. the LoRA
+    # 3. the LoRA (its A matrices start random: seeded, so a run is reproducible)
+    torch.manual_seed(options.seed)
     try:
         trainer = FlowMatchingLoRA(
             pipe.transformer,
