@@ -104,6 +104,21 @@ def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, mo
     plain, with_lora = render(model, None), render(model, lora)
     assert np.abs(plain - with_lora).max() > 1e-3
 
+    # alpha/rank (16/32) is folded into the file, so a loader that assumes alpha = rank
+    # (diffusers without metadata, ComfyUI without alpha keys) applies the trained delta.
+    from diffusers import FluxKontextPipeline
+
+    pipe = FluxKontextPipeline.from_pretrained(model)
+    name = "transformer_blocks.0.attn.to_q"
+    original = pipe.transformer.get_submodule(name).weight.detach().clone()
+    pipe.load_lora_weights(lora)
+    pipe.fuse_lora()
+    fused = pipe.transformer.get_submodule(name).base_layer.weight.detach()
+    trained = load_file(str(chars / "james" / "checkpoints" / "step-000040" / "lora.safetensors"))
+    delta = 0.5 * trained[f"{name}.lora_B.weight"] @ trained[f"{name}.lora_A.weight"]
+    assert delta.abs().max() > 1e-4  # trained, not the zero init
+    torch.testing.assert_close(fused - original, delta, atol=2e-3, rtol=2e-2)
+
 
 def test_resume_continues_from_the_saved_step_exactly(tmp_path: Path, model: Path) -> None:
     straight = run(make_character(tmp_path / "a"), model, steps=6, lr=1e-2)
@@ -169,3 +184,24 @@ def test_killed_run_resumes_from_its_last_checkpoint_via_cli(tmp_path: Path, mod
     assert (result["start_step"], result["step"]) == (saved, target)
     assert len(result["losses"]) == target
     assert "train james" in done.stderr and "loss=" in done.stderr  # the progress bar is on stderr
+
+
+def test_out_of_memory_is_one_line_that_says_resume(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GPU here to run out of: the real step runs until step 3, then raises the error
+    CUDA would."""
+    from characters.train_step import FlowMatchingLoRA
+
+    real_step = FlowMatchingLoRA.step
+
+    def step(self, batch, generator):
+        if len(self.optimizer.state) and self.optimizer.state[self.params[0]]["step"] >= 2:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real_step(self, batch, generator)
+
+    monkeypatch.setattr(FlowMatchingLoRA, "step", step)
+    chars = make_character(tmp_path)
+    with pytest.raises(FaultError) as info:
+        run(chars, model, steps=10, checkpoint_every=2)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "out of GPU memory at step 3" in message and "--resume" in message and "step-000002" in message
