@@ -153,7 +153,13 @@ def train_character(character: Character, options: TrainOptions, settings: Setti
     encoded = train_data.load_cached(cache_path, key)
     pipe = _load_pipeline(model, dtype, with_text_encoders=encoded is None)
     if encoded is None:
-        encoded = train_data.encode(pipe, examples, prompts, resolution=options.resolution, device=device)
+        try:
+            encoded = train_data.encode(pipe, examples, prompts, resolution=options.resolution, device=device)
+        except torch.OutOfMemoryError:
+            raise FaultError(
+                f"out of GPU memory while encoding the dataset at {options.resolution}²; free the GPU "
+                "(another model loaded?) or lower --resolution, then run again"
+            ) from None
         train_data.save_cache(cache_path, key, encoded)
     pipe.text_encoder = pipe.text_encoder_2 = None  # free their memory: never needed again
     pipe.set_progress_bar_config(disable=True)
