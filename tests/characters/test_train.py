@@ -75,7 +75,7 @@ def render(model: Path, lora: Path | None) -> np.ndarray:
                 generator=torch.Generator().manual_seed(0), output_type="np").images[0]
 
 
-def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, model: Path) -> None:
+def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, model: Path, planner) -> None:
     chars = make_character(tmp_path)
     sheet = chars / "james" / "character.toml"
     sheet.write_text(sheet.read_text().replace('file = "lora/james.safetensors"', 'file = "old/place.safetensors"'))
@@ -118,6 +118,18 @@ def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, mo
     delta = 0.5 * trained[f"{name}.lora_B.weight"] @ trained[f"{name}.lora_A.weight"]
     assert delta.abs().max() > 1e-4  # trained, not the zero init
     torch.testing.assert_close(fused - original, delta, atol=2e-3, rtol=2e-2)
+
+    # The kontext backend finds the LoRA through the updated sheet and draws James with it.
+    from agent.state import SceneRequest
+    from render.backends.base import RenderOptions
+    from render.backends.kontext import KontextBackend
+
+    plan = planner.plan(SceneRequest(text="James at the whiteboard", seed=1))
+    assert plan.characters == ["james"]
+    backend = KontextBackend(Settings(_env_file=None, llm_url=None, kontext_model=str(model), characters_dir=chars, kontext_device="cpu"))
+    image = backend.render(plan, seed=1, options=RenderOptions(width=32, height=32, steps=2), input_image=Image.new("RGB", (32, 32), "grey"))
+    assert image.size == (32, 32) and "james" in backend.adapters
+    backend.close()
 
 
 def test_resume_continues_from_the_saved_step_exactly(tmp_path: Path, model: Path) -> None:
