@@ -222,14 +222,16 @@ def test_out_of_memory_is_one_line_that_says_resume(tmp_path: Path, model: Path,
 def test_gradient_checkpointing_keeps_lora_gradients() -> None:
     """The CUDA path turns checkpointing on; the frozen base must still pass gradients to the
     LoRA (a reentrant checkpoint would silently train nothing)."""
+    from diffusers import FluxTransformer2DModel
+
     from characters.train_step import Batch, FlowMatchingLoRA, LoraSettings
-    from tests.tiny import tiny_transformer
+    from tests.tiny import TRANSFORMER_CONFIG
 
     batch = Batch(torch.randn(2, 16, 8, 8), torch.randn(2, 7, 32), torch.randn(2, 32))
     grads = []
     for checkpointing in (False, True):
         torch.manual_seed(0)
-        trainer = FlowMatchingLoRA(tiny_transformer(), LoraSettings(), device="cpu", dtype=torch.float32,
+        trainer = FlowMatchingLoRA(FluxTransformer2DModel(**TRANSFORMER_CONFIG), LoraSettings(), device="cpu", dtype=torch.float32,
                                    gradient_checkpointing=checkpointing)
         trainer.loss(batch, torch.Generator().manual_seed(1)).backward()
         grads.append(torch.cat([p.grad.flatten() for p in trainer.params]))
