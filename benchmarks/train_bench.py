@@ -49,7 +49,11 @@ def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bo
     from characters.train_step import Batch, FlowMatchingLoRA, LoraSettings
 
     torch.manual_seed(0)
-    if device == "cuda":
+    if device == "meta":  # --dry-run: the full-size model's structure, no memory, no GPU
+        config, dtype = FLUX_CONFIG, torch.bfloat16
+        with torch.device("meta"):
+            transformer = FluxTransformer2DModel(**config)
+    elif device == "cuda":
         config, dtype = FLUX_CONFIG, torch.bfloat16
         previous = torch.get_default_dtype()
         torch.set_default_dtype(dtype)  # initialise straight into bf16 on the GPU (24 GB, not 48)
@@ -86,8 +90,16 @@ def main() -> None:
     parser.add_argument("--rank", type=int, default=32)
     parser.add_argument("--no-checkpointing", action="store_true", help="CUDA: turn gradient checkpointing off")
     parser.add_argument("--threads", type=int, help="CPU: torch threads")
+    parser.add_argument("--dry-run", action="store_true", help="build the full-size model + LoRA on meta: sizes only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.dry_run:
+        trainer, _, params = build("meta", 1024, 1, args.rank, True)
+        lora = trainer.trainable_parameters
+        result = {"device": "meta (dry run)", "transformer_parameters": params, "lora_parameters": lora,
+                  "lora_file_mib_bf16": round(lora * 2 / 2**20, 1), "rank": args.rank}
+        print(json.dumps(result) if args.json else "\n".join(f"{k:>24}: {v}" for k, v in result.items()))
+        return
 
     import torch
 
