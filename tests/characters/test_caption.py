@@ -118,6 +118,12 @@ def test_errors_are_clear(chars: Path, tmp_path: Path) -> None:
     unreachable = Settings(_env_file=None, vlm_url="http://127.0.0.1:9/v1", vlm_backoff_s=0.01)
     with pytest.raises(FaultError, match="cannot reach the vision model at http://127.0.0.1:9/v1"):
         caption_dataset(james, unreachable)
+    reference = chars / "james" / "references" / "james.png"
+    saved = reference.read_bytes()
+    reference.write_bytes(b"not a png")
+    with pytest.raises(InputError, match="james.png: not a readable image"):
+        caption_dataset(james, unreachable)
+    reference.write_bytes(saved)
     server = OpenAICompatServer(lambda body: Reply(status=404, raw={"error": {"message": "model vlm-test does not exist"}}))
     with server.running(), pytest.raises(FaultError, match="refused img0.png .404: model vlm-test does not exist"):
         caption_dataset(james, settings_for(server, chars))
