@@ -273,7 +273,7 @@ def _load_pipeline(model: str, dtype: torch.dtype, *, with_text_encoders: bool):
 
     skip = {} if with_text_encoders else {"text_encoder": None, "text_encoder_2": None, "tokenizer": None, "tokenizer_2": None}
     try:
-        return FluxKontextPipeline.from_pretrained(model, torch_dtype=dtype, **skip)
+        return FluxKontextPipeline.from_pretrained(model, dtype=dtype, **skip)
     except (OSError, ValueError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise FaultError(
