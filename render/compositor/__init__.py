@@ -17,13 +17,13 @@ from PIL import Image
 from core.errors import InputError
 from render.compositor import text as text_mod
 from render.compositor.detect import Detection, detect
+from render.compositor.files import MAX_PIXELS
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
     from core.settings import Settings
     from render.types import CompositorResult
 
-MAX_PIXELS = 40_000_000
 MIN_SIDE = 64
 
 __all__ = ["Composition", "MAX_PIXELS", "compose", "write_slogan"]
