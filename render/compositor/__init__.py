@@ -11,13 +11,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PIL import Image
 
 from core.errors import InputError
 from render.compositor import text as text_mod
 from render.compositor.detect import Detection, detect
 from render.compositor.files import MAX_PIXELS
+from render.compositor.picture import Picture
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
@@ -94,16 +94,14 @@ def compose(
         raise InputError(f"the image is {width}×{height}; give one at least {MIN_SIDE} px on each side")
 
     # 2. Find Milo's chest.
-    out = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-    rgb = np.asarray(out if out.mode == "RGB" else out.convert("RGB"))
-    detection = detect(rgb, plan=plan, settings=settings, pose_model=pose_model)
+    source = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    detection = detect(Picture(source), plan=plan, settings=settings, pose_model=pose_model)
     region = detection.region
 
     # 3. Fit and draw the text.
     drawn = time.perf_counter()
     layout = text_mod.fit(slogan, region.rect.width, region.rect.height, min_size=settings.shirt_min_font_px)
-    if out is image:  # convert() to the same mode may hand back a shallow copy; be sure
-        out = image.copy()
+    out = source.copy()
     text_mod.draw(out, layout, region.rect)
     finished = time.perf_counter()
 

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from render.compositor.colors import suit_mask
-from render.compositor.panel import grid_step
+from render.compositor.picture import Picture
 
 MIN_AREA = 0.015  # of the picture
 MAX_AREA = 0.45
@@ -34,11 +34,9 @@ class Suit:
     area: int
 
 
-def find_suits(rgb: np.ndarray) -> list[Suit]:
-    """Dark-suited figures in an (H, W, 3) uint8 array, largest first."""
-    height, width = rgb.shape[:2]
-    step = grid_step(width, height)
-    labels, count = ndimage.label(suit_mask(rgb[::step, ::step]))
+def find_suits(picture: Picture) -> list[Suit]:
+    """Dark-suited figures, largest first."""
+    labels, count = ndimage.label(suit_mask(picture.grid))
     if count == 0:
         return []
     rows_n, cols_n = labels.shape
@@ -60,11 +58,11 @@ def find_suits(rgb: np.ndarray) -> list[Suit]:
             continue
         x0, y0, x1, y1 = chest
         box = (
-            (cols.start + x0) * step, (rows.start + y0) * step,
-            min(width, (cols.start + x1) * step), min(height, (rows.start + y1) * step),
+            round((cols.start + x0) * picture.sx), round((rows.start + y0) * picture.sy),
+            round((cols.start + x1) * picture.sx), round((rows.start + y1) * picture.sy),
         )
         if box[2] - box[0] >= MIN_BOX_PX and box[3] - box[1] >= MIN_BOX_PX:
-            suits.append(Suit(box, int(sizes[label]) * step * step))
+            suits.append(Suit(box, round(int(sizes[label]) * picture.sx * picture.sy)))
     return suits
 
 

@@ -3,11 +3,10 @@ are not a suit."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from agent.state import ScenePlan
 from core.settings import Settings
 from render.compositor import compose
+from render.compositor.picture import Picture
 from render.compositor.shirt import find_suits
 from tests.compositor import fixtures as fx
 from tests.compositor.conftest import normalise
@@ -37,7 +36,7 @@ def test_white_tshirt_and_monitor_do_not_distract():
     fx.james(image, 740, scale=0.85)
     fx.monitor(image, (560, 640, 900, 800))
     image = fx.blurred(fx.noisy(image, sigma=10, seed=1), radius=1.2)
-    suits = find_suits(np.asarray(image))
+    suits = find_suits(Picture(image))
     assert len(suits) == 1
     assert inside_chest(suits[0].chest, milo.torso)
 
@@ -45,7 +44,7 @@ def test_white_tshirt_and_monitor_do_not_distract():
 def test_james_alone_has_no_suit():
     image = fx.lab()
     fx.james(image, 512)
-    assert find_suits(np.asarray(image)) == []
+    assert find_suits(Picture(image)) == []
     assert compose(image, "RTFM", settings=NO_POSE).result.method == "fixed-box"
 
 
