@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 from PIL import Image
 
-GRID_CELLS = 340  # the coarse grid's longer side, in cells
+GRID_CELLS = 256  # the coarse grid's longer side, in cells
 
 
 class Picture:

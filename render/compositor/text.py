@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,12 +44,20 @@ class Layout:
         return "\n".join(self.lines)
 
 
-@lru_cache(maxsize=64)
+_fonts = threading.local()  # FreeType faces are not safe to share between threads
+
+
 def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILE), size)
+    """The shipped bold font at `size` px, cached per thread."""
+    cache = _fonts.__dict__.setdefault("by_size", {})
+    if size not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[size] = ImageFont.truetype(str(FONT_FILE), size)
+    return cache[size]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # plain numbers: safe to share
 def _ref_metrics() -> tuple[float, float]:
     """Line height (ascent + descent) and space width at REF_SIZE."""
     ascent, descent = font(REF_SIZE).getmetrics()

@@ -18,8 +18,10 @@ from tests.compositor import fixtures as fx
 @pytest.fixture(scope="module")
 def random_yolo():
     quiet_ultralytics()
+    import torch
     from ultralytics import YOLO
 
+    torch.manual_seed(0)  # random weights, but the same ones every run
     return YOLO("yolov8n-pose.yaml")
 
 
@@ -46,9 +48,11 @@ def test_unsure_shoulders_and_tiny_people_are_skipped():
     assert chest_boxes(kps, 1024, 1024) == []
 
 
+# The random head scores people at about 1e-3 (ultralytics' bias prior), so a threshold of
+# 1e-4 makes the untrained model report plenty of (meaningless) people to parse.
 def test_real_model_class_returns_keypoints(random_yolo):
     image = np.asarray(fx.lab((640, 480)))
-    kps = PoseStage(model=random_yolo, conf=1e-3, imgsz=320).keypoints(image)
+    kps = PoseStage(model=random_yolo, conf=1e-4, imgsz=320).keypoints(image)
     assert kps.ndim == 3 and kps.shape[1:] == (17, 3) and len(kps) > 0
     assert (kps[..., 0] >= 0).all() and (kps[..., 0] <= 640).all()
     assert (kps[..., 1] >= 0).all() and (kps[..., 1] <= 480).all()
@@ -57,7 +61,7 @@ def test_real_model_class_returns_keypoints(random_yolo):
 
 
 def test_chain_runs_the_pose_stage(random_yolo):
-    stage = PoseStage(model=random_yolo, conf=1e-3, imgsz=320)
+    stage = PoseStage(model=random_yolo, conf=1e-4, imgsz=320)
     done = compose(fx.lab((640, 480)), "RTFM", pose_model=stage)
     pose = [t for t in done.detection.tried if t["stage"] == "pose"]
     assert pose and pose[0]["outcome"].split()[0] != "0"  # it saw (random) people
