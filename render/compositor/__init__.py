@@ -49,8 +49,8 @@ def write_slogan(
 ) -> tuple[Image.Image, CompositorResult]:
     """Write `text` on Milo's chest in a copy of `image`; the input is never modified.
 
-    Raises InputError for empty text, text too long to read at the minimum font size, or
-    an image too large or too small.
+    Raises InputError for empty text, text too long to read at the minimum font size,
+    characters the font cannot draw, or an image too large or too small.
     """
     done = compose(image, text, plan=plan, settings=settings)
     return done.image, done.result
@@ -84,6 +84,7 @@ def compose(
         raise InputError(
             f"the slogan is {len(slogan)} characters; a chest panel holds at most {MAX_SLOGAN_CHARS}"
         )
+    text_mod.check_glyphs(slogan)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise InputError(

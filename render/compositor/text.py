@@ -64,6 +64,29 @@ def _ref_metrics() -> tuple[float, float]:
     return float(ascent + descent), font(REF_SIZE).getlength(" ")
 
 
+@lru_cache(maxsize=1)
+def _notdef() -> tuple[tuple[int, int], bytes]:
+    """The font's 'missing glyph' box, from a code point no font maps."""
+    mask = font(32).getmask("\U0010fffd")
+    return mask.size, bytes(mask)
+
+
+@lru_cache(maxsize=4096)
+def _drawable(char: str) -> bool:
+    mask = font(32).getmask(char)
+    return char.isspace() or (mask.size, bytes(mask)) != _notdef()
+
+
+def check_glyphs(text: str) -> None:
+    """InputError naming the characters the shipped font would draw as empty boxes."""
+    missing = sorted({c for c in text if not _drawable(c)})
+    if missing:
+        raise InputError(
+            f"the slogan has characters the shirt font cannot draw ({' '.join(missing)}); "
+            "use letters, digits and punctuation"
+        )
+
+
 def _lines(words: list[str], cuts: tuple[int, ...]) -> tuple[str, ...]:
     bounds = (0, *cuts, len(words))
     return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))

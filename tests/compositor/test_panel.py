@@ -3,7 +3,10 @@ whiteboard, a monitor or a white T-shirt."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from PIL import Image
 
 from agent.state import ScenePlan
 from render.compositor import compose
@@ -76,6 +79,16 @@ def test_noise_and_blur_still_find_the_panel():
     assert len(panels) == 1
     assert panels[0].rect.angle == pytest.approx(9, abs=1.0)
     assert close(panels[0].box, milo.panel_box, tol=4)
+
+
+@pytest.mark.parametrize("quality", [85, 40])
+def test_jpeg_and_a_thin_frame_still_find_the_panel(quality):
+    image = fx.lab()
+    milo = fx.milo(image, 400, angle=-13, scale=0.5)  # piping 3 px
+    stream = io.BytesIO()
+    fx.noisy(image, sigma=6).save(stream, "JPEG", quality=quality)
+    panels = find_panels(Picture(Image.open(stream).convert("RGB")))
+    assert len(panels) == 1 and close(panels[0].box, milo.panel_box, tol=3)
 
 
 def test_plan_picks_milos_panel_when_two_are_seen():

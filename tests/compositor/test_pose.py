@@ -5,6 +5,7 @@ skip with a warning when the weights file is missing."""
 from __future__ import annotations
 
 import logging
+import socket
 
 import numpy as np
 import pytest
@@ -15,8 +16,26 @@ from render.compositor.pose import PoseStage, chest_boxes, quiet_ultralytics
 from tests.compositor import fixtures as fx
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_network():
+    """ultralytics must not try the network (update checks, fonts, weights): any attempt
+    fails the module."""
+    attempts: list[object] = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args[1:] or args)
+        raise OSError("network blocked in tests")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", refuse)
+        mp.setattr(socket, "getaddrinfo", refuse)
+        mp.setattr(socket, "create_connection", refuse)
+        yield
+    assert attempts == []
+
+
 @pytest.fixture(scope="module")
-def random_yolo():
+def random_yolo(no_network):
     quiet_ultralytics()
     import torch
     from ultralytics import YOLO
@@ -52,7 +71,7 @@ def test_unsure_shoulders_and_tiny_people_are_skipped():
 # 1e-4 makes the untrained model report plenty of (meaningless) people to parse.
 def test_real_model_class_returns_keypoints(random_yolo):
     image = np.asarray(fx.lab((640, 480)))
-    kps = PoseStage(model=random_yolo, conf=1e-4, imgsz=320).keypoints(image)
+    kps = PoseStage(model=random_yolo, conf=1e-4, imgsz=160).keypoints(image)
     assert kps.ndim == 3 and kps.shape[1:] == (17, 3) and len(kps) > 0
     assert (kps[..., 0] >= 0).all() and (kps[..., 0] <= 640).all()
     assert (kps[..., 1] >= 0).all() and (kps[..., 1] <= 480).all()
@@ -61,7 +80,7 @@ def test_real_model_class_returns_keypoints(random_yolo):
 
 
 def test_chain_runs_the_pose_stage(random_yolo):
-    stage = PoseStage(model=random_yolo, conf=1e-4, imgsz=320)
+    stage = PoseStage(model=random_yolo, conf=1e-4, imgsz=160)
     done = compose(fx.lab((640, 480)), "RTFM", pose_model=stage)
     pose = [t for t in done.detection.tried if t["stage"] == "pose"]
     assert pose and pose[0]["outcome"].split()[0] != "0"  # it saw (random) people

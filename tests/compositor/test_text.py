@@ -46,6 +46,12 @@ def test_empty_slogan_is_an_input_error(bad):
         write_slogan(fx.lab(), bad)
 
 
+def test_characters_the_font_lacks_are_an_input_error():
+    with pytest.raises(InputError, match="cannot draw \\(中 🦝\\)"):
+        write_slogan(fx.lab(), "RTFM 中 🦝")
+    write_slogan(fx.lab(), "Ça marche — 100 €, Straße")  # accents, dashes, symbols are fine
+
+
 def test_over_48_characters_is_an_input_error():
     with pytest.raises(InputError, match="at most 48"):
         write_slogan(fx.lab(), "x" * 49)
