@@ -26,7 +26,7 @@ CHEST_ROWS = (0.10, 0.50)  # of the torso's height, from its top
 TORSO_COLUMN = 0.7  # a column is torso when the suit fills this much of the chest rows
 SIDE_INSET = 0.18  # of the torso's width, each side
 MIN_BOX_PX = 32
-OPENING = np.ones((3, 3), dtype=bool)
+OPENING = 3  # cells: dark lines thinner than this are cut
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,9 @@ def find_suits(picture: Picture) -> list[Suit]:
     """Dark-suited figures, largest first."""
     # Opening cuts the thin dark outlines and cables that join a cartoon's figures to
     # the furniture; the suit itself is many cells wide.
-    mask = ndimage.binary_opening(suit_mask(picture.grid), structure=OPENING)
+    # (A 3×3 minimum then maximum filter: binary opening, faster than binary_opening.)
+    mask = suit_mask(picture.grid).view(np.uint8)
+    mask = ndimage.maximum_filter(ndimage.minimum_filter(mask, OPENING, mode="constant"), OPENING)
     labels, count = ndimage.label(mask)
     if count == 0:
         return []
