@@ -143,7 +143,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     serve(
         settings,
-        backend=args.backend or settings.service_backend,
+        backend=args.backend or settings.service_backend or settings.default_backend,
         host=args.host or settings.service_host,
         port=args.port if args.port is not None else settings.service_port,
         workers=args.workers if args.workers is not None else settings.service_workers,

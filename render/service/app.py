@@ -57,7 +57,7 @@ def create_app(
 ) -> FastAPI:
     runtime = Runtime(
         settings,
-        backend=backend or settings.service_backend,
+        backend=backend or settings.service_backend or settings.default_backend,
         workers=settings.service_workers if workers is None else workers,
     )
     planner = Planner(settings)
