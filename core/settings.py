@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import CHARACTERS_DIR, DATA_DIR
+from core.paths import CHARACTERS_DIR, DATA_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     service_worker_timeout_s: float = Field(15.0, gt=0)
     service_max_attempts: int = Field(3, ge=1)
     service_retention_s: float = Field(7 * 86400.0, gt=0)
+
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
 
 
 @lru_cache(maxsize=1)
