@@ -63,7 +63,7 @@ def test_scene_to_png_with_sse_progress(preview_server: ThreadServer) -> None:
     picture = http.get(result["image"])
     kept = http.get(result["clean_image"])
     assert picture.headers["content-type"] == "image/png"
-    assert Image.open(io.BytesIO(picture.content)).size == (256, 256)
+    assert Image.open(io.BytesIO(picture.content)).size == (1024, 1024)
     assert picture.content != kept.content  # the slogan is on the picture, not on the kept render
     assert http.get(f"/v1/jobs/{body['id']}").json() == final
 
