@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from render.service.store_redis import RedisStore
-from tests.service.helpers import SLOW, RedisServer, ServeProcess, client, service_env, submit, wait_for, wait_state
+from tests.service.helpers import (
+    SLOW,
+    RedisServer,
+    ServeProcess,
+    client,
+    service_env,
+    submit,
+    wait_for,
+    wait_state,
+)
 
 
 @pytest.fixture

@@ -8,7 +8,15 @@ import signal
 from pathlib import Path
 
 from render.service.store_sqlite import SqliteStore
-from tests.service.helpers import SLOW, ServeProcess, client, service_env, submit, wait_for, wait_state
+from tests.service.helpers import (
+    SLOW,
+    ServeProcess,
+    client,
+    service_env,
+    submit,
+    wait_for,
+    wait_state,
+)
 
 
 def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
