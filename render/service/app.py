@@ -246,8 +246,10 @@ def create_app(
     @app.get("/healthz", response_model=Health)
     def healthz() -> Health:
         """No auth: whether the backend is loaded, the queue depth, live worker slots."""
+        error = runtime.worker.load_error if runtime.worker is not None else None
         return Health(
-            ok=True,
+            ok=error is None,
+            error=error,
             backend=runtime.backend_name,
             loaded=runtime.loaded,
             queue_depth=queue.depth(),

@@ -127,7 +127,8 @@ class Cancelled(BaseModel):
 
 
 class Health(BaseModel):
-    ok: bool
+    ok: bool = Field(description="False when this process's backend failed to load (see error)")
+    error: str | None = None
     backend: str
     loaded: bool
     queue_depth: int
