@@ -9,6 +9,7 @@ message, a cancelled job or a worker given up for dead can never overwrite a new
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import defaultdict
@@ -67,7 +68,8 @@ class JobQueue:
                 raise self._limit(
                     f"the queue is full ({s.service_max_queued} scenes waiting); try again later", None
                 )
-            job = Job(user=user, plan=plan, seq=self.store.next_counter("seq"))
+            job = Job(user=user, seq=self.store.next_counter("seq"))
+            self.store.put_blob(job.id, "plan", json.dumps(plan).encode())
             self.store.put(job)
         self.dispatch()
         return job, self.positions().get(job.id, 0)
@@ -160,6 +162,10 @@ class JobQueue:
     def _current(self, job_id: str, attempt: int, state: str) -> Job | None:
         job = self.store.get(job_id)
         return job if job is not None and job.state == state and job.attempt == attempt else None
+
+    def plan_of(self, job_id: str) -> dict[str, Any]:
+        data = self.store.get_blob(job_id, "plan")
+        return json.loads(data) if data else {}
 
     def start(self, job_id: str, attempt: int, worker: str) -> Job | None:
         """Mark a dispatched job running on `worker`; None when it is no longer ours to run."""

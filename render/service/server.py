@@ -11,7 +11,7 @@ from typing import Any
 
 from core.errors import FaultError
 from core.settings import Settings
-from render.service.auth import check_exposure
+from render.service.exposure import check_exposure
 
 
 def serve(
@@ -23,12 +23,16 @@ def serve(
     workers: int,
     on_ready: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
+    check_exposure(host, settings.render_token)
+    _check_port_free(host, port)
+    if settings.queue == "redis":  # fail fast, before seconds of imports, if Redis is down
+        from render.service.store_redis import RedisStore
+
+        RedisStore(settings.redis_url).close()
     import uvicorn
 
     from render.service.app import create_app
 
-    check_exposure(host, settings.render_token)
-    _check_port_free(host, port)
     app = create_app(settings, backend=backend, workers=workers)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)

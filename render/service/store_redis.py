@@ -22,7 +22,7 @@ from render.service.store import Store
 
 P = "cartoon:"
 LOCK_TIMEOUT_S = 10.0
-BLOB_KINDS = ("image", "clean")
+BLOB_KINDS = ("plan", "image", "clean")
 
 
 class RedisStore(Store):

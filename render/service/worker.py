@@ -104,7 +104,7 @@ class Worker:
         with self._lock:
             self.busy += 1
         try:
-            self._render(job_id, attempt, job.plan, time.monotonic())
+            self._render(job_id, attempt, self.queue.plan_of(job_id), time.monotonic())
         finally:
             with self._lock:
                 self.busy -= 1
