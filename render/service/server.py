@@ -25,6 +25,8 @@ def serve(
 ) -> None:
     check_exposure(host, settings.render_token)
     _check_port_free(host, port)
+    if settings.queue == "sqlite":
+        _hold_folder(settings)
     if settings.queue == "redis":  # fail fast, before seconds of imports, if Redis is down
         from render.service.store_redis import RedisStore
 
@@ -49,6 +51,31 @@ def serve(
     server.run()
     if not server.started:
         raise FaultError(f"the service did not start on {host}:{port}; see the log above")
+
+
+_held: list[Any] = []
+
+
+def _hold_folder(settings: Settings) -> None:
+    """Embedded mode: one process per data folder (at start-up it takes back every job a
+    previous run left running, which would steal a live second process's jobs). The lock
+    goes with the process, so a kill -9 leaves nothing to clean up."""
+    import fcntl
+
+    folder = settings.service_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = (folder / "serve.lock").open("w")
+    except OSError as exc:
+        raise FaultError(f"{folder}: cannot use it ({exc.strerror}); set CARTOON_SERVICE_DIR") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise FaultError(
+            f"another `cartoon serve` already uses {folder}; stop it, set another CARTOON_SERVICE_DIR, "
+            "or use CARTOON_QUEUE=redis for several workers"
+        ) from None
+    _held.append(handle)
 
 
 def _announce(server: Any, on_ready: Callable[[dict[str, Any]], None], info: dict[str, Any]) -> None:
