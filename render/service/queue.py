@@ -75,7 +75,7 @@ class JobQueue:
             self.store.put_blob(job.id, "plan", json.dumps(plan).encode())
             self.store.put(job)
         self.dispatch()
-        return job, self.positions(fresh=True).get(job.id, 0)
+        return job, self.position_of(job) or 0
 
     def _limit(self, message: str, field: str | None) -> ServiceError:
         avg_ms = self.store.value("avg_run_ms") or DEFAULT_RUN_MS
@@ -88,7 +88,7 @@ class JobQueue:
     def positions(self, fresh: bool = False) -> dict[str, int]:
         """job id → how many jobs start before it, for every waiting job. An estimate, so
         status reads share one computation for POSITIONS_TTL_S instead of each reading
-        every active record; `fresh` recomputes (after a submit)."""
+        every active record; `fresh` recomputes (a job newer than the shared one)."""
         now = time.monotonic()
         if not fresh and now - self._positions_at < POSITIONS_TTL_S:
             return self._positions
@@ -104,8 +104,15 @@ class JobQueue:
             positions[job.id] = len(dispatched) + index
         return positions
 
+    def position_of(self, job: Job) -> int | None:
+        """Jobs that start before this one; None once it started."""
+        if job.state not in ("queued", "dispatched"):
+            return None
+        position = self.positions().get(job.id)
+        return position if position is not None else self.positions(fresh=True).get(job.id, 0)
+
     def view(self, job: Job) -> JobView:
-        position = self.positions().get(job.id) if job.state in ("queued", "dispatched") else None
+        position = self.position_of(job)
         return JobView(
             id=job.id,
             state=public_state(job.state),
