@@ -41,9 +41,6 @@ class Engine:
     def enqueue(self, job_id: str, attempt: int) -> None:
         self.task(job_id, attempt)
 
-    def pending(self) -> int:
-        return self.huey.pending_count()
-
     def flush(self) -> None:
         """Drop every message (embedded mode, at start-up: the store re-hands the jobs)."""
         self.huey.flush()
