@@ -11,14 +11,13 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.service.helpers import ThreadServer, client, submit, wait_state
+from tests.service.helpers import ThreadServer, client, submit, wait_for, wait_state
 
 
 def test_health_and_docs_need_no_token(preview_server: ThreadServer) -> None:
     http = client(preview_server.url, token=None)
-    health = http.get("/healthz").json()
-    assert health["ok"] is True and health["backend"] == "preview"
-    assert health["loaded"] is True and health["workers"] == 1
+    health = wait_for(lambda: (h := http.get("/healthz").json())["loaded"] and h, 20, "the backend to load")
+    assert health["ok"] is True and health["backend"] == "preview" and health["workers"] == 1
     assert http.get("/docs").status_code == 200
     assert "/v1/scenes" in http.get("/openapi.json").json()["paths"]
 

@@ -16,7 +16,7 @@ from tests.service.conftest import service_settings
 from tests.service.helpers import ThreadServer, client
 from tests.service.test_api import read_events
 
-KONTEXT = "tests.service.kontext_bridge:BridgedKontextBackend"
+KONTEXT = "kontext"
 
 
 @pytest.fixture(scope="module")
