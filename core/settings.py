@@ -51,6 +51,25 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, description="Unset = api.openai.com; any OpenAI-compatible images API")
     openai_image_model: str = "gpt-image-1"
     openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
+    # --- render service (service): `cartoon serve`, render/service/ ---
+    render_token: str | None = Field(None, description="Bearer token the render service requires")
+    service_dir: Path = DATA_DIR / "service"
+    service_backend: str | None = Field(None, description="Unset = CARTOON_DEFAULT_BACKEND")
+    service_host: str = "127.0.0.1"
+    service_port: int = 8400
+    service_workers: int = Field(1, ge=0, description="Render threads in this process (0: API only)")
+    queue: Literal["sqlite", "redis"] = "sqlite"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    service_width: int = Field(1024, ge=16, le=4096)
+    service_height: int = Field(1024, ge=16, le=4096)
+    service_steps: int | None = Field(None, ge=1, le=200)
+    service_max_queued_per_user: int = Field(10, ge=1)
+    service_max_running_per_user: int = Field(1, ge=1)
+    service_max_queued: int = Field(500, ge=1)
+    service_job_timeout_s: float = Field(600.0, gt=0)
+    service_worker_timeout_s: float = Field(15.0, gt=0)
+    service_max_attempts: int = Field(3, ge=1)
+    service_retention_s: float = Field(7 * 86400.0, gt=0)
 
     # --- compositor (shirt text) ---
     pose_weights: Path = Field(
