@@ -138,6 +138,14 @@ def _plan_summary(plan) -> str:
 
 
 # --- bot (Discord): command functions added here ---
+@command
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.run import check_token, main
+    from core.settings import get_settings
+
+    settings = get_settings()
+    check_token(settings.discord_token)  # one line and exit 2 before importing discord.py
+    return main(settings, json_out=args.json)
 
 
 # --- prep, caption, train (characters): command functions added here ---
@@ -170,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     # --- serve (render service): sub-commands added here ---
 
     # --- bot (Discord): sub-commands added here ---
+    bot = sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN and a render service)")
+    bot.add_argument("--json", action="store_true", help="print one JSON object when the bot is ready")
 
     # --- prep, caption, train (characters): sub-commands added here ---
 
