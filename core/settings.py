@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,46 @@ class Settings(BaseSettings):
     # --- data ---
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
+
+    # --- render: backends, `cartoon scene`, `cartoon plates` ---
+    default_backend: str = Field("preview", description="preview | kontext | comfyui | openai")
+    output_dir: Path = Field(Path("out"), description="Where `cartoon scene` writes when -o has no folder")
+    comfyui_url: str = Field("http://127.0.0.1:8188", description="ComfyUI server, e.g. http://spark2:8188")
+    comfyui_timeout_s: float = Field(900.0, gt=0, description="Longest wait for one ComfyUI render")
+    comfyui_workflow: str | None = Field(None, description="API-format workflow; unset = render/workflows/kontext_api.json")
+    comfyui_unet: str = "flux1-kontext-dev.safetensors"
+    comfyui_clip_l: str = "clip_l.safetensors"
+    comfyui_t5: str = "t5xxl_fp16.safetensors"
+    comfyui_vae: str = "ae.safetensors"
+    comfyui_style_lora: str | None = Field(
+        "FLUX-kontext-lora-flat-cartoon-style.safetensors", description="In ComfyUI's models/loras; empty = none"
+    )
+    comfyui_style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key"), repr=False
+    )
+    openai_base_url: str | None = Field(None, description="Unset = api.openai.com; any OpenAI-compatible images API")
+    openai_image_model: str = "gpt-image-1"
+    openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
+    # --- render service (service): `cartoon serve`, render/service/ ---
+    render_token: str | None = Field(None, description="Bearer token the render service requires")
+    service_dir: Path = DATA_DIR / "service"
+    service_backend: str | None = Field(None, description="Unset = CARTOON_DEFAULT_BACKEND")
+    service_host: str = "127.0.0.1"
+    service_port: int = 8400
+    service_workers: int = Field(1, ge=0, description="Render threads in this process (0: API only)")
+    queue: Literal["sqlite", "redis"] = "sqlite"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    service_width: int = Field(1024, ge=16, le=4096)
+    service_height: int = Field(1024, ge=16, le=4096)
+    service_steps: int | None = Field(None, ge=1, le=200)
+    service_max_queued_per_user: int = Field(10, ge=1)
+    service_max_running_per_user: int = Field(1, ge=1)
+    service_max_queued: int = Field(500, ge=1)
+    service_job_timeout_s: float = Field(600.0, gt=0)
+    service_worker_timeout_s: float = Field(15.0, gt=0)
+    service_max_attempts: int = Field(3, ge=1)
+    service_retention_s: float = Field(7 * 86400.0, gt=0)
 
     # --- bot (Discord): the bot process talks to the render service over HTTP ---
     # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
