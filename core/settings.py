@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import CHARACTERS_DIR, DATA_DIR
+from core.paths import CHARACTERS_DIR, DATA_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -70,6 +70,42 @@ class Settings(BaseSettings):
     service_worker_timeout_s: float = Field(15.0, gt=0)
     service_max_attempts: int = Field(3, ge=1)
     service_retention_s: float = Field(7 * 86400.0, gt=0)
+
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
+
+    # --- kontext: the diffusers FluxKontextPipeline backend ---
+    kontext_model: str = Field(
+        "black-forest-labs/FLUX.1-Kontext-dev", description="Local model folder or hub id"
+    )
+    style_lora: Path | None = Field(None, description="Flat-cartoon style LoRA (.safetensors)")
+    style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    kontext_device: str = Field("auto", description="auto (cuda if present), cuda, cuda:1, cpu")
+    kontext_offload: Literal["none", "model", "group"] = Field(
+        "none", description="CPU offload for smaller cards: model (whole models) or group (blocks)"
+    )
+    kontext_fp8: bool = Field(False, description="Store the transformer's weights in float8")
+    kontext_compile: bool = Field(
+        False, description="torch.compile the transformer (implies hotswap)"
+    )
+    kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+
+    @field_validator("style_lora", "kontext_hotswap", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("kontext_offload", mode="before")
+    @classmethod
+    def _offload_bool(cls, value: object) -> object:
+        # CARTOON_KONTEXT_OFFLOAD=true means model offload; false or empty means none.
+        text = str(value).strip().lower()
+        aliases = {"true": "model", "1": "model", "yes": "model", "false": "none", "0": "none", "no": "none"}
+        return aliases.get(text, "none" if text == "" else value)
 
     # --- bot (Discord): the bot process talks to the render service over HTTP ---
     # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
