@@ -60,7 +60,8 @@ def human_error(exc: ServiceError) -> str:
     if isinstance(exc, JobFailed):
         if exc.job.state == "cancelled":
             return "That picture was cancelled before it was finished."
-        return "Sorry, that picture failed while I was drawing it. Try again, maybe with different words."
+        reason = f" ({exc.job.error})" if exc.job.error else ""
+        return f"Sorry, that picture failed while I was drawing it{reason}. Try again, maybe with different words."
     return DOWN_MESSAGE
 
 

@@ -42,7 +42,7 @@ def _free_port() -> int:
 
 
 class Service:
-    """A `cartoon serve` subprocess; `url` once it printed its JSON ready line."""
+    """A `cartoon serve` subprocess; `wait()` reads its JSON ready line."""
 
     def __init__(self, tmp: Path, **env: str) -> None:
         self.port = _free_port()
@@ -51,7 +51,8 @@ class Service:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("CARTOON_")}
         environ.update({
             "PYTHONPATH": str(ROOT), "CARTOON_SERVICE_DIR": str(tmp / "service"),
-            "CARTOON_SERVICE_WIDTH": "256", "CARTOON_SERVICE_HEIGHT": "256",
+            # 1024 px: the compositor needs room for the slogan; preview renders it fast.
+            "CARTOON_SERVICE_WIDTH": "1024", "CARTOON_SERVICE_HEIGHT": "1024",
             "CARTOON_RENDER_TOKEN": RENDER_TOKEN, **env,
         })
         with open(self.log, "wb") as log:
@@ -59,11 +60,14 @@ class Service:
                 [sys.executable, "cartoon.py", "serve", "--backend", "preview", "--port", str(self.port), "--json"],
                 cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=log, text=True,
             )
+
+    def wait(self) -> Service:
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if not line:
             self.stop()
             raise RuntimeError(f"cartoon serve did not start: {self.log.read_text()[-2000:]}")
         self.info = json.loads(line)
+        return self
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -75,21 +79,30 @@ class Service:
 
 
 @pytest.fixture(scope="session")
-def render_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """The render service every bot test talks to: preview backend, one worker, 256 px."""
-    service = Service(tmp_path_factory.mktemp("serve"))
-    yield service
-    service.stop()
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Service]]:
+    """Two `cartoon serve` processes, started side by side (start-up is most of their cost):
+    `render` renders (preview backend, one worker); `api_only` has no worker and allows one
+    queued job per user, so jobs stay queued and a user's second request gets 429."""
+    started = {
+        "render": Service(tmp_path_factory.mktemp("serve")),
+        "api_only": Service(tmp_path_factory.mktemp("serve-api"), CARTOON_SERVICE_WORKERS="0",
+                            CARTOON_SERVICE_MAX_QUEUED_PER_USER="1"),
+    }
+    try:
+        yield {name: service.wait() for name, service in started.items()}
+    finally:
+        for service in started.values():
+            service.stop()
 
 
 @pytest.fixture(scope="session")
-def api_only_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    """A service with no render worker and one queued job per user: jobs stay queued, the
-    second request of a user gets 429."""
-    service = Service(tmp_path_factory.mktemp("serve-api"), CARTOON_SERVICE_WORKERS="0",
-                      CARTOON_SERVICE_MAX_QUEUED_PER_USER="1")
-    yield service
-    service.stop()
+def render_service(services: dict[str, Service]) -> Service:
+    return services["render"]
+
+
+@pytest.fixture(scope="session")
+def api_only_service(services: dict[str, Service]) -> Service:
+    return services["api_only"]
 
 
 def bot_settings(tmp: Path, **overrides: Any) -> Settings:
@@ -114,10 +127,32 @@ async def start_bot(settings: Settings, service_url: str) -> MiloBot:
     bot._connection._intents.members = True
     bot._connection.member_cache_flags = discord.MemberCacheFlags.from_intents(bot._connection._intents)
     dpytest.configure(bot, members=["alice", "james", "mod"])
+    _edits_with_files(bot)
     # Interaction responses go to the local Discord server through the HTTP session.
     bot.http._HTTPClient__session = aiohttp.ClientSession()  # type: ignore[attr-defined]
     await bot.setup_hook()
     return bot
+
+
+def _edits_with_files(bot: MiloBot) -> None:
+    """dpytest 0.7 edits messages from JSON payloads only; an edit that uploads a file comes
+    as multipart. Turn it into the payload Discord would store (attachments with a size
+    and URL) before dpytest's own edit runs; the files still reach the edit callback."""
+    fake_edit = bot.http.edit_message
+
+    async def edit_message(channel_id: int, message_id: int, *, params: Any) -> Any:
+        self = bot._connection._get_message(message_id)  # noqa: F841 - dpytest reads the caller's `self`
+        if params.payload is None:
+            payload = json.loads(next(p["value"] for p in params.multipart if p["name"] == "payload_json"))
+            payload["attachments"] = [
+                {"id": str(i), "filename": f.filename, "size": len(f.fp.getvalue()),
+                 "url": f"https://cdn.invalid/{f.filename}", "proxy_url": f"https://cdn.invalid/{f.filename}"}
+                for i, f in enumerate(params.files)
+            ]
+            params = params._replace(payload=payload)
+        return await fake_edit(channel_id, message_id, params=params)
+
+    bot.http.edit_message = edit_message  # type: ignore[method-assign]
 
 
 async def stop_bot(bot: MiloBot) -> None:
@@ -131,6 +166,38 @@ async def stop_bot(bot: MiloBot) -> None:
     await session.close()
 
 
+class ChannelLog:
+    """What the bot sent and edited through the bot HTTP client (dpytest's FakeHttp):
+    message id → {"content", "files" (name → bytes), "components", "reference"}."""
+
+    def __init__(self) -> None:
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.order: list[int] = []
+
+    async def on_send(self, message: discord.Message) -> None:
+        await dpytest.runner._message_callback(message)  # keep dpytest's own sent queue
+        self.order.append(message.id)
+        self.messages[message.id] = {"content": message.content, "files": {}, "components": [],
+                                     "channel": message.channel.id}
+
+    async def on_edit(self, channel: Any, message: discord.Message, fields: dict[str, Any]) -> None:
+        params = fields["params"]
+        entry = self.messages.setdefault(message.id, {"files": {}, "components": [], "channel": channel.id})
+        payload = params.payload or {}
+        if "content" in payload:
+            entry["content"] = payload["content"]
+        if "components" in payload:
+            entry["components"] = payload["components"]
+        if params.files:
+            entry["files"] = {}
+            for file in params.files:
+                file.fp.seek(0)
+                entry["files"][file.filename] = file.fp.read()
+
+    def last(self) -> dict[str, Any]:
+        return self.messages[self.order[-1]]
+
+
 @pytest_asyncio.fixture
 async def bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi,
               monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MiloBot]:
@@ -138,6 +205,14 @@ async def bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi,
     bot = await start_bot(bot_settings(tmp_path), render_service.url)
     yield bot
     await stop_bot(bot)
+
+
+@pytest.fixture
+def channel_log(bot: MiloBot) -> ChannelLog:
+    log = ChannelLog()
+    dpytest.callbacks.set_callback(log.on_send, "send_message")
+    dpytest.callbacks.set_callback(log.on_edit, "edit_message")
+    return log
 
 
 def interaction_payload(

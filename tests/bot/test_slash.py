@@ -7,13 +7,13 @@ import datetime as dt
 import io
 
 import discord
-import discord.ext.test as dpytest
 import pytest
 from PIL import Image
 
 from bot.client import MiloBot
 from bot.service_client import RenderClient
 from tests.bot.conftest import (
+    ChannelLog,
     RENDER_TOKEN,
     command_data,
     custom_ids,
@@ -57,7 +57,7 @@ async def test_cartoon_defers_shows_progress_and_becomes_the_picture(bot: MiloBo
     message = discord_api.original(interaction.token)
     assert "Shirt: **RTFM**" in message["content"] and "seed 7" in message["content"]
     (name, png), = discord_api.uploads[interaction.token].items()
-    assert name.endswith(".png") and Image.open(io.BytesIO(png)).size == (256, 256)
+    assert name.endswith(".png") and Image.open(io.BytesIO(png)).size == (1024, 1024)
     job_id = custom_ids(message)[0].split(":")[2]
     assert custom_ids(message) == [f"milo:{a}:{job_id}:{member(0).id}" for a in ("reroll", "slogan", "delete")]
     job = await bot.render.job(job_id)
@@ -80,27 +80,31 @@ async def test_big_pictures_are_reencoded_to_fit_the_upload_limit(bot: MiloBot, 
     assert "to fit Discord's upload limit" in discord_api.original(interaction.token)["content"]
 
 
-async def test_a_job_that_outlives_the_token_is_posted_to_the_channel(bot: MiloBot, discord_api: DiscordApi) -> None:
+async def test_a_job_that_outlives_the_token_is_posted_to_the_channel(
+    bot: MiloBot, discord_api: DiscordApi, channel_log: ChannelLog
+) -> None:
     created = discord.utils.utcnow() - dt.timedelta(minutes=16)
-    interaction = await run_cartoon(bot, scene="Milo at the rack", created=created)
+    interaction = await run_cartoon(bot, scene="Milo at the rack", shirt="RTFM", created=created)
     assert not [c for c in discord_api.calls_for(interaction.token) if c.method == "PATCH"]
-    sent = []
-    while not dpytest.sent_queue.empty():
-        sent.append(await dpytest.sent_queue.get())
-    final = sent[0]  # posted once, then edited into the picture
-    assert final.content.startswith(member(0).mention)
-    assert "longer than Discord keeps a reply open" in final.content
+    assert len(channel_log.order) == 1  # one channel message: progress, then the picture
+    final = channel_log.last()
+    assert final["content"].startswith(member(0).mention)
+    assert "longer than Discord keeps a reply open" in final["content"]
+    assert [name.endswith(".png") for name in final["files"]] == [True]
+    assert len(custom_ids(final)) == 3
 
 
-async def test_an_expired_token_mid_job_moves_to_the_channel(bot: MiloBot, discord_api: DiscordApi) -> None:
+async def test_an_expired_token_mid_job_moves_to_the_channel(
+    bot: MiloBot, discord_api: DiscordApi, channel_log: ChannelLog
+) -> None:
     interaction = make_interaction(bot, member=member(0), channel=text_channel(),
-                                   data=command_data("cartoon", scene="Milo at the desk"))
+                                   data=command_data("cartoon", scene="Milo at the desk", shirt="RTFM"))
     discord_api.expired.add(interaction.token)  # Discord answers 50027 Invalid Webhook Token
     cog = cartoon_cog(bot)
-    await cog.cartoon.callback(cog, interaction, scene="Milo at the desk")
+    await cog.cartoon.callback(cog, interaction, scene="Milo at the desk", shirt="RTFM")
     assert [c.method for c in discord_api.calls_for(interaction.token)][:2] == ["POST", "PATCH"]
-    message = await dpytest.sent_queue.get()
-    assert message.content.startswith(member(0).mention)
+    final = channel_log.last()
+    assert final["content"].startswith(member(0).mention) and final["files"]
 
 
 async def test_rate_limit_answers_ephemerally_with_when_to_retry(
