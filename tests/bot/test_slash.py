@@ -13,8 +13,8 @@ from PIL import Image
 from bot.client import MiloBot
 from bot.service_client import RenderClient
 from tests.bot.conftest import (
-    ChannelLog,
     RENDER_TOKEN,
+    ChannelLog,
     command_data,
     custom_ids,
     make_interaction,
