@@ -152,12 +152,27 @@ def _edits_with_files(bot: MiloBot) -> None:
             params = params._replace(payload=payload)
         return await fake_edit(channel_id, message_id, params=params)
 
+    fake_send = bot.http.send_message
+    references: dict[int, dict[str, Any]] = {}
+
+    async def send_message(channel_id: int, *, params: Any) -> Any:
+        # dpytest drops `message_reference` (what makes a reply); keep it for the tests.
+        channel = bot.get_channel(channel_id) or bot._connection._get_private_channel(channel_id)  # noqa: F841 - read by dpytest
+        data = await fake_send(channel_id, params=params)
+        if params.payload and params.payload.get("message_reference"):
+            references[int(data["id"])] = params.payload["message_reference"]
+        return data
+
     bot.http.edit_message = edit_message  # type: ignore[method-assign]
+    bot.http.send_message = send_message  # type: ignore[method-assign]
+    bot.http.references = references  # type: ignore[attr-defined]
 
 
 async def stop_bot(bot: MiloBot) -> None:
-    await dpytest.empty_queue()
     session = bot.http._HTTPClient__session  # type: ignore[attr-defined]
+    if session.closed:
+        return  # stopped already (a test that restarts the bot)
+    await dpytest.empty_queue()
     if bot.scheduler.running:
         bot.scheduler.shutdown(wait=False)
     for extension in list(bot.extensions):
@@ -229,7 +244,8 @@ def interaction_payload(
 ) -> dict[str, Any]:
     """The INTERACTION_CREATE payload Discord sends for a slash command (2) or button (3)."""
     snowflake = discord.utils.time_snowflake(created or discord.utils.utcnow())
-    perms = permissions or discord.Permissions.text()
+    perms = permissions or discord.Permissions(  # an ordinary member: no Manage Messages
+        view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True)
     payload: dict[str, Any] = {
         "id": str(snowflake), "application_id": str(APPLICATION_ID), "type": kind,
         "token": f"interaction-token-{snowflake}", "version": 1,
