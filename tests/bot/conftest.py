@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,8 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordA
         yield api
 
 
-async def start_bot(settings: Settings, service_url: str) -> MiloBot:
+async def start_bot(settings: Settings, service_url: str, *,
+                    before_setup: Callable[[MiloBot], Awaitable[None]] | None = None) -> MiloBot:
     """A MiloBot on dpytest's fake gateway state, set up the way `login` would (setup_hook)."""
     bot = MiloBot(settings, render=RenderClient(service_url, RENDER_TOKEN))
     await bot._async_setup_hook()
@@ -130,6 +131,8 @@ async def start_bot(settings: Settings, service_url: str) -> MiloBot:
     _edits_with_files(bot)
     # Interaction responses go to the local Discord server through the HTTP session.
     bot.http._HTTPClient__session = aiohttp.ClientSession()  # type: ignore[attr-defined]
+    if before_setup is not None:
+        await before_setup(bot)
     await bot.setup_hook()
     return bot
 
