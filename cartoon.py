@@ -168,11 +168,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- bot (Discord): command functions added here ---
 @command
 def cmd_bot(args: argparse.Namespace) -> int:
-    from bot.run import check_token, main
+    from bot.token import check_token
     from core.settings import get_settings
 
     settings = get_settings()
     check_token(settings.discord_token)  # one line and exit 2 before importing discord.py
+    from bot.run import main
+
     return main(settings, json_out=args.json)
 
 
