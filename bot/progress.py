@@ -35,12 +35,11 @@ def progress_text(job: Job, scene: str) -> str:
     """What the progress message says, in Milo's voice."""
     scene = scene if len(scene) <= 80 else scene[:77] + "..."
     if job.state == "queued":
-        if job.position:
-            ahead = job.position - 1
-            if ahead <= 0:
-                return f"🦝 Next up: *{scene}*. Sharpening my pencils..."
-            return f"🦝 Queued: *{scene}*. You're number {job.position} in line ({ahead} ahead of you)."
-        return f"🦝 Queued: *{scene}*."
+        # `position` is how many jobs start before this one (0: next).
+        if not job.position:
+            return f"🦝 Next up: *{scene}*. Sharpening my pencils..."
+        ahead = f"{job.position} picture{'s' if job.position != 1 else ''}"
+        return f"🦝 Queued: *{scene}*. {ahead} ahead of you."
     if job.state == "running":
         if job.total:
             filled = round(10 * job.step / job.total)

@@ -12,7 +12,7 @@ import discord.ext.test as dpytest
 import pytest
 
 from bot.client import MiloBot
-from bot.cogs.daily import JOB_ID, DailyCog
+from bot.cogs.daily import JOB_ID, RETRY_ID, DailyCog
 from bot.daily import DailyStore, daily_request, load_lines
 from core.paths import BOFH_FILE
 from tests.bot.conftest import (
@@ -124,3 +124,24 @@ async def test_daily_now_and_status_for_admins(tmp_path: Path, render_service, d
     finally:
         await stop_bot(bot)
     assert DailyCog.daily.default_permissions.manage_guild  # admins only, by default
+
+
+@pytest.mark.asyncio
+async def test_a_failed_daily_post_is_retried_later_the_same_day(tmp_path: Path, render_service, discord_api) -> None:
+    from bot.service_client import RenderClient
+
+    bot = await daily_bot(tmp_path, render_service.url)
+    await bot.render.aclose()
+    bot.render = RenderClient("http://127.0.0.1:9")  # the render service is down
+    cog: DailyCog = bot.get_cog("DailyCog")
+    try:
+        assert await cog.post(reason="scheduled") is None
+        assert cog.store.last_posted() is None
+        retry = bot.scheduler.get_job(RETRY_ID)
+        if discord.utils.utcnow().astimezone(cog.tz).time() < dt.time(23, 40):
+            wait = retry.next_run_time - discord.utils.utcnow()
+            assert dt.timedelta(minutes=14) < wait <= dt.timedelta(minutes=15)
+        else:  # a retry would fall on tomorrow, whose own run posts
+            assert retry is None
+    finally:
+        await stop_bot(bot)
