@@ -223,12 +223,14 @@ class Progress:
             await asyncio.sleep(wait)
 
     async def _edit(self, coro) -> None:
-        self._last_edit = time.monotonic()
         try:
             await coro
         except discord.HTTPException as exc:
             # A lost progress edit is cosmetic: the final picture still goes out.
             log.warning("progress edit failed: %s", exc)
+        finally:
+            # Counted from when Discord answered, so edits arrive at least interval_s apart.
+            self._last_edit = time.monotonic()
 
 
 def png_file(data: bytes, filename: str) -> discord.File:
