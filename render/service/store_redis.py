@@ -22,6 +22,7 @@ from render.service.store import Store
 
 P = "cartoon:"
 LOCK_TIMEOUT_S = 10.0
+BLOB_KINDS = ("plan", "image", "clean")
 
 
 class RedisStore(Store):
@@ -81,9 +82,8 @@ class RedisStore(Store):
         return [i.decode() for i in self.redis.zrangebyscore(P + "finished", "-inf", f"({timestamp}")]
 
     def delete(self, job_id: str) -> None:
-        keys = [P + "job:" + job_id] + [k.decode() for k in self.redis.keys(f"{P}blob:{job_id}:*")]
         pipe = self.redis.pipeline()
-        pipe.delete(*keys)
+        pipe.delete(P + "job:" + job_id, *(f"{P}blob:{job_id}:{kind}" for kind in BLOB_KINDS))
         pipe.srem(P + "active", job_id)
         pipe.zrem(P + "finished", job_id)
         pipe.execute()
