@@ -127,17 +127,16 @@ class InteractionTarget(Target):
     mentions the asker and says why.
     """
 
-    def __init__(self, interaction: discord.Interaction, *, now=None) -> None:
+    def __init__(self, interaction: discord.Interaction) -> None:
         super().__init__()
         self.interaction = interaction
         self.filesize_limit = interaction.filesize_limit or DEFAULT_LIMIT
         self.deadline = interaction.created_at + INTERACTION_TTL - TTL_MARGIN
-        self._now = now or (lambda: discord.utils.utcnow())
         self.fallback: ChannelTarget | None = None
 
     @property
     def expired(self) -> bool:
-        return self.fallback is not None or self._now() >= self.deadline
+        return self.fallback is not None or discord.utils.utcnow() >= self.deadline
 
     async def show(self, content: str) -> None:
         await self._with_fallback("show", content)
