@@ -64,6 +64,16 @@ def test_a_missing_or_malformed_token_is_one_line_and_exit_2(token: str | None, 
     assert out.stderr.count("\n") == 1 and says in out.stderr and "developers/applications" in out.stderr
 
 
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [({"CARTOON_DAILY_TZ": "Mars/Olympus"}, "daily_tz: unknown time zone 'Mars/Olympus'"),
+     ({"CARTOON_USER_CHARACTERS": "{1234: james"}, 'takes JSON like {"1234": "james"}')],
+)
+def test_a_bad_setting_is_one_line_and_exit_2(setting: dict[str, str], says: str) -> None:
+    out = run_cartoon("bot", env={"DISCORD_TOKEN": "MTIz.abc.def", **setting})
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and says in out.stderr
+
+
 @pytest.mark.asyncio
 async def test_login_syncs_the_slash_commands_to_the_dev_guild(tmp_path: Path, discord_api: DiscordApi) -> None:
     bot = MiloBot(bot_settings(tmp_path, dev_guild=1234))
