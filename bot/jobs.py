@@ -92,9 +92,9 @@ async def render_to(
     """
     from bot.views import picture_view
 
+    progress = Progress(target, scene, interval_s=bot.settings.bot_progress_interval_s)
     try:
         job = await bot.render.submit(body)
-        progress = Progress(target, scene, interval_s=bot.settings.bot_progress_interval_s)
         await progress.update(job)
         try:
             async with asyncio.timeout(bot.settings.bot_job_timeout_s):
@@ -106,6 +106,7 @@ async def render_to(
                         bot.settings.bot_job_timeout_s)
             with contextlib.suppress(ServiceError):
                 await bot.render.cancel(job.id)
+            await progress.wait_turn()
             await _tell(target, TIMEOUT_MESSAGE)
             return None
         if job.state != "done":
@@ -113,6 +114,7 @@ async def render_to(
         png = await bot.render.image(job.id)
     except ServiceError as exc:
         log.warning("render for %s failed: %s: %s", requester_id, type(exc).__name__, exc)
+        await progress.wait_turn()  # no progress edit may land after the error message
         await _tell(target, human_error(exc))
         return None
 

@@ -199,7 +199,11 @@ class InteractionTarget(Target):
 
 
 class Progress:
-    """Feed it each job update; it edits the target at most once every `interval_s` seconds."""
+    """Feed it each job update; it edits the target at most once every `interval_s` seconds.
+
+    An update that comes too soon is kept and shown when the interval is up (a trailing
+    edit), so the message never sits on a stale state while the job goes quiet.
+    """
 
     def __init__(self, target: Target, scene: str, *, interval_s: float = 2.5) -> None:
         self.target = target
@@ -207,23 +211,48 @@ class Progress:
         self.interval_s = interval_s
         self._last_edit = float("-inf")
         self._last_text: str | None = None
+        self._pending: str | None = None
+        self._timer: asyncio.Task[None] | None = None
 
     async def update(self, job: Job) -> None:
         text = progress_text(job, self.scene)
-        if text == self._last_text or time.monotonic() - self._last_edit < self.interval_s:
+        if text == self._last_text:
+            self._pending = None
             return
-        await self._edit(self.target.show(text))
-        self._last_text = text
+        if self._timer is None and self._wait() <= 0:
+            await self._show(text)
+            return
+        self._pending = text
+        if self._timer is None:
+            self._timer = asyncio.create_task(self._trailing_edit())
 
     async def wait_turn(self) -> None:
-        """Sleep until the next edit is allowed (before the final edit)."""
-        wait = self.interval_s - (time.monotonic() - self._last_edit)
+        """Drop any pending edit and sleep until the next edit is allowed (the final one)."""
+        self._pending = None
+        if self._timer is not None:
+            await self._timer
+        wait = self._wait()
         if wait > 0:
             await asyncio.sleep(wait)
 
-    async def _edit(self, coro) -> None:
+    async def _trailing_edit(self) -> None:
         try:
-            await coro
+            await asyncio.sleep(max(0.0, self._wait()))
+            text, self._pending = self._pending, None
+            if text is not None and text != self._last_text:
+                await self._show(text)
+        except Exception:  # a background edit must never take the render down with it
+            log.exception("trailing progress edit failed")
+        finally:
+            self._timer = None
+
+    def _wait(self) -> float:
+        return self.interval_s - (time.monotonic() - self._last_edit)
+
+    async def _show(self, text: str) -> None:
+        self._last_text = text
+        try:
+            await self.target.show(text)
         except discord.HTTPException as exc:
             # A lost progress edit is cosmetic: the final picture still goes out.
             log.warning("progress edit failed: %s", exc)

@@ -3,6 +3,7 @@ the render is real (`cartoon serve`, preview backend), responses go over real HT
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 
@@ -148,3 +149,18 @@ async def test_help_lists_characters_walls_and_examples(bot: MiloBot, discord_ap
     assert call.payload["data"]["flags"] & 64
     for word in ("Milo", "James Meadlock", "whiteboard", "server rack", "/cartoon scene:", "Reroll"):
         assert word in content
+
+
+async def test_progress_keeps_a_too_early_update_for_a_trailing_edit(bot: MiloBot, channel_log: ChannelLog) -> None:
+    from bot.progress import ChannelTarget, Progress
+    from bot.service_client import Job
+
+    progress = Progress(ChannelTarget(text_channel()), "Milo at the rack", interval_s=0.4)
+    await progress.update(Job(id="j", state="queued", position=2))
+    await progress.update(Job(id="j", state="running", step=1, total=4))  # too soon: kept
+    assert "2 pictures ahead" in channel_log.last()["content"]
+    await asyncio.sleep(0.6)
+    assert "step 1/4" in channel_log.last()["content"]  # shown once the interval was up
+    await progress.update(Job(id="j", state="running", step=2, total=4))
+    await progress.wait_turn()  # the final edit's turn: the pending step is dropped
+    assert "step 1/4" in channel_log.last()["content"] and len(channel_log.order) == 1
