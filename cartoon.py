@@ -214,6 +214,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # --- bot (Discord): command functions added here ---
+@command
+def cmd_bot(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from bot.token import check_token
+    from core.errors import InputError
+    from core.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise InputError(f"setting {_first_error(exc)}") from None
+    except SettingsError as exc:  # a JSON setting that is not JSON
+        raise InputError(f"{exc}; CARTOON_USER_CHARACTERS takes JSON like {{\"1234\": \"james\"}}") from None
+    check_token(settings.discord_token)  # one line and exit 2 before importing discord.py
+    from bot.run import main
+
+    return main(settings, json_out=args.json)
 
 
 # --- prep, caption, train (characters): command functions added here ---
@@ -346,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--json", action="store_true", help="print one JSON object (url, pid, ...) once listening")
 
     # --- bot (Discord): sub-commands added here ---
+    bot = sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN and a render service)")
+    bot.add_argument("--json", action="store_true", help="print one JSON object when the bot is ready")
 
     # --- prep, caption, train (characters): sub-commands added here ---
     prep = sub.add_parser("prep", help="square-crop, resize and de-duplicate photos into a training set")
