@@ -29,7 +29,9 @@ def open_image(path: Path, what: str) -> Image.Image:
             return image.convert("RGB")
     except FileNotFoundError:
         raise FaultError(f"{path}: {what} not found; {_HOW_TO_MAKE.get(what, 'add the file')}") from None
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, ImportError) as exc:
+        # ImportError: once ultralytics is imported it patches Image.open to try a HEIF
+        # plugin on unreadable files, and that import fails when pi_heif is not installed.
         raise InputError(f"{path}: {what} is not a readable image ({exc.__class__.__name__}); replace it") from None
 
 

@@ -189,7 +189,7 @@ class ComfyUIBackend(Backend):
                 try:
                     with Image.open(io.BytesIO(answer.content)) as result:
                         return result.convert("RGB")
-                except UnidentifiedImageError:
+                except (UnidentifiedImageError, OSError, ImportError):  # ImportError: see render.inputs
                     raise FaultError(f"ComfyUI's /view sent something that is not an image for {picture['filename']}") from None
         raise FaultError(f"ComfyUI finished prompt {prompt_id} without saving an image; the workflow needs a SaveImage node")
 

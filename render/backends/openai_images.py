@@ -116,7 +116,7 @@ def _decode(answer) -> Image.Image:
     try:
         with Image.open(io.BytesIO(base64.b64decode(data))) as image:
             return image.convert("RGB")
-    except (binascii.Error, UnidentifiedImageError):
+    except (binascii.Error, UnidentifiedImageError, OSError, ImportError):  # ImportError: see render.inputs
         raise FaultError("OpenAI answered with image data that is not a picture; try again") from None
 
 

@@ -66,3 +66,14 @@ def test_missing_reference_is_a_one_line_fault(tmp_path: Path) -> None:
     with pytest.raises(FaultError, match=r"milo\.png: reference image not found; add it") as info:
         kontext_input(make_plan(["milo"]), settings, size=(128, 128))
     assert "\n" not in str(info.value)
+
+
+def test_unreadable_image_is_an_input_error_even_after_ultralytics_patched_pillow(tmp_path: Path) -> None:
+    import ultralytics.utils.patches  # noqa: F401 - patches Image.open (HEIF fallback)
+
+    from render.inputs import open_image
+
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"not a png at all")
+    with pytest.raises(InputError, match="bad.png: photo is not a readable image"):
+        open_image(bad, "photo")
