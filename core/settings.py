@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     # --- data ---
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
+
+    # --- deployment (cartoon doctor, compose.yaml) ---
+    models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")
+    discord_api_url: str = Field("https://discord.com/api/v10", description="Discord REST API base; tests point it at a local server")
+    doctor_timeout_s: float = Field(5.0, gt=0, description="Seconds `cartoon doctor` waits for each server")
+    doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
+    doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")
+    # Settings the doctor reads that belong to other areas (bot, service, render). Defined
+    # here until those land; on a merge keep ONE definition of each (tests/deploy checks).
+    discord_token: str | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"))
+    render_url: str | None = Field(None, description="Render service base URL, e.g. http://render:8400")
+    render_token: str | None = Field(None, description="Bearer token shared by the bot and the render service")
+    kontext_model: str = "black-forest-labs/FLUX.1-Kontext-dev"
+    style_lora: Path | None = Field(None, description="The flat-cartoon style LoRA (.safetensors)")
+    pose_model: Path | None = Field(None, description="yolov8n-pose.pt for the compositor; unset = <models_dir>/yolov8n-pose.pt")
+    daily_channel_id: int | None = Field(None, description="Discord channel for the daily mascot post")
 
 
 @lru_cache(maxsize=1)

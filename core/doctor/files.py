@@ -1,0 +1,126 @@
+"""Checks of the files a render box needs: the Kontext model folder, the style LoRA, the
+pose model, each character's LoRA, and the four wall plates."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+from core.doctor.result import CheckResult, fail, ok, warn
+from core.settings import Settings
+
+GUIDE = "docs/OPERATORS.md#getting-the-weights"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def safetensors_problem(path: Path) -> str | None:
+    """Why `path` is not a readable .safetensors file (header only), or None.
+
+    Catches the usual: a missing file, an empty or cut-off download, a Git LFS pointer."""
+    if not path.is_file():
+        return f"{path} is missing"
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+            if (head + f.read(16)).startswith(b"version https://git-lfs"):
+                return f"{path} is a Git LFS pointer, not the weights; run git lfs pull or download the file"
+            if len(head) < 8:
+                return f"{path} is empty or cut off; download it again"
+            (length,) = struct.unpack("<Q", head)
+            f.seek(8)
+            if length > 100_000_000 or length > path.stat().st_size:
+                return f"{path} is not a safetensors file (bad header); download it again"
+            header = json.loads(f.read(length))
+    except (OSError, ValueError) as exc:
+        return f"{path} cannot be read as safetensors ({exc}); download it again"
+    if not isinstance(header, dict) or not any(k != "__metadata__" for k in header):
+        return f"{path} holds no tensors; download or train it again"
+    return None
+
+
+def check_models(settings: Settings) -> CheckResult:
+    problems: list[str] = []
+    notes: list[str] = []
+    model = settings.kontext_model
+    folder = Path(model)
+    if folder.is_dir() or model.startswith(("/", ".", "~")):
+        problems += _diffusers_folder_problems(folder.expanduser())
+    else:
+        notes.append(
+            f"CARTOON_KONTEXT_MODEL={model} is a hub id: the service downloads about 34 GB at start "
+            f"(needs HF_TOKEN and the licence accepted); download it into {settings.models_dir} instead"
+        )
+    if settings.style_lora is None:
+        notes.append("CARTOON_STYLE_LORA is not set: pictures lose the flat-cartoon look")
+    elif problem := safetensors_problem(settings.style_lora):
+        problems.append(f"style LoRA: {problem}")
+    pose = settings.pose_model or settings.models_dir / "yolov8n-pose.pt"
+    if not pose.is_file():
+        notes.append(f"{pose} is missing: the compositor skips the pose step")
+    if problems:
+        return fail("models", f"{'; '.join(problems)}; see {GUIDE}")
+    if notes:
+        return warn("models", "; ".join(notes))
+    return ok("models", f"Kontext model, style LoRA and pose model present under {settings.models_dir}")
+
+
+def _diffusers_folder_problems(folder: Path) -> list[str]:
+    index = folder / "model_index.json"
+    if not folder.is_dir():
+        return [f"CARTOON_KONTEXT_MODEL folder {folder} is missing"]
+    if not index.is_file():
+        return [f"{folder} has no model_index.json, so it is not a diffusers model folder"]
+    try:
+        components = json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"{index} is not valid JSON ({exc})"]
+    missing = [
+        name for name, spec in components.items()
+        if not name.startswith("_") and isinstance(spec, list) and spec[0] is not None
+        and not (folder / name).is_dir()
+    ]
+    if missing:
+        return [f"{folder} lacks the component folder(s) {', '.join(sorted(missing))} (an incomplete download)"]
+    return []
+
+
+def check_loras(settings: Settings) -> CheckResult:
+    from characters.sheet import load_characters
+    from core.errors import CartoonError
+
+    try:
+        characters = load_characters(settings.characters_dir)
+    except CartoonError as exc:
+        return fail("loras", str(exc))
+    problems = [
+        f"{c.id}: {problem}" for c in characters.values() if (problem := safetensors_problem(c.lora_path))
+    ]
+    if problems:
+        return fail(
+            "loras",
+            f"{'; '.join(problems)}; train it (cartoon train ID) or copy it in, see {GUIDE}",
+            missing=len(problems),
+        )
+    return ok("loras", f"character LoRAs present for {', '.join(characters)}")
+
+
+def check_plates(settings: Settings) -> CheckResult:
+    from agent.walls import PLATES
+
+    folder = settings.data_dir / "plates"
+    missing = [f"{wall}.png" for wall in PLATES if not _is_png(folder / f"{wall}.png")]
+    if missing:
+        return fail(
+            "plates",
+            f"{folder} lacks {', '.join(missing)}; draw them with `cartoon plates` or copy the lab's plates in",
+        )
+    return ok("plates", f"all four wall plates present in {folder}")
+
+
+def _is_png(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(8) == PNG_SIGNATURE
+    except OSError:
+        return False
