@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -45,6 +45,15 @@ class Settings(BaseSettings):
     style_lora: Path | None = Field(None, description="The flat-cartoon style LoRA (.safetensors)")
     pose_model: Path | None = Field(None, description="yolov8n-pose.pt for the compositor; unset = <models_dir>/yolov8n-pose.pt")
     daily_channel_id: int | None = Field(None, description="Discord channel for the daily mascot post")
+    queue: str = Field("sqlite", description="Render queue engine: sqlite (one box) or redis (scale-out)")
+    redis_url: str | None = Field(None, description="Redis URL for queue=redis")
+
+    @field_validator("style_lora", "pose_model", "daily_channel_id", "discord_token", "render_url",
+                     "render_token", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `NAME=` in .env (as .env.example writes it) means "not set", not "" or Path(".").
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache(maxsize=1)

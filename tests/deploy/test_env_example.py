@@ -1,0 +1,66 @@
+"""`.env.example` lists every setting in core/settings.py with a comment, loads as a
+valid settings file, and core/settings.py defines each setting once (merges of the
+areas' blocks must not leave two definitions, the later silently winning)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / ".env.example"
+COMPOSE_ONLY_HEADER = "# --- compose.yaml only"
+
+
+def env_names() -> set[str]:
+    names = set()
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        choices = getattr(alias, "choices", None)
+        names.add(str(choices[0]) if choices else str(alias) if alias else f"CARTOON_{name.upper()}")
+    return names
+
+
+def example_variables() -> dict[str, list[str]]:
+    """Variable → the comment lines just above it."""
+    found: dict[str, list[str]] = {}
+    comments: list[str] = []
+    for line in EXAMPLE.read_text().splitlines():
+        if line.startswith("#"):
+            comments.append(line)
+        elif m := re.match(r"([A-Z_][A-Z0-9_]*)=", line):
+            found[m[1]] = comments
+            # Variables listed together share the comment above them.
+        elif not line.strip():
+            comments = []
+    return found
+
+
+def test_every_setting_is_listed_with_a_comment() -> None:
+    listed = example_variables()
+    missing = env_names() - set(listed)
+    assert not missing, f"add to .env.example: {sorted(missing)}"
+    for name in env_names():
+        assert any(c.startswith("# ") and not c.startswith("# ---") for c in listed[name]), f"{name} has no comment"
+
+
+def test_every_listed_variable_is_a_setting_or_compose_only() -> None:
+    text = EXAMPLE.read_text()
+    compose_only = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", text.split(COMPOSE_ONLY_HEADER, 1)[1], re.M))
+    strays = set(example_variables()) - env_names() - compose_only
+    assert not strays, f"not a setting (typo?): {sorted(strays)}"
+
+
+def test_the_example_loads_as_settings() -> None:
+    settings = Settings(_env_file=EXAMPLE)
+    assert settings.daily_channel_id is None and settings.pose_model is None  # `NAME=` is unset
+
+
+def test_each_setting_is_defined_once() -> None:
+    tree = ast.parse((ROOT / "core" / "settings.py").read_text())
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Settings")
+    names = [n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
