@@ -135,9 +135,33 @@ def _plan_summary(plan) -> str:
 
 
 # --- serve (render service): command functions added here ---
+@command
+def cmd_serve(args: argparse.Namespace) -> int:
+    from core.settings import get_settings
+    from render.service.server import serve
+
+    settings = get_settings()
+    serve(
+        settings,
+        backend=args.backend or settings.service_backend or settings.default_backend,
+        host=args.host or settings.service_host,
+        port=args.port if args.port is not None else settings.service_port,
+        workers=args.workers if args.workers is not None else settings.service_workers,
+        on_ready=emit if args.json else lambda info: sys.stderr.write(f"cartoon: serving on {info['url']} (docs at {info['docs']})\n"),
+    )
+    return 0
+
 
 
 # --- bot (Discord): command functions added here ---
+@command
+def cmd_bot(args: argparse.Namespace) -> int:
+    from bot.run import check_token, main
+    from core.settings import get_settings
+
+    settings = get_settings()
+    check_token(settings.discord_token)  # one line and exit 2 before importing discord.py
+    return main(settings, json_out=args.json)
 
 
 # --- prep, caption, train (characters): command functions added here ---
@@ -184,8 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
     # --- shirt (compositor): sub-commands added here ---
 
     # --- serve (render service): sub-commands added here ---
+    srv = sub.add_parser("serve", help="run the render service: HTTP API, job queue and render workers")
+    srv.add_argument("--backend", help="render backend (default CARTOON_SERVICE_BACKEND, preview)")
+    srv.add_argument("--host", help="address to listen on (default 127.0.0.1; others need CARTOON_RENDER_TOKEN)")
+    srv.add_argument("--port", type=int, help="port (default 8400)")
+    srv.add_argument("--workers", type=int, help="render threads here, one per GPU (0: API only; default 1)")
+    srv.add_argument("--json", action="store_true", help="print one JSON object (url, pid, ...) once listening")
 
     # --- bot (Discord): sub-commands added here ---
+    bot = sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN and a render service)")
+    bot.add_argument("--json", action="store_true", help="print one JSON object when the bot is ready")
 
     # --- prep, caption, train (characters): sub-commands added here ---
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -30,30 +31,73 @@ class Settings(BaseSettings):
     data_dir: Path = DATA_DIR
     characters_dir: Path = CHARACTERS_DIR
 
+    # --- render: backends, `cartoon scene`, `cartoon plates` ---
+    default_backend: str = Field("preview", description="preview | kontext | comfyui | openai")
+    output_dir: Path = Field(Path("out"), description="Where `cartoon scene` writes when -o has no folder")
+    comfyui_url: str = Field("http://127.0.0.1:8188", description="ComfyUI server, e.g. http://spark2:8188")
+    comfyui_timeout_s: float = Field(900.0, gt=0, description="Longest wait for one ComfyUI render")
+    comfyui_workflow: str | None = Field(None, description="API-format workflow; unset = render/workflows/kontext_api.json")
+    comfyui_unet: str = "flux1-kontext-dev.safetensors"
+    comfyui_clip_l: str = "clip_l.safetensors"
+    comfyui_t5: str = "t5xxl_fp16.safetensors"
+    comfyui_vae: str = "ae.safetensors"
+    comfyui_style_lora: str | None = Field(
+        "FLUX-kontext-lora-flat-cartoon-style.safetensors", description="In ComfyUI's models/loras; empty = none"
+    )
+    comfyui_style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key"), repr=False
+    )
+    openai_base_url: str | None = Field(None, description="Unset = api.openai.com; any OpenAI-compatible images API")
+    openai_image_model: str = "gpt-image-1"
+    openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
+    # --- render service (service): `cartoon serve`, render/service/ ---
+    render_token: str | None = Field(None, description="Bearer token the render service requires")
+    service_dir: Path = DATA_DIR / "service"
+    service_backend: str | None = Field(None, description="Unset = CARTOON_DEFAULT_BACKEND")
+    service_host: str = "127.0.0.1"
+    service_port: int = 8400
+    service_workers: int = Field(1, ge=0, description="Render threads in this process (0: API only)")
+    queue: Literal["sqlite", "redis"] = "sqlite"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    service_width: int = Field(1024, ge=16, le=4096)
+    service_height: int = Field(1024, ge=16, le=4096)
+    service_steps: int | None = Field(None, ge=1, le=200)
+    service_max_queued_per_user: int = Field(10, ge=1)
+    service_max_running_per_user: int = Field(1, ge=1)
+    service_max_queued: int = Field(500, ge=1)
+    service_job_timeout_s: float = Field(600.0, gt=0)
+    service_worker_timeout_s: float = Field(15.0, gt=0)
+    service_max_attempts: int = Field(3, ge=1)
+    service_retention_s: float = Field(7 * 86400.0, gt=0)
+
+    # --- bot (Discord): the bot process talks to the render service over HTTP ---
+    # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
+    discord_token: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"),
+        description="Bot token from the Discord developer portal",
+    )
+    render_url: str = Field("http://127.0.0.1:8400", description="Base URL of `cartoon serve`")
+    # The bot sends CARTOON_RENDER_TOKEN (the service's own setting) as its bearer token.
+    dev_guild: int | None = Field(None, description="Guild id: sync slash commands there at once")
+    user_characters: dict[str, str] = Field(
+        default_factory=dict, description='Discord user id → character id, e.g. {"1234": "james"}'
+    )
+    daily_channel: int | None = Field(None, description="Channel id for the daily post; unset = off")
+    daily_time: str = Field("09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$", description="HH:MM")
+    daily_tz: str = Field("UTC", description="IANA time zone of daily_time, e.g. Europe/Berlin")
+    daily_prompts: Path = DATA_DIR / "daily_prompts.txt"
+    daily_james_every: int = Field(3, ge=0, description="James joins Milo every Nth day (0 = never)")
+    bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
+    bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
+    bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
+
     # --- deployment (cartoon doctor, compose.yaml) ---
     models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")
     discord_api_url: str = Field("https://discord.com/api/v10", description="Discord REST API base; tests point it at a local server")
     doctor_timeout_s: float = Field(5.0, gt=0, description="Seconds `cartoon doctor` waits for each server")
     doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
     doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")
-    # Settings the doctor reads that belong to other areas (bot, service, render). Defined
-    # here until those land; on a merge keep ONE definition of each (tests/deploy checks).
-    discord_token: str | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"))
-    render_url: str | None = Field(None, description="Render service base URL, e.g. http://render:8400")
-    render_token: str | None = Field(None, description="Bearer token shared by the bot and the render service")
-    kontext_model: str = "black-forest-labs/FLUX.1-Kontext-dev"
-    style_lora: Path | None = Field(None, description="The flat-cartoon style LoRA (.safetensors)")
-    pose_model: Path | None = Field(None, description="yolov8n-pose.pt for the compositor; unset = <models_dir>/yolov8n-pose.pt")
-    daily_channel_id: int | None = Field(None, description="Discord channel for the daily mascot post")
-    queue: str = Field("sqlite", description="Render queue engine: sqlite (one box) or redis (scale-out)")
-    redis_url: str | None = Field(None, description="Redis URL for queue=redis")
-
-    @field_validator("style_lora", "pose_model", "daily_channel_id", "discord_token", "render_url",
-                     "render_token", "redis_url", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        # `NAME=` in .env (as .env.example writes it) means "not set", not "" or Path(".").
-        return None if isinstance(value, str) and not value.strip() else value
 
 
 @lru_cache(maxsize=1)

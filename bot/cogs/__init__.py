@@ -1,0 +1,1 @@
+"""discord.py extensions loaded by `MiloBot.setup_hook`: cartoon (requests) and daily."""

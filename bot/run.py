@@ -1,0 +1,80 @@
+"""`cartoon bot`: check the token, start `MiloBot`, run until stopped.
+
+A missing or malformed `DISCORD_TOKEN`, or one Discord rejects, is the user's to fix:
+`InputError` (one line, exit 2). With `--json`, one JSON object is printed on stdout
+when the bot is ready (logs go to stderr).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import logging
+import sys
+
+import discord
+
+from core.errors import FaultError, InputError
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TOKEN_HELP = "copy the bot token from https://discord.com/developers/applications (Bot → Reset Token)"
+
+
+def check_token(token: str | None) -> str:
+    """The token, stripped; `InputError` when it is missing or cannot be a bot token."""
+    token = (token or "").strip().removeprefix("Bot ").strip()
+    if not token:
+        raise InputError(f"DISCORD_TOKEN is not set; {TOKEN_HELP} and set DISCORD_TOKEN (or put it in .env)")
+    parts = token.split(".")
+    if len(parts) != 3 or not all(parts):
+        raise InputError(f"DISCORD_TOKEN does not look like a bot token (three dot-separated parts); {TOKEN_HELP}")
+    try:
+        user_id = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        user_id = ""
+    if not user_id.isdigit():
+        raise InputError(f"DISCORD_TOKEN does not look like a bot token (its first part is not a user id); {TOKEN_HELP}")
+    return token
+
+
+async def run_bot(settings: Settings, *, json_out: bool = False) -> None:
+    from bot.client import MiloBot
+
+    token = check_token(settings.discord_token)
+    bot = MiloBot(settings)
+
+    @bot.listen("on_ready")
+    async def _ready() -> None:
+        log.info("ready as %s in %d guilds", bot.user, len(bot.guilds))
+        if json_out and not getattr(bot, "_announced", False):
+            bot._announced = True  # on_ready fires again after a resume
+            sys.stdout.write(json.dumps({
+                "ready": True, "user": str(bot.user), "id": bot.user.id if bot.user else None,
+                "guilds": len(bot.guilds), "render_url": settings.render_url,
+            }) + "\n")
+            sys.stdout.flush()
+        try:
+            health = await bot.render.health()
+            log.info("render service: %s", health)
+        except Exception as exc:  # the bot runs anyway and says so per request
+            log.warning("render service at %s is not reachable yet: %s", settings.render_url, exc)
+
+    async with bot:
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            raise InputError(f"DISCORD_TOKEN was rejected by Discord; {TOKEN_HELP}") from None
+        except discord.PrivilegedIntentsRequired:
+            raise InputError("Discord refused an intent the bot asked for; enable it in the developer portal") from None
+        except (OSError, discord.GatewayNotFound) as exc:
+            raise FaultError(f"cannot reach Discord ({exc}); check the network and try again") from None
+
+
+def main(settings: Settings, *, json_out: bool) -> int:
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_bot(settings, json_out=json_out))
+    return 0

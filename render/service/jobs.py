@@ -1,0 +1,124 @@
+"""The service's job record and the JSON bodies of its HTTP API.
+
+A `Job` is what the store keeps (one per accepted request); `JobView` is what
+`GET /v1/jobs/{id}` and the SSE events send. The wire shapes are in docs/CONTRACTS.md.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.state import MAX_SLOGAN_CHARS, MAX_TEXT_CHARS, ScenePlan
+
+# `dispatched` is internal: handed to the queue engine, not yet picked by a worker.
+# The API reports it as `queued` with position 0.
+State = Literal["queued", "dispatched", "running", "done", "failed", "cancelled"]
+PublicState = Literal["queued", "running", "done", "failed", "cancelled"]
+ACTIVE_STATES: tuple[str, ...] = ("queued", "dispatched", "running")
+FINAL_STATES: tuple[str, ...] = ("done", "failed", "cancelled")
+ANONYMOUS = "anonymous"
+
+
+class Progress(BaseModel):
+    step: int = 0
+    total: int = 0
+
+
+class Job(BaseModel):
+    """One accepted scene, as stored. `attempt` grows each time the job is (re)started, so
+    a message or a worker from an earlier attempt can never overwrite a later one."""
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    user: str = ANONYMOUS
+    state: State = "queued"
+    seq: int = 0
+    attempt: int = 0
+    starts: int = 0
+    worker: str | None = None
+    plan: dict[str, Any]
+    progress: Progress = Field(default_factory=Progress)
+    error: str | None = None
+    result: dict[str, Any] | None = None
+    created_at: float = Field(default_factory=time.time)
+    dispatched_at: float | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    image_version: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+# --- request bodies ------------------------------------------------------------------------
+class SceneSubmission(BaseModel):
+    """`POST /v1/scenes`: either a request to plan (`text`, `as`, `shirt`, `seed`) or a
+    ready `plan`; `user` names who asked, for fair queueing."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="The scene, in plain words")
+    as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
+    shirt: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, description="Slogan for Milo's shirt")
+    seed: int | None = Field(None, ge=0, lt=2**32)
+    user: str | None = Field(None, min_length=1, max_length=100, description="Who asked (fair queueing)")
+    plan: ScenePlan | None = Field(None, description="A ready plan instead of text")
+
+
+class ShirtRequest(BaseModel):
+    """`POST /v1/jobs/{id}/shirt`: a new slogan, or none for the next saying."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS)
+
+
+# --- responses -----------------------------------------------------------------------------
+class Accepted(BaseModel):
+    id: str
+    state: PublicState
+    position: int | None = Field(description="Jobs that start before this one (0: next)")
+
+
+class JobView(BaseModel):
+    id: str
+    state: PublicState
+    position: int | None = Field(None, description="Jobs that start before this one; null once started")
+    progress: Progress
+    error: str | None = None
+    result: dict[str, Any] | None = Field(None, description="RenderResult once done")
+    user: str
+    created_at: float
+
+
+class ShirtResult(BaseModel):
+    id: str
+    slogan: str
+    compositor: dict[str, Any] | None
+    image_url: str
+
+
+class Cancelled(BaseModel):
+    id: str
+    state: PublicState
+
+
+class Health(BaseModel):
+    ok: bool
+    backend: str
+    loaded: bool
+    queue_depth: int
+    workers: int
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="One line that says what to do")
+    field: str | None = None
+
+
+def public_state(state: str) -> PublicState:
+    return "queued" if state == "dispatched" else state  # type: ignore[return-value]

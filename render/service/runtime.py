@@ -1,0 +1,91 @@
+"""Everything one service process runs besides HTTP: store, queue, engine, worker, and the
+housekeeping thread (heartbeat, recovery of dead workers' jobs, retention, hand-out)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from core.settings import Settings
+from render.service.engine import Engine
+from render.service.queue import JobQueue
+from render.service.store import open_store
+from render.service.worker import Worker
+
+log = logging.getLogger(__name__)
+PURGE_EVERY_S = 60.0
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, backend: str, workers: int) -> None:
+        self.settings = settings
+        self.backend_name = backend
+        self.store = open_store(settings)
+        self.engine = Engine(settings)
+        self.queue = JobQueue(self.store, settings, self.engine.enqueue)
+        self.worker = Worker(settings, self.queue, backend, workers) if workers > 0 else None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def interval(self) -> float:
+        return max(0.05, min(2.0, self.settings.service_worker_timeout_s / 4))
+
+    def start(self) -> None:
+        if self.settings.queue == "sqlite":
+            # Embedded: this process is the only one using the folder, so every worker on
+            # record is a previous run of it (killed, perhaps mid-render): put its jobs back.
+            for worker in self.store.workers():
+                self.store.drop_worker(worker)
+            self.engine.flush()
+            requeued = self.queue.recover(startup=True)
+            if requeued:
+                log.warning("put back %d jobs from the previous run", len(requeued))
+        if self.worker is not None:
+            self._spawn(self._run_worker, "cartoon-worker")
+        self._spawn(self._housekeeping, "cartoon-housekeeping")
+
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _run_worker(self) -> None:
+        assert self.worker is not None
+        self.worker.heartbeat()
+        self.worker.load()
+        if self.worker.pipeline is None:
+            return
+        self.worker.heartbeat()
+        self.engine.start_workers(self.worker.slots, self.worker.run_job)
+        self.queue.dispatch()
+
+    def _housekeeping(self) -> None:
+        since_purge = PURGE_EVERY_S
+        while not self._stop.wait(self.interval):
+            try:
+                if self.worker is not None:
+                    self.worker.heartbeat()
+                self.queue.recover()
+                since_purge += self.interval
+                if since_purge >= PURGE_EVERY_S or self.settings.service_retention_s < PURGE_EVERY_S:
+                    self.queue.purge()
+                    since_purge = 0.0
+                self.queue.dispatch()
+            except Exception:  # keep the loop alive through a Redis blip; it retries next tick
+                log.exception("housekeeping failed; retrying")
+
+    @property
+    def loaded(self) -> bool:
+        if self.worker is not None:
+            return self.worker.loaded
+        return any(info.get("loaded") for info in self.queue.live_workers().values())
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.engine.stop()
+        if self.worker is not None:
+            try:
+                self.worker.leave()  # its running job, if any, is recovered at once elsewhere
+            except Exception:
+                log.exception("could not remove this worker from the store")

@@ -1,0 +1,64 @@
+"""`cartoon serve`: uvicorn in the main thread (it owns the signals), the runtime in threads."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from core.errors import FaultError
+from core.settings import Settings
+from render.service.auth import check_exposure
+
+
+def serve(
+    settings: Settings,
+    *,
+    backend: str,
+    host: str,
+    port: int,
+    workers: int,
+    on_ready: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    import uvicorn
+
+    from render.service.app import create_app
+
+    check_exposure(host, settings.render_token)
+    _check_port_free(host, port)
+    app = create_app(settings, backend=backend, workers=workers)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    if on_ready is not None:
+        info = {
+            "url": f"http://{host}:{port}",
+            "docs": f"http://{host}:{port}/docs",
+            "backend": backend,
+            "queue": settings.queue,
+            "workers": workers,
+            "pid": os.getpid(),
+        }
+        threading.Thread(target=_announce, args=(server, on_ready, info), daemon=True).start()
+    server.run()
+    if not server.started:
+        raise FaultError(f"the service did not start on {host}:{port}; see the log above")
+
+
+def _announce(server: Any, on_ready: Callable[[dict[str, Any]], None], info: dict[str, Any]) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.02)
+    if server.started:
+        on_ready(info)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise FaultError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None

@@ -1,0 +1,89 @@
+"""Where job records, kept PNGs and worker heartbeats live, visible to the API on any box.
+
+Two stores with one interface: `SqliteStore` (a file under CARTOON_SERVICE_DIR, the
+embedded default) and `RedisStore` (the Redis every box shares when CARTOON_QUEUE=redis).
+They only keep and lock data; the queue's rules (limits, fairness, recovery) live in
+`render.service.queue`, written once over this interface.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from typing import Any
+
+from core.settings import Settings
+from render.service.jobs import Job
+
+
+class Store(ABC):
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Exclusive across every process and box sharing the store: the queue's
+        read-decide-write steps run inside one."""
+
+    @abstractmethod
+    def get(self, job_id: str) -> Job | None: ...
+
+    @abstractmethod
+    def put(self, job: Job) -> None:
+        """Insert or replace; keeps the store's index of active jobs in step."""
+
+    @abstractmethod
+    def active(self) -> list[Job]:
+        """Jobs queued, dispatched or running."""
+
+    @abstractmethod
+    def finished_before(self, timestamp: float) -> list[str]: ...
+
+    @abstractmethod
+    def delete(self, job_id: str) -> None:
+        """The record and its PNGs."""
+
+    @abstractmethod
+    def put_blob(self, job_id: str, kind: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def get_blob(self, job_id: str, kind: str) -> bytes | None: ...
+
+    @abstractmethod
+    def next_counter(self, name: str) -> int:
+        """A number that grows by one on each call, shared by every process."""
+
+    @abstractmethod
+    def value(self, name: str) -> int | None:
+        """A shared integer set with `set_value` (None when never set)."""
+
+    @abstractmethod
+    def set_value(self, name: str, value: int) -> None: ...
+
+    @abstractmethod
+    def turns(self) -> dict[str, int]:
+        """user → the dispatch counter when that user last had a job handed out."""
+
+    @abstractmethod
+    def set_turn(self, user: str, turn: int) -> None: ...
+
+    @abstractmethod
+    def beat(self, worker: str, info: dict[str, Any]) -> None:
+        """Record that a worker process is alive (info holds `at`, `slots`, ...)."""
+
+    @abstractmethod
+    def workers(self) -> dict[str, dict[str, Any]]: ...
+
+    @abstractmethod
+    def drop_worker(self, worker: str) -> None: ...
+
+    def close(self) -> None:
+        return None
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings choose (CARTOON_QUEUE)."""
+    if settings.queue == "redis":
+        from render.service.store_redis import RedisStore
+
+        return RedisStore(settings.redis_url)
+    from render.service.store_sqlite import SqliteStore
+
+    return SqliteStore(settings.service_dir / "jobs.db")
