@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.paths import CHARACTERS_DIR, DATA_DIR
@@ -91,6 +91,24 @@ class Settings(BaseSettings):
     bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
     bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
+
+    # --- kontext: the diffusers FluxKontextPipeline backend ---
+    kontext_model: str = Field(
+        "black-forest-labs/FLUX.1-Kontext-dev", description="Local model folder or hub id"
+    )
+    style_lora: Path | None = Field(None, description="Flat-cartoon style LoRA (.safetensors)")
+    style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
+    kontext_device: str = Field("auto", description="auto (cuda if present), cuda, cuda:1, cpu")
+    kontext_offload: bool = Field(False, description="Model CPU offload, for ~24 GB cards")
+    kontext_compile: bool = Field(
+        False, description="torch.compile the transformer (implies hotswap)"
+    )
+    kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+
+    @field_validator("style_lora", "kontext_hotswap", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     # --- deployment (cartoon doctor, compose.yaml) ---
     models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")

@@ -1,0 +1,337 @@
+"""The `kontext` backend: diffusers' FluxKontextPipeline with the flat-cartoon style LoRA and
+one LoRA per character, on a local GPU (or the CPU, slowly).
+
+The pipeline and every LoRA are loaded once and stay loaded between requests. Each LoRA is
+an adapter named after its character (the style LoRA is `style`); a request switches the
+plan's characters on with `set_adapters`, the others off. With hot-swap (on when compiled),
+every adapter stays active and a character is switched off by swapping in a copy of its LoRA
+with B = 0 (and back), in place: the compiled graph never changes, so nothing recompiles.
+
+Settings (core/settings.py, `# --- kontext` block): CARTOON_KONTEXT_MODEL, CARTOON_STYLE_LORA,
+CARTOON_STYLE_LORA_WEIGHT, CARTOON_KONTEXT_DEVICE, CARTOON_KONTEXT_OFFLOAD,
+CARTOON_KONTEXT_COMPILE, CARTOON_KONTEXT_HOTSWAP.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+from diffusers import FluxKontextPipeline
+from diffusers.pipelines.flux.pipeline_flux_kontext import PREFERRED_KONTEXT_RESOLUTIONS
+from safetensors.torch import load_file
+
+from characters.sheet import load_characters
+from core.errors import FaultError, InputError
+from render.backends.base import Backend, ProgressFn, RenderOptions
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from agent.state import ScenePlan
+    from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STEPS = 28
+DEFAULT_GUIDANCE = 2.5
+STYLE_ADAPTER = "style"
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_KONTEXT_AREA = 1024 * 1024  # the area PREFERRED_KONTEXT_RESOLUTIONS are drawn around
+
+
+# --- sizes -----------------------------------------------------------------------------------
+def _nearest_preferred(aspect: float) -> tuple[int, int]:
+    _, width, height = min((abs(aspect - w / h), w, h) for w, h in PREFERRED_KONTEXT_RESOLUTIONS)
+    return width, height
+
+
+def _scaled(size: tuple[int, int], scale: float, multiple_of: int) -> tuple[int, int]:
+    return tuple(max(multiple_of, int(n * scale) // multiple_of * multiple_of) for n in size)  # type: ignore[return-value]
+
+
+def kontext_size(width: int, height: int, multiple_of: int = 16) -> tuple[int, int]:
+    """The Kontext training resolution nearest in aspect ratio to width×height, scaled to the
+    requested area and rounded down to `multiple_of`: 1024×1024 → 1024×1024, 1392×752 stays,
+    32×32 → 32×32 (the tiny test pipeline)."""
+    preferred = _nearest_preferred(width / height)
+    return _scaled(preferred, (width * height / (preferred[0] * preferred[1])) ** 0.5, multiple_of)
+
+
+def input_size(
+    image_width: int, image_height: int, area: int, multiple_of: int = 16
+) -> tuple[int, int]:
+    """Size for the input image: what the pipeline's own auto-resize picks (the Kontext
+    resolution nearest the image's aspect ratio) for 1024² output, scaled down with the
+    output's area so small test renders get small inputs."""
+    return _scaled(
+        _nearest_preferred(image_width / image_height), (area / _KONTEXT_AREA) ** 0.5, multiple_of
+    )
+
+
+# --- loading ---------------------------------------------------------------------------------
+def resolve_model(value: str) -> str:
+    """A local folder (must hold model_index.json) or a hub id; anything else is an error."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        if not (path / "model_index.json").is_file():
+            raise FaultError(
+                f"{path}: not a diffusers model folder (no model_index.json); point "
+                "CARTOON_KONTEXT_MODEL at the folder `hf download black-forest-labs/FLUX.1-Kontext-dev` wrote"
+            )
+        return str(path)
+    if _HUB_ID.match(value) and not value.startswith((".", "~")):
+        return value
+    raise FaultError(
+        f"{value}: Kontext model folder not found; set CARTOON_KONTEXT_MODEL to a local folder "
+        "or download it with `hf download black-forest-labs/FLUX.1-Kontext-dev --local-dir DIR`"
+    )
+
+
+def _device_and_dtype(setting: str) -> tuple[str, torch.dtype]:
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if setting == "auto" else setting
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise FaultError(
+            f"CARTOON_KONTEXT_DEVICE={setting} but CUDA is not available; set it to auto or cpu"
+        )
+    return device, (torch.bfloat16 if device.startswith("cuda") else torch.float32)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+@dataclass
+class _Adapter:
+    """One loaded LoRA. `state` (and its B = 0 twin) are kept only for hot-swap."""
+
+    name: str
+    path: Path
+    weight: float
+    state: dict[str, torch.Tensor] = field(default_factory=dict)
+    zero: dict[str, torch.Tensor] = field(default_factory=dict)
+    on: bool = True
+
+
+def _read_lora(path: Path, what: str) -> dict[str, torch.Tensor]:
+    if not path.is_file():
+        raise FaultError(
+            f"{path}: {what} LoRA file not found; train or copy it there, or fix the path"
+        )
+    try:
+        return load_file(str(path))
+    except Exception as exc:  # safetensors raises several kinds for a bad file
+        raise FaultError(f"{path}: not a readable .safetensors LoRA ({_first_line(exc)})") from None
+
+
+def _copy(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A deep copy: loading may keep (and a later hot-swap overwrite) the tensors it is given."""
+    return {k: v.clone() for k, v in state.items()}
+
+
+def _lora_rank(state: dict[str, torch.Tensor]) -> int:
+    return max(
+        (t.shape[0] for k, t in state.items() if "lora_A" in k or "lora_down" in k), default=1
+    )
+
+
+# --- the backend -----------------------------------------------------------------------------
+class KontextBackend(Backend):
+    """FLUX.1 Kontext + style LoRA + character LoRAs; see the module docstring."""
+
+    name = "kontext"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pipe: FluxKontextPipeline | None = None
+        self.adapters: dict[str, _Adapter] = {}
+        self.hotswap = (
+            settings.kontext_hotswap
+            if settings.kontext_hotswap is not None
+            else settings.kontext_compile
+        )
+        self.device, self.dtype = "cpu", torch.float32
+        self._lock = threading.Lock()  # one render at a time on one pipeline
+
+    @property
+    def loaded(self) -> bool:
+        return self.pipe is not None
+
+    # 1. load once ---------------------------------------------------------------------------
+    def load(self) -> FluxKontextPipeline:
+        """Load the pipeline and every available LoRA (idempotent)."""
+        if self.pipe is not None:
+            return self.pipe
+        settings = self.settings
+        model = resolve_model(settings.kontext_model)
+        self.device, self.dtype = _device_and_dtype(settings.kontext_device)
+        characters = load_characters(settings.characters_dir)
+        # Read every LoRA first, so a bad file fails before minutes of model loading.
+        pending: list[tuple[_Adapter, dict[str, torch.Tensor]]] = []
+        if settings.style_lora is not None:
+            adapter = _Adapter(STYLE_ADAPTER, settings.style_lora, settings.style_lora_weight)
+            pending.append((adapter, _read_lora(adapter.path, "style (CARTOON_STYLE_LORA)")))
+        for cid, character in characters.items():
+            if character.lora_path.is_file():  # a missing one is an error only when it is needed
+                adapter = _Adapter(cid, character.lora_path, character.lora.weight)
+                pending.append((adapter, _read_lora(adapter.path, f"{cid}'s")))
+
+        log.info("loading %s on %s (%s)", model, self.device, self.dtype)
+        try:
+            pipe = FluxKontextPipeline.from_pretrained(model, dtype=self.dtype)
+        except Exception as exc:
+            raise FaultError(
+                f"could not load the Kontext model '{model}' ({_first_line(exc)}); set "
+                "CARTOON_KONTEXT_MODEL to a local folder or download it with `hf download`"
+            ) from None
+        pipe.set_progress_bar_config(disable=True)  # progress goes through the callback
+        if self.hotswap and pending:
+            pipe.enable_lora_hotswap(target_rank=max(_lora_rank(s) for _, s in pending))
+        for adapter, state in pending:
+            try:
+                pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
+            except Exception as exc:
+                raise FaultError(
+                    f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
+                ) from None
+            if self.hotswap:
+                adapter.state = state
+                adapter.zero = {
+                    k: torch.zeros_like(v) if "lora_B" in k or "lora_up" in k else v
+                    for k, v in state.items()
+                }
+            self.adapters[adapter.name] = adapter
+        if self.hotswap and self.adapters:
+            # Every adapter stays active at its sheet weight; characters switch by swapping B.
+            pipe.set_adapters(list(self.adapters), [a.weight for a in self.adapters.values()])
+
+        if settings.kontext_offload and self.device.startswith("cuda"):
+            pipe.enable_model_cpu_offload(device=self.device)
+        else:
+            pipe.to(self.device)
+        if settings.kontext_compile:
+            pipe.transformer.compile()
+        self.pipe = pipe
+        return pipe
+
+    # 2. switch LoRAs per request ------------------------------------------------------------
+    def _activate(self, pipe: FluxKontextPipeline, plan: ScenePlan) -> list[str]:
+        """Turn on the style LoRA and the plan's characters' LoRAs, nothing else."""
+        wanted = [STYLE_ADAPTER] if STYLE_ADAPTER in self.adapters else []
+        for cid in plan.characters:
+            if cid not in self.adapters:
+                character = load_characters(self.settings.characters_dir).get(cid)
+                where = character.lora_path if character else f"characters/{cid}/"
+                raise FaultError(f"{where}: {cid}'s LoRA file not found; train it or copy it there")
+            wanted.append(cid)
+        if self.hotswap:
+            for adapter in self.adapters.values():
+                on = adapter.name in wanted
+                if on != adapter.on:
+                    source = adapter.state if on else adapter.zero
+                    pipe.load_lora_weights(_copy(source), adapter_name=adapter.name, hotswap=True)
+                    adapter.on = on
+        elif wanted:
+            pipe.enable_lora()
+            pipe.set_adapters(wanted, [self.adapters[n].weight for n in wanted])
+        elif self.adapters:
+            pipe.disable_lora()
+        return wanted
+
+    # 3. render ------------------------------------------------------------------------------
+    def render(
+        self,
+        plan: ScenePlan,
+        *,
+        seed: int,
+        options: RenderOptions,
+        progress: ProgressFn | None = None,
+        input_image: Image.Image | None = None,
+    ) -> Image.Image:
+        """One picture. `input_image` is the Kontext input (the plate with the characters'
+        references stitched on); None builds it from the plan with `render.inputs`."""
+        # 1. check the arguments
+        steps = DEFAULT_STEPS if options.steps is None else options.steps
+        guidance = DEFAULT_GUIDANCE if options.guidance is None else options.guidance
+        if not 1 <= steps <= 200:
+            raise InputError(
+                f"steps={steps}: pass a number of steps from 1 to 200 (default {DEFAULT_STEPS})"
+            )
+        if not 0 <= guidance <= 30:
+            raise InputError(
+                f"guidance={guidance}: pass a guidance from 0 to 30 (default {DEFAULT_GUIDANCE})"
+            )
+        if not (16 <= options.width <= 2048 and 16 <= options.height <= 2048):
+            raise InputError(
+                f"size {options.width}x{options.height}: pass a width and height from 16 to 2048"
+            )
+        if input_image is None:
+            input_image = self._build_input(plan)
+
+        with self._lock:
+            # 2. the pipeline and the plan's LoRAs
+            pipe = self.load()
+            self._activate(pipe, plan)
+
+            # 3. sizes: the output snapped to a Kontext resolution, the input to match
+            multiple_of = pipe.vae_scale_factor * 2
+            width, height = kontext_size(options.width, options.height, multiple_of)
+            in_w, in_h = input_size(
+                input_image.width, input_image.height, width * height, multiple_of
+            )
+            image = input_image.convert("RGB").resize((in_w, in_h))
+
+            # 4. denoise, reporting each step
+            def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+                if progress is not None:
+                    progress(step + 1, steps)
+                return kwargs
+
+            try:
+                result = pipe(
+                    image=image,
+                    prompt=plan.prompt,
+                    height=height,
+                    width=width,
+                    max_area=width * height,
+                    _auto_resize=False,  # the input is already at a Kontext resolution
+                    num_inference_steps=steps,
+                    guidance_scale=guidance,
+                    generator=torch.Generator(device="cpu").manual_seed(seed),
+                    callback_on_step_end=on_step,
+                )
+            except torch.OutOfMemoryError:
+                self._free_cuda()
+                raise FaultError(
+                    f"CUDA out of memory rendering {width}x{height}; memory freed. Set "
+                    "CARTOON_KONTEXT_OFFLOAD=true, or render a smaller --size"
+                ) from None
+            return result.images[0]
+
+    def _build_input(self, plan: ScenePlan) -> Image.Image:
+        try:
+            from render.inputs import build_input_image
+        except ImportError:
+            raise FaultError(
+                "render.inputs.build_input_image is missing: this checkout cannot stitch the "
+                "plate and references; pass input_image or update the code"
+            ) from None
+        return build_input_image(plan, self.settings)
+
+    @staticmethod
+    def _free_cuda() -> None:
+        gc.collect()
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+    def close(self) -> None:
+        self.pipe = None
+        self.adapters.clear()
+        self._free_cuda()
