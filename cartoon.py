@@ -129,6 +129,18 @@ def _plan_summary(plan) -> str:
 
 
 # --- scene, plates (render): command functions added here ---
+@command
+def cmd_scene(args: argparse.Namespace) -> int:
+    from render.cli import run_scene
+
+    return run_scene(args, emit)
+
+
+@command
+def cmd_plates(args: argparse.Namespace) -> int:
+    from render.cli import run_plates
+
+    return run_plates(args, emit)
 
 
 # --- shirt (compositor): command functions added here ---
@@ -204,6 +216,25 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print the plan as one JSON object")
 
     # --- scene, plates (render): sub-commands added here ---
+    scene = sub.add_parser("scene", help="plan, render and write the slogan: one PNG (default backend: preview)")
+    scene.add_argument("text", nargs="*", help="the scene, e.g. 'Milo debugging at 2 AM'")
+    scene.add_argument("--shirt", help="slogan for Milo's shirt (overrides the rotation)")
+    scene.add_argument("--seed", type=int, help="seed (slogan and picture; default random)")
+    scene.add_argument("--as", dest="as_", metavar="CHARACTER", help="who is asking (resolves me/us)")
+    scene.add_argument("--backend", help="preview | kontext | comfyui | openai (default CARTOON_DEFAULT_BACKEND)")
+    scene.add_argument("--size", metavar="WxH", help="picture size, snapped to a Kontext resolution (default 1024x1024)")
+    scene.add_argument("--steps", type=int, help="sampling steps (kontext/comfyui; default 28)")
+    scene.add_argument("--guidance", type=float, help="guidance (kontext/comfyui; default 2.5)")
+    scene.add_argument("-o", "--out", metavar="FILE.png", help="the PNG; the clean render goes beside it as FILE.clean.png")
+    scene.add_argument("--json", action="store_true", help="print the result as one JSON object")
+
+    plates = sub.add_parser("plates", help="make the four wall plates data/plates/{north,east,south,west}.png")
+    plates.add_argument("--backend", default="preview", help="preview draws them; kontext | openai cartoonify --photos")
+    plates.add_argument("--photos", metavar="DIR", help="photos of the walls: DIR/north.jpg, east.png, ... (kontext, openai)")
+    plates.add_argument("--out", metavar="DIR", help="where to write them (default data/plates)")
+    plates.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    plates.add_argument("--size", metavar="WxH", help="plate size, snapped to a Kontext resolution (default 1024x1024)")
+    plates.add_argument("--json", action="store_true", help="print the written paths as one JSON object")
 
     # --- shirt (compositor): sub-commands added here ---
 

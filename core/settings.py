@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from core.paths import CHARACTERS_DIR, DATA_DIR
+from core.paths import CHARACTERS_DIR, DATA_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
 
     # --- deployment (cartoon doctor, compose.yaml) ---
     models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")

@@ -42,6 +42,14 @@ class Backend(ABC):
         self, plan: ScenePlan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None
     ) -> Image.Image: ...
 
+    def edit(
+        self, image: Image.Image, prompt: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Edit one picture by a prompt (e.g. cartoonify a photo of a wall for `cartoon
+        plates`). Backends with an image-edit path override this."""
+        raise InputError(f"backend '{self.name}' cannot edit photos; use kontext, comfyui or openai")
+
     @property
     def loaded(self) -> bool:
         """Whether the backend is ready to render without a long load."""

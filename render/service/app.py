@@ -25,7 +25,7 @@ from agent.state import ScenePlan, SceneRequest, clean_text
 from core.errors import InputError
 from core.settings import Settings
 from render.service.auth import token_guard
-from render.service.http_errors import describe_validation, install
+from render.service.http_errors import install
 from render.service.jobs import (
     ANONYMOUS,
     FINAL_STATES,
@@ -113,8 +113,9 @@ def create_app(
                 {"text": body.text, "as": body.as_, "shirt": body.shirt, "seed": body.seed, "user": user}
             )
         except ValidationError as exc:
-            status, message, field = describe_validation(exc)  # type: ignore[arg-type]
-            raise ServiceError(422, message, field) from None
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or None
+            raise ServiceError(422, f"{field}: {err['msg'].removeprefix('Value error, ')}", field) from None
         try:
             return planner.plan(request)
         except InputError as exc:

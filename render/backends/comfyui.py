@@ -1,0 +1,221 @@
+"""The comfyui backend: the same FLUX Kontext + LoRA graph run by a ComfyUI server
+(`CARTOON_COMFYUI_URL`) through its HTTP API.
+
+For each picture: open the /ws websocket (so no progress message is missed), upload the
+stitched input image (/upload/image), queue the filled-in workflow (POST /prompt), follow
+`progress` messages until the prompt finishes, then read /history/{id} and /view. Node
+errors, execution errors and an unreachable server come back as one-line errors.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import httpx
+from PIL import Image, UnidentifiedImageError
+
+from core.errors import FaultError, InputError
+from render.backends.base import Backend, ProgressFn, RenderOptions
+from render.backends.comfyui_graph import GraphRequest, build_graph, load_workflow
+
+if TYPE_CHECKING:
+    from websockets.sync.client import ClientConnection
+
+    from agent.state import ScenePlan
+    from core.settings import Settings
+
+DEFAULT_STEPS = 28
+DEFAULT_GUIDANCE = 2.5
+
+
+class ComfyUIBackend(Backend):
+    name = "comfyui"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.url = settings.comfyui_url.rstrip("/")
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(f"CARTOON_COMFYUI_URL '{settings.comfyui_url}': give http://HOST:PORT, e.g. http://spark2:8188")
+        self.ws_url = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}{parts.path}/ws"
+        self.template = load_workflow(Path(settings.comfyui_workflow) if settings.comfyui_workflow else None)
+        self.client_id = uuid.uuid4().hex
+        self.http = httpx.Client(base_url=self.url, timeout=httpx.Timeout(60.0, connect=10.0))
+
+    # --- Backend --------------------------------------------------------------------------------
+    def render(
+        self, plan: ScenePlan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None
+    ) -> Image.Image:
+        from characters.sheet import load_characters
+        from render.inputs import kontext_input
+
+        sheets = load_characters(Path(self.settings.characters_dir))
+        loras = self._style_lora() + [
+            (Path(sheets[c].lora.file).name, sheets[c].lora.weight) for c in plan.characters if c in sheets
+        ]
+        image = kontext_input(plan, self.settings, size=(options.width, options.height))
+        return self._run(image, plan.prompt, seed, options, loras, progress)
+
+    def edit(
+        self, image: Image.Image, prompt: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        return self._run(image, prompt, seed, options, self._style_lora(), progress)
+
+    def close(self) -> None:
+        self.http.close()
+
+    # --- one prompt, end to end -------------------------------------------------------------------
+    def _run(self, image: Image.Image, prompt: str, seed: int, options: RenderOptions,
+             loras: list[tuple[str, float]], progress: ProgressFn | None) -> Image.Image:
+        with self._websocket() as ws:
+            name = self._upload(image)
+            graph = build_graph(self.template, GraphRequest(
+                image_name=name, prompt=prompt, seed=seed,
+                steps=options.steps or DEFAULT_STEPS,
+                guidance=DEFAULT_GUIDANCE if options.guidance is None else options.guidance,
+                width=options.width, height=options.height,
+                unet=self.settings.comfyui_unet, clip_l=self.settings.comfyui_clip_l,
+                t5=self.settings.comfyui_t5, vae=self.settings.comfyui_vae, loras=tuple(loras),
+            ))
+            prompt_id = self._queue(graph)
+            self._follow(ws, prompt_id, progress)
+        return self._fetch(prompt_id)
+
+    def _style_lora(self) -> list[tuple[str, float]]:
+        name = self.settings.comfyui_style_lora
+        return [(name, self.settings.comfyui_style_lora_weight)] if name else []
+
+    @contextmanager
+    def _websocket(self) -> Iterator[ClientConnection]:
+        from websockets.exceptions import InvalidHandshake, InvalidURI
+        from websockets.sync.client import connect
+
+        try:
+            ws = connect(f"{self.ws_url}?clientId={self.client_id}", open_timeout=10, max_size=None)
+        except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
+            raise self._unreachable(exc) from None
+        with ws:
+            yield ws
+
+    def _upload(self, image: Image.Image) -> str:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG")
+        filename = f"milo-cartoons-{uuid.uuid4().hex[:12]}.png"
+        answer = self._call("POST", "/upload/image", files={"image": (filename, buffer.getvalue(), "image/png")},
+                            data={"type": "input", "overwrite": "true"})
+        try:
+            body = answer.json()
+            return f"{body['subfolder']}/{body['name']}" if body.get("subfolder") else body["name"]
+        except (ValueError, KeyError, TypeError):
+            raise FaultError(f"ComfyUI at {self.url} answered /upload/image without a file name; is it ComfyUI?") from None
+
+    def _queue(self, graph: dict[str, Any]) -> str:
+        answer = self._call("POST", "/prompt", json={"prompt": graph, "client_id": self.client_id}, ok=(200, 400))
+        try:
+            body = answer.json()
+        except ValueError:
+            raise FaultError(f"ComfyUI at {self.url} answered /prompt with {answer.status_code} and no JSON") from None
+        if answer.status_code == 400 or body.get("node_errors"):
+            raise FaultError(describe_rejection(body))
+        if "prompt_id" not in body:
+            raise FaultError(f"ComfyUI at {self.url} answered /prompt without a prompt_id")
+        return str(body["prompt_id"])
+
+    def _follow(self, ws: ClientConnection, prompt_id: str, progress: ProgressFn | None) -> None:
+        """Read websocket messages until our prompt is done; raise on its errors."""
+        from websockets.exceptions import ConnectionClosed
+
+        deadline = time.monotonic() + self.settings.comfyui_timeout_s
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise FaultError(
+                    f"ComfyUI took longer than {self.settings.comfyui_timeout_s:g} s; "
+                    "raise CARTOON_COMFYUI_TIMEOUT_S or check the server's queue"
+                )
+            try:
+                raw = ws.recv(timeout=min(left, 5.0))
+            except TimeoutError:
+                continue
+            except ConnectionClosed:
+                raise FaultError(f"ComfyUI at {self.url} closed the progress connection mid-render; check its log") from None
+            if isinstance(raw, bytes):
+                continue  # preview frames
+            message = json.loads(raw)
+            kind, data = message.get("type"), message.get("data") or {}
+            if data.get("prompt_id") not in (None, prompt_id):
+                continue
+            if kind == "progress" and progress:
+                progress(int(data.get("value", 0)), int(data.get("max", 1)))
+            elif kind == "execution_error":
+                reason = one_line(data.get("exception_message", "unknown error"))[:300]
+                hint = ("; free GPU memory on the ComfyUI box (other models loaded?) or render smaller with --size"
+                        if "out of memory" in reason.lower() or "OutOfMemory" in str(data.get("exception_type")) else "")
+                raise FaultError(f"ComfyUI failed in node {data.get('node_id')} ({data.get('node_type')}): {reason}{hint}")
+            elif kind == "execution_interrupted":
+                raise FaultError("ComfyUI interrupted the render (someone pressed Cancel); try again")
+            elif kind == "execution_success" or (kind == "executing" and data.get("node") is None
+                                                  and data.get("prompt_id") == prompt_id):
+                return
+
+    def _fetch(self, prompt_id: str) -> Image.Image:
+        history = self._call("GET", f"/history/{prompt_id}").json().get(prompt_id)
+        if not history:
+            raise FaultError(f"ComfyUI has no history for prompt {prompt_id}; was the server restarted?")
+        status = history.get("status") or {}
+        if status.get("status_str") == "error":
+            raise FaultError(f"ComfyUI reports prompt {prompt_id} failed; check its log")
+        for output in (history.get("outputs") or {}).values():
+            for picture in output.get("images", []):
+                if picture.get("type", "output") != "output":
+                    continue
+                answer = self._call("GET", "/view", params={
+                    "filename": picture["filename"], "subfolder": picture.get("subfolder", ""), "type": "output"})
+                try:
+                    with Image.open(io.BytesIO(answer.content)) as result:
+                        return result.convert("RGB")
+                except UnidentifiedImageError:
+                    raise FaultError(f"ComfyUI's /view sent something that is not an image for {picture['filename']}") from None
+        raise FaultError(f"ComfyUI finished prompt {prompt_id} without saving an image; the workflow needs a SaveImage node")
+
+    # --- HTTP ------------------------------------------------------------------------------------
+    def _call(self, method: str, path: str, ok: tuple[int, ...] = (200,), **kwargs: Any) -> httpx.Response:
+        try:
+            answer = self.http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise self._unreachable(exc) from None
+        if answer.status_code not in ok:
+            raise FaultError(f"ComfyUI {method} {path} answered {answer.status_code}: {one_line(answer.text)[:200]}")
+        return answer
+
+    def _unreachable(self, exc: BaseException) -> FaultError:
+        reason = one_line(str(exc)) or exc.__class__.__name__
+        return FaultError(f"ComfyUI at {self.url} is not reachable ({reason}); start it or set CARTOON_COMFYUI_URL")
+
+
+def describe_rejection(body: dict[str, Any]) -> str:
+    """ComfyUI's 400 answer to /prompt, as one line that says what to fix."""
+    for node_id, node in (body.get("node_errors") or {}).items():
+        for error in node.get("errors", []):
+            details = one_line(error.get("details", ""))[:240]
+            hint = ""
+            if error.get("type") == "value_not_in_list":
+                hint = "; put the file in ComfyUI's models folder or fix CARTOON_COMFYUI_* / the character's LoRA"
+            return (f"ComfyUI rejected the workflow: node {node_id} ({node.get('class_type')}): "
+                    f"{error.get('message', 'error')}: {details}{hint}")
+    error = body.get("error") or {}
+    message = error.get("message") if isinstance(error, dict) else error
+    return f"ComfyUI rejected the workflow: {one_line(str(message or body))[:240]}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())

@@ -1,0 +1,97 @@
+"""The detection chain: panel → shirt-colour → pose → fixed box.
+
+Each stage either finds where Milo's chest is or says why not; the first answer wins and
+the fixed box always answers. When several candidates are found (two panels, two dark
+suits, two people) the plan's left-to-right order picks Milo's.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from render.compositor.fixed import fixed_box
+from render.compositor.geometry import RotatedRect
+from render.compositor.panel import find_panels
+
+if TYPE_CHECKING:
+    from agent.state import ScenePlan
+    from core.settings import Settings
+
+MILO = "milo"
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where the text goes: `rect` is the area it is fitted into (rotated for a panel),
+    `box` that area's axis-aligned bounding box [x0, y0, x1, y1] in input pixels."""
+
+    method: str
+    rect: RotatedRect
+    box: tuple[int, int, int, int]
+
+    @classmethod
+    def from_box(cls, method: str, box: tuple[int, int, int, int]) -> Region:
+        x0, y0, x1, y1 = box
+        return cls(method, RotatedRect((x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0), box)
+
+
+@dataclass
+class Detection:
+    """The chosen region, and for each stage tried what it said and how long it took."""
+
+    region: Region
+    tried: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ms(self) -> float:
+        return sum(t["ms"] for t in self.tried)
+
+
+def milo_position(plan: ScenePlan | None) -> str | None:
+    """left / center / right when the plan has Milo among several characters, else None."""
+    if plan is None or len(plan.characters) < 2:
+        return None
+    return plan.position_of(MILO)
+
+
+def pick(centres_x: list[float], position: str | None) -> int:
+    """Index of Milo's candidate: leftmost or rightmost when the plan says so, else the
+    first (stages list their best candidate first)."""
+    if position == "left":
+        return int(np.argmin(centres_x))
+    if position == "right":
+        return int(np.argmax(centres_x))
+    return 0
+
+
+def detect(
+    rgb: np.ndarray,
+    *,
+    plan: ScenePlan | None = None,
+    settings: Settings | None = None,
+    pose_model: Any = None,
+) -> Detection:
+    """Run the chain on an (H, W, 3) uint8 array."""
+    height, width = rgb.shape[:2]
+    position = milo_position(plan)
+    detection = Detection(Region.from_box("fixed-box", fixed_box(width, height, position)))
+
+    started = time.perf_counter()
+    panels = find_panels(rgb)
+    if panels:
+        chosen = panels[pick([p.rect.cx for p in panels], position)]
+        detection.region = Region("panel", chosen.rect, chosen.box)
+    detection.tried.append(_outcome("panel", started, f"{len(panels)} found"))
+    if panels:
+        return detection
+
+    detection.tried.append({"stage": "fixed-box", "ms": 0.0, "outcome": "used"})
+    return detection
+
+
+def _outcome(stage: str, started: float, outcome: str) -> dict[str, Any]:
+    return {"stage": stage, "ms": round((time.perf_counter() - started) * 1000, 3), "outcome": outcome}

@@ -1,0 +1,136 @@
+"""Fitting the slogan into a rectangle and drawing it: black text with a white halo, the
+largest size that fits with a margin, on one to three lines, rotated with the panel.
+
+The font ships with the project (`fonts/DejaVuSans-Bold.ttf`, licence next to it), so the
+result never depends on what the machine has installed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from core.errors import InputError
+from render.compositor.geometry import RotatedRect
+
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
+MARGIN_X = 0.08  # of the width, each side
+MARGIN_Y = 0.12  # of the height, each side
+HALO = 0.08  # halo (stroke) width as a share of the font size
+LINE_GAP = 0.12  # space between lines as a share of the font size
+MAX_LINES = 3
+REF_SIZE = 200  # font size at which widths are measured; they scale linearly
+INK = (0, 0, 0, 255)
+HALO_INK = (255, 255, 255, 255)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How the slogan is set: its lines, font size and halo width."""
+
+    lines: tuple[str, ...]
+    font_size: int
+    halo: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@lru_cache(maxsize=64)
+def font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_FILE), size)
+
+
+@lru_cache(maxsize=1)
+def _ref_metrics() -> tuple[float, float]:
+    """Line height (ascent + descent) and space width at REF_SIZE."""
+    ascent, descent = font(REF_SIZE).getmetrics()
+    return float(ascent + descent), font(REF_SIZE).getlength(" ")
+
+
+def _splits(words: list[str], lines: int):
+    """Every way to cut `words` into `lines` non-empty lines, in order."""
+    for cuts in itertools.combinations(range(1, len(words)), lines - 1):
+        bounds = (0, *cuts, len(words))
+        yield [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _estimate(lines: list[str], width: float, height: float) -> float:
+    """The font size at which `lines` just fill width × height (from REF_SIZE widths)."""
+    line_h, _ = _ref_metrics()
+    widest = max(font(REF_SIZE).getlength(line) for line in lines)
+    per_px_w = (widest + 2 * HALO * REF_SIZE) / REF_SIZE
+    per_px_h = (len(lines) * line_h + (len(lines) - 1) * LINE_GAP * REF_SIZE + 2 * HALO * REF_SIZE) / REF_SIZE
+    return min(width / per_px_w, height / per_px_h)
+
+
+def measure(layout: Layout) -> tuple[int, int]:
+    """Width and height in pixels of the drawn text, halo included."""
+    draw = ImageDraw.Draw(Image.new("L", (1, 1)))
+    x0, y0, x1, y1 = draw.multiline_textbbox(
+        (0, 0), layout.text, font=font(layout.font_size), spacing=_gap(layout.font_size),
+        align="center", stroke_width=layout.halo,
+    )
+    return math.ceil(x1 - x0), math.ceil(y1 - y0)
+
+
+def _gap(size: int) -> int:
+    return round(LINE_GAP * size)
+
+
+def _halo(size: int) -> int:
+    return max(1, round(HALO * size))
+
+
+def fit(text: str, width: float, height: float, *, min_size: int) -> Layout:
+    """The largest layout of `text` (1–3 lines, words kept whole) inside width × height
+    less the margins. Raises InputError when even the best one is below `min_size`."""
+    words = text.split()
+    if not words:
+        raise InputError("the slogan is empty; give some text, e.g. --text PEBKAC")
+    inner_w, inner_h = width * (1 - 2 * MARGIN_X), height * (1 - 2 * MARGIN_Y)
+    best_lines, best_size = [text], 0.0
+    for count in range(1, min(MAX_LINES, len(words)) + 1):
+        for lines in _splits(words, count):
+            size = _estimate(lines, inner_w, inner_h)
+            if size > best_size:
+                best_lines, best_size = lines, size
+    size = int(best_size)
+    # The estimate ignores hinting and kerning: check the real extent, step down if needed.
+    while size >= min_size:
+        layout = Layout(tuple(best_lines), size, _halo(size))
+        w, h = measure(layout)
+        if w <= inner_w and h <= inner_h:
+            return layout
+        size -= max(1, size // 50)
+    fits = max(1, int(len(text) * (best_size / min_size) ** 2)) if best_size else 0
+    raise InputError(
+        f"the slogan ({len(text)} characters) does not fit the {round(width)}×{round(height)} px "
+        f"chest area at the readable minimum of {min_size} px; shorten it to about {fits} characters"
+    )
+
+
+def draw(image: Image.Image, layout: Layout, rect: RotatedRect) -> None:
+    """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place)."""
+    w, h = measure(layout)
+    pad = layout.halo + 2
+    layer = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    ImageDraw.Draw(layer).multiline_text(
+        (layer.width / 2, layer.height / 2), layout.text, font=font(layout.font_size),
+        fill=INK, anchor="mm", align="center", spacing=_gap(layout.font_size),
+        stroke_width=layout.halo, stroke_fill=HALO_INK,
+    )
+    if abs(rect.angle) >= 0.05:
+        layer = layer.rotate(rect.angle, resample=Image.Resampling.BICUBIC, expand=True)
+    x, y = round(rect.cx - layer.width / 2), round(rect.cy - layer.height / 2)
+    if image.mode == "RGBA":  # paste() would blend the alpha channel too
+        sx, sy = max(0, -x), max(0, -y)
+        image.alpha_composite(layer, (x + sx, y + sy), (sx, sy))
+    else:
+        image.paste(layer, (x, y), layer)

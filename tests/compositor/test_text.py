@@ -1,0 +1,100 @@
+"""Fitting and drawing the slogan: sizes, wrapping, errors, and that it reads back."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from core.errors import InputError
+from render.compositor import compose, write_slogan
+from render.compositor import text as text_mod
+from tests.compositor import fixtures as fx
+from tests.compositor.conftest import normalise
+
+LONG = "Have you tried turning it off and on again?"
+
+
+def test_short_slogan_is_one_line_and_fits_with_margin():
+    layout = text_mod.fit("PEBKAC", 300, 150, min_size=12)
+    assert layout.lines == ("PEBKAC",)
+    w, h = text_mod.measure(layout)
+    assert w <= 300 * (1 - 2 * text_mod.MARGIN_X) and h <= 150 * (1 - 2 * text_mod.MARGIN_Y)
+    # the largest size that fits: one step up no longer does
+    bigger = text_mod.Layout(layout.lines, layout.font_size + 2, text_mod._halo(layout.font_size + 2))
+    bw, bh = text_mod.measure(bigger)
+    assert bw > 300 * (1 - 2 * text_mod.MARGIN_X) or bh > 150 * (1 - 2 * text_mod.MARGIN_Y)
+
+
+def test_long_slogan_wraps_when_that_is_larger():
+    one_line = text_mod.Layout((LONG,), 10, 1)
+    layout = text_mod.fit(LONG, 300, 200, min_size=8)
+    assert 2 <= len(layout.lines) <= 3
+    assert " ".join(layout.lines) == LONG
+    assert layout.font_size > one_line.font_size * 1.5
+
+
+def test_too_long_for_a_readable_size_is_an_input_error():
+    with pytest.raises(InputError, match="shorten it"):
+        text_mod.fit(LONG, 90, 40, min_size=12)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "\n\t"])
+def test_empty_slogan_is_an_input_error(bad):
+    with pytest.raises(InputError, match="empty"):
+        write_slogan(fx.lab(), bad)
+
+
+def test_over_48_characters_is_an_input_error():
+    with pytest.raises(InputError, match="at most 48"):
+        write_slogan(fx.lab(), "x" * 49)
+
+
+def test_not_an_image_names_the_argument():
+    with pytest.raises(TypeError, match="image must be a PIL.Image.Image"):
+        write_slogan("scene.png", "RTFM")  # type: ignore[arg-type]
+
+
+def test_input_is_never_modified_and_output_differs_in_the_box():
+    image = fx.lab()
+    fx.milo(image, 512)
+    before = image.tobytes()
+    out, result = write_slogan(image, "RTFM")
+    assert image.tobytes() == before
+    assert out is not image and out.size == image.size and out.mode == "RGB"
+    x0, y0, x1, y1 = result.box
+    assert out.crop(result.box).tobytes() != image.crop(result.box).tobytes()
+    # nothing drawn outside the box
+    outside = Image.new("RGB", image.size)
+    outside.paste(out)
+    outside.paste((0, 0, 0), (x0 - 2, y0 - 2, x1 + 2, y1 + 2))
+    original = image.copy()
+    original.paste((0, 0, 0), (x0 - 2, y0 - 2, x1 + 2, y1 + 2))
+    assert outside.tobytes() == original.tobytes()
+
+
+def test_rgba_input_stays_rgba():
+    image = fx.lab().convert("RGBA")
+    fx.milo(image, 512)
+    out, result = write_slogan(image, "RTFM")
+    assert out.mode == "RGBA" and result.method == "panel"
+    assert out.getchannel("A").getextrema() == (255, 255)
+
+
+def test_fixed_box_when_nothing_is_found():
+    out, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM")
+    assert result.method == "fixed-box"
+    assert result.box == (300, 360, 700, 560)
+    assert result.angle == 0.0 and result.font_size and result.lines == ["RTFM"]
+
+
+@pytest.mark.parametrize(
+    ("slogan", "angle"),
+    [("PEBKAC", 0.0), ("It's Not a Bug It's a Feature", -12.0), (LONG, 8.0)],
+)
+def test_written_slogan_reads_back(ocr, slogan, angle):
+    image = fx.lab()
+    fx.milo(image, 512, scale=1.3, angle=angle)
+    done = compose(image, slogan)
+    assert done.result.method == "panel"
+    assert done.result.angle == pytest.approx(angle, abs=0.8)
+    assert ocr(done.image, done.result) == normalise(slogan)

@@ -1,0 +1,129 @@
+"""The comfyui backend over real HTTP and a real websocket, against tests/servers/comfyui.py."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.errors import FaultError, InputError
+from core.settings import Settings
+from render.backends.base import RenderOptions, get_backend
+from render.inputs import kontext_input
+from tests.render.helpers import make_plan
+from tests.servers.comfyui import FakeComfyUI
+
+OPTIONS = RenderOptions(width=256, height=192, steps=4, guidance=3.0)
+
+
+def settings_for(url: str, **extra) -> Settings:
+    return Settings(_env_file=None, comfyui_url=url, **extra)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def comfy():
+    fake = FakeComfyUI()
+    with fake.running():
+        yield fake
+
+
+@pytest.fixture(autouse=True)
+def _reset(comfy: FakeComfyUI):
+    yield
+    comfy.fail_class, comfy.drop_ws, comfy.step_delay_s = None, False, 0.0
+    comfy.models["loras"] |= {"milo.safetensors"}
+
+
+def test_renders_the_plan_through_upload_prompt_websocket_history_and_view(comfy: FakeComfyUI) -> None:
+    settings = settings_for(comfy.url)
+    plan = make_plan(["james", "milo"], "north")
+    steps: list[tuple[int, int]] = []
+    backend = get_backend("comfyui", settings)
+    try:
+        image = backend.render(plan, seed=4242, options=OPTIONS, progress=lambda s, t: steps.append((s, t)))
+    finally:
+        backend.close()
+
+    assert image.size == (256, 192)
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    graph = comfy.prompts[-1]["prompt"]
+    by_class = {n["class_type"]: n["inputs"] for n in graph.values()}
+    assert by_class["KSampler"]["seed"] == 4242 and by_class["KSampler"]["steps"] == 4
+    assert by_class["FluxGuidance"]["guidance"] == 3.0
+    assert by_class["CLIPTextEncode"]["text"] == plan.prompt
+    assert (by_class["EmptySD3LatentImage"]["width"], by_class["EmptySD3LatentImage"]["height"]) == (256, 192)
+    # the LoRA chain: UNET → style → james (1.0) → milo (0.9, from the sheets) → KSampler
+    chain, link = [], by_class["KSampler"]["model"]
+    while graph[link[0]]["class_type"] == "LoraLoaderModelOnly":
+        inputs = graph[link[0]]["inputs"]
+        chain.append((inputs["lora_name"], inputs["strength_model"]))
+        link = inputs["model"]
+    assert graph[link[0]]["class_type"] == "UNETLoader"
+    assert chain[::-1] == [("FLUX-kontext-lora-flat-cartoon-style.safetensors", 1.0),
+                           ("james.safetensors", 1.0), ("milo.safetensors", 0.9)]
+    # the uploaded input is the stitched plate + references; the output came back from /view
+    expected = np.asarray(kontext_input(plan, settings, size=(256, 192)))
+    uploaded = np.asarray(Image.open(__import__("io").BytesIO(comfy.uploads[by_class["LoadImage"]["image"]])))
+    assert np.array_equal(uploaded, expected)
+    out = np.asarray(image)
+    assert np.array_equal(out[8:, 8:], expected[8:192, 8:256])
+    assert tuple(out[0, 0]) == (4242 % 256, 4242 // 256, 7)
+
+
+def test_edit_uses_only_the_style_lora_and_none_when_unset(comfy: FakeComfyUI) -> None:
+    photo = Image.new("RGB", (300, 200), (10, 120, 200))
+    backend = get_backend("comfyui", settings_for(comfy.url))
+    assert backend.edit(photo, "cartoonify", seed=1, options=OPTIONS).size == (256, 192)
+    loras = [n["inputs"]["lora_name"] for n in comfy.prompts[-1]["prompt"].values() if n["class_type"] == "LoraLoaderModelOnly"]
+    assert loras == ["FLUX-kontext-lora-flat-cartoon-style.safetensors"]
+    backend = get_backend("comfyui", settings_for(comfy.url, comfyui_style_lora=""))
+    backend.edit(photo, "cartoonify", seed=1, options=OPTIONS)
+    graph = comfy.prompts[-1]["prompt"]
+    assert not [n for n in graph.values() if n["class_type"] == "LoraLoaderModelOnly"]
+    assert graph["13"]["inputs"]["model"] == ["1", 0]
+
+
+def test_a_missing_lora_on_the_server_is_a_one_line_fault(comfy: FakeComfyUI) -> None:
+    comfy.models["loras"].discard("milo.safetensors")
+    backend = get_backend("comfyui", settings_for(comfy.url))
+    with pytest.raises(FaultError) as info:
+        backend.render(make_plan(["milo"]), seed=1, options=OPTIONS)
+    message = str(info.value)
+    assert "node lora2 (LoraLoaderModelOnly): Value not in list: lora_name: 'milo.safetensors'" in message
+    assert "models folder" in message and "\n" not in message
+
+
+def test_an_execution_error_comes_back_from_the_websocket(comfy: FakeComfyUI) -> None:
+    comfy.fail_class = "KSampler"
+    backend = get_backend("comfyui", settings_for(comfy.url))
+    with pytest.raises(FaultError, match=r"failed in node 13 \(KSampler\): Allocation .*out of memory\) Currently.*; free GPU memory") as info:
+        backend.render(make_plan(["milo"]), seed=1, options=OPTIONS)
+    assert "\n" not in str(info.value)
+
+
+def test_a_dropped_websocket_and_a_slow_server_are_faults(comfy: FakeComfyUI) -> None:
+    comfy.drop_ws = True
+    with pytest.raises(FaultError, match="closed the progress connection"):
+        get_backend("comfyui", settings_for(comfy.url)).render(make_plan(["milo"]), seed=1, options=OPTIONS)
+    comfy.drop_ws, comfy.step_delay_s = False, 0.4
+    slow = settings_for(comfy.url, comfyui_timeout_s=0.3)
+    with pytest.raises(FaultError, match=r"longer than 0.3 s; raise CARTOON_COMFYUI_TIMEOUT_S"):
+        get_backend("comfyui", slow).render(make_plan(["milo"]), seed=1, options=OPTIONS)
+
+
+def test_server_down_and_bad_settings() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(FaultError, match=rf"ComfyUI at {url} is not reachable .*; start it or set CARTOON_COMFYUI_URL"):
+        get_backend("comfyui", settings_for(url)).render(make_plan(["milo"]), seed=1, options=OPTIONS)
+    with pytest.raises(InputError, match="give http://HOST:PORT"):
+        get_backend("comfyui", settings_for("spark2:8188"))
+    with pytest.raises(InputError, match="workflow not found"):
+        get_backend("comfyui", settings_for(url, comfyui_workflow="/nonexistent/flow.json"))

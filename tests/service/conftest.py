@@ -1,0 +1,35 @@
+"""Fixtures for the render service tests: settings in a temp folder and in-thread servers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.settings import Settings
+from tests.service.helpers import TOKEN, ThreadServer
+
+
+def service_settings(folder: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "llm_url": None,
+        "service_dir": folder,
+        "render_token": TOKEN,
+        "service_width": 256,
+        "service_height": 256,
+        "service_worker_timeout_s": 2.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture(scope="module")
+def preview_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadServer]:
+    """The real preview backend behind the real API on 127.0.0.1, one worker thread."""
+    from render.service.app import create_app
+
+    settings = service_settings(tmp_path_factory.mktemp("service"))
+    server = ThreadServer(create_app(settings, backend="preview", workers=1))
+    yield server
+    server.stop()

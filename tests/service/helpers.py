@@ -1,0 +1,159 @@
+"""Test helpers for the render service: free ports, a `cartoon serve` subprocess, an
+in-thread uvicorn server, a Redis server in a temp folder, and a small HTTP client."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "test-token-1234"
+SLOW = "tests.service.slow_backend:SlowBackend"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def service_env(service_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CARTOON_")}
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "CARTOON_SERVICE_DIR": str(service_dir),
+            "CARTOON_RENDER_TOKEN": TOKEN,
+            "CARTOON_SERVICE_WIDTH": "256",
+            "CARTOON_SERVICE_HEIGHT": "256",
+            "CARTOON_LLM_URL": "",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+class ServeProcess:
+    """`cartoon serve --json` in a subprocess; `url` once it has printed its ready line."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(env["CARTOON_SERVICE_DIR"]) / f"serve-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "cartoon.py", "serve", "--port", str(self.port), "--json", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.log.open("wb"),
+            text=True,
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line:
+            raise RuntimeError(f"cartoon serve did not start: {self.log.read_text()[-2000:]}")
+        self.info: dict[str, Any] = json.loads(line)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+class ThreadServer:
+    """An app from `create_app` served by uvicorn on 127.0.0.1 in a thread of the test."""
+
+    def __init__(self, app: Any) -> None:
+        import uvicorn
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        wait_for(lambda: self.server.started, 20, "uvicorn to start")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(20)
+
+
+class RedisServer:
+    """Debian's redis-server on a free port, data in a temp folder, stopped after."""
+
+    def __init__(self, folder: Path) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder),
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import redis
+
+        client = redis.Redis(port=self.port)
+        wait_for(lambda: _pings(client), 10, "redis-server to start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def _pings(client: Any) -> bool:
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def client(url: str, token: str | None = TOKEN) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return httpx.Client(base_url=url, headers=headers, timeout=30)
+
+
+def submit(http: httpx.Client, text: str, user: str = "u1", **extra: Any) -> str:
+    response = http.post("/v1/scenes", json={"text": text, "user": user, **extra})
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+def wait_state(http: httpx.Client, job_id: str, states: set[str], timeout: float = 30) -> dict[str, Any]:
+    def check() -> dict[str, Any] | None:
+        job = http.get(f"/v1/jobs/{job_id}").json()
+        return job if job["state"] in states else None
+
+    return wait_for(check, timeout, f"job {job_id} to reach {states}")

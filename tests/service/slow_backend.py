@@ -1,0 +1,38 @@
+"""A test-only backend: the real preview drawing, made slow or failing on request, so
+tests can catch a job mid-render (cancel, kill -9, timeouts) and see a backend error.
+
+Words in the plan's text pick the behaviour: "slow" sleeps CARTOON_TEST_STEP_S
+(default 0.5) before each of CARTOON_TEST_STEPS (default 4) progress steps, "long" takes
+three times as many steps, "hang" sleeps as long as "long" without reporting progress,
+"explode" raises CUDA's out-of-memory error.
+Served by `cartoon serve --backend tests.service.slow_backend:SlowBackend`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from render.backends.base import ProgressFn, RenderOptions
+from render.backends.preview import PreviewBackend
+
+
+class SlowBackend(PreviewBackend):
+    name = "slow-preview"
+
+    def render(self, plan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None):
+        words = plan.text.lower().split()
+        step_s = float(os.environ.get("CARTOON_TEST_STEP_S", "0.5"))
+        steps = int(os.environ.get("CARTOON_TEST_STEPS", "4"))
+        if "explode" in words:
+            raise RuntimeError("CUDA out of memory. Tried to allocate 20.00 GiB")
+        if "long" in words or "hang" in words:
+            steps *= 3
+        if "hang" in words:
+            time.sleep(step_s * steps)
+        elif "slow" in words or "long" in words:
+            for step in range(1, steps + 1):
+                time.sleep(step_s)
+                if progress:
+                    progress(step, steps)
+        return super().render(plan, seed=seed, options=options, progress=None)

@@ -1,0 +1,46 @@
+"""Fair order and limits, over real HTTP: one user's ten scenes do not block another's one,
+and past a limit the API answers 429 with Retry-After."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from render.service.app import create_app
+from render.service.runtime import Runtime
+from tests.service.conftest import service_settings
+from tests.service.helpers import ThreadServer, client, submit, wait_for
+
+
+def test_users_take_turns_and_limits_answer_429(tmp_path: Path) -> None:
+    settings = service_settings(tmp_path, service_max_queued=12)
+    server = ThreadServer(create_app(settings, backend="preview", workers=0))  # API only: jobs wait
+    worker: Runtime | None = None
+    try:
+        http = client(server.url)
+        alice = [submit(http, f"Milo at the desk, take {n}", user="alice") for n in range(10)]
+        bob = submit(http, "James at the whiteboard", user="bob")
+        carol = submit(http, "Milo on the exercise bike", user="carol")
+
+        over_user = http.post("/v1/scenes", json={"text": "one more", "user": "alice"})
+        assert over_user.status_code == 429 and over_user.json()["field"] == "user"
+        assert "alice" in over_user.json()["error"] and int(over_user.headers["Retry-After"]) >= 1
+        over_all = http.post("/v1/scenes", json={"text": "Milo", "user": "dave"})
+        assert over_all.status_code == 429 and "queue is full" in over_all.json()["error"]
+        assert "Retry-After" in over_all.headers
+
+        positions = {j: http.get(f"/v1/jobs/{j}").json()["position"] for j in [*alice, bob, carol]}
+        assert [positions[alice[0]], positions[bob], positions[carol], positions[alice[1]]] == [0, 1, 2, 3]
+        assert http.get("/healthz").json()["queue_depth"] == 12
+
+        # A render worker joins (its own runtime over the same store and engine).
+        worker = Runtime(settings, backend="preview", workers=1)
+        worker.start()
+        store = worker.store
+        wait_for(lambda: all(store.get(j).state == "done" for j in [*alice, bob, carol]), 60, "all jobs done")
+        started = sorted([*alice, bob, carol], key=lambda j: store.get(j).started_at)
+        assert started[:4] == [alice[0], bob, carol, alice[1]]
+        assert started[4:] == alice[2:]
+    finally:
+        if worker is not None:
+            worker.stop()
+        server.stop()
