@@ -124,6 +124,13 @@ class Settings(BaseSettings):
     doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
     doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")
 
+    @field_validator("service_steps", "dev_guild", "daily_channel", mode="before")
+    @classmethod
+    def _blank_number_is_unset(cls, value: object) -> object:
+        # `NAME=` as .env.example lists it must mean "unset", or `cp .env.example .env`
+        # breaks every command (tests/deploy/test_env_example.py loads the example).
+        return None if isinstance(value, str) and not value.strip() else value
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -37,13 +37,13 @@ def token_user_id(token: str) -> str | None:
 
 
 def check_token(settings: Settings) -> CheckResult:
-    token = settings.discord_token
+    raw = settings.discord_token or ""
+    # Cleaned the way `cartoon bot` cleans it (bot/run.py), so both agree on what works.
+    token = raw.strip().removeprefix("Bot ").strip()
     if not token:
         return fail("token", "DISCORD_TOKEN is not set; copy the bot token from the Developer Portal (Bot → Reset Token) into .env")
-    if token != token.strip() or token.strip("'\"") != token:
-        return fail("token", "DISCORD_TOKEN has spaces or quotes around it; write it bare in .env (DISCORD_TOKEN=MTE…)")
-    if token.lower().startswith("bot "):
-        return fail("token", "DISCORD_TOKEN starts with 'Bot '; put only the token itself in .env")
+    if token.strip("'\"") != token:
+        return fail("token", "DISCORD_TOKEN has quotes in it; write it bare in .env (DISCORD_TOKEN=MTE…)")
     if token.isdigit():
         return fail("token", "DISCORD_TOKEN looks like an application or user ID, not a token; copy it from Bot → Reset Token")
     user_id = token_user_id(token)
@@ -53,17 +53,19 @@ def check_token(settings: Settings) -> CheckResult:
             "DISCORD_TOKEN is not shaped like a bot token (three dot-separated parts, the first the bot's "
             "id); the client secret and public key are not the token: copy it from Bot → Reset Token",
         )
+    if token != raw:
+        return warn("token", f"DISCORD_TOKEN works (bot user id {user_id}) but has spaces or a 'Bot ' prefix; write the token alone", bot_id=user_id)
     return ok("token", f"DISCORD_TOKEN is set and shaped like a bot token (bot user id {user_id})", bot_id=user_id)
 
 
 def check_channel(settings: Settings) -> CheckResult:
-    channel_id = settings.daily_channel_id
+    channel_id = settings.daily_channel
     if channel_id is None:
-        return warn("channel", "CARTOON_DAILY_CHANNEL_ID is not set: no daily mascot post; set it to a channel ID to get one")
-    token = settings.discord_token
-    if not token or token_user_id(token) is None:
+        return warn("channel", "CARTOON_DAILY_CHANNEL is not set: no daily mascot post; set it to a channel ID to get one")
+    token = (settings.discord_token or "").strip().removeprefix("Bot ").strip()
+    if token_user_id(token) is None:
         return fail("channel", "cannot check the daily channel without a valid DISCORD_TOKEN (see the token check)")
-    api = DiscordApi(settings)
+    api = DiscordApi(settings, token)
 
     me = api.get("/users/@me")
     if me.error or me.status != 200:
@@ -146,9 +148,9 @@ def channel_permissions(
 class DiscordApi:
     """GETs against the Discord REST API with the bot's token."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, token: str) -> None:
         self.base = settings.discord_api_url.rstrip("/")
-        self.headers = {"Authorization": f"Bot {settings.discord_token}", "User-Agent": "DiscordBot (milo-cartoons doctor, 0.1)"}
+        self.headers = {"Authorization": f"Bot {token}", "User-Agent": "DiscordBot (milo-cartoons doctor, 0.1)"}
         self.timeout_s = settings.doctor_timeout_s
 
     def get(self, path: str) -> fetch.Answer:

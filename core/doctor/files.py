@@ -39,9 +39,32 @@ def safetensors_problem(path: Path) -> str | None:
     return None
 
 
+def backend_name(settings: Settings) -> str:
+    """The backend `cartoon serve` renders with on this box (its --backend flag aside)."""
+    return settings.service_backend or settings.default_backend
+
+
 def check_models(settings: Settings) -> CheckResult:
+    backend = backend_name(settings)
     problems: list[str] = []
     notes: list[str] = []
+    if backend == "kontext":
+        _kontext_files(settings, problems, notes)
+    elif backend == "openai" and not settings.openai_api_key:
+        problems.append("backend openai needs OPENAI_API_KEY; set it in .env")
+    pose = settings.pose_weights
+    if not pose.is_file():
+        notes.append(f"{pose} is missing: the compositor skips the pose step")
+    if problems:
+        return fail("models", f"{'; '.join(problems)}; see {GUIDE}", backend=backend)
+    if notes:
+        return warn("models", "; ".join(notes), backend=backend)
+    if backend == "kontext":
+        return ok("models", f"Kontext model, style LoRA and pose model present (backend {backend})", backend=backend)
+    return ok("models", f"backend {backend} needs no local diffusion weights; pose model present", backend=backend)
+
+
+def _kontext_files(settings: Settings, problems: list[str], notes: list[str]) -> None:
     model = settings.kontext_model
     folder = Path(model)
     if folder.is_dir() or model.startswith(("/", ".", "~")):
@@ -55,14 +78,6 @@ def check_models(settings: Settings) -> CheckResult:
         notes.append("CARTOON_STYLE_LORA is not set: pictures lose the flat-cartoon look")
     elif problem := safetensors_problem(settings.style_lora):
         problems.append(f"style LoRA: {problem}")
-    pose = settings.pose_model or settings.models_dir / "yolov8n-pose.pt"
-    if not pose.is_file():
-        notes.append(f"{pose} is missing: the compositor skips the pose step")
-    if problems:
-        return fail("models", f"{'; '.join(problems)}; see {GUIDE}")
-    if notes:
-        return warn("models", "; ".join(notes))
-    return ok("models", f"Kontext model, style LoRA and pose model present under {settings.models_dir}")
 
 
 def _diffusers_folder_problems(folder: Path) -> list[str]:
@@ -89,6 +104,9 @@ def check_loras(settings: Settings) -> CheckResult:
     from characters.sheet import load_characters
     from core.errors import CartoonError
 
+    if (backend := backend_name(settings)) != "kontext":
+        where = "ComfyUI's models/loras folder" if backend == "comfyui" else "no LoRA files"
+        return ok("loras", f"backend {backend} uses {where}; character LoRAs not checked here")
     try:
         characters = load_characters(settings.characters_dir)
     except CartoonError as exc:

@@ -88,7 +88,9 @@ class Deployment:
             "style_lora": self.paths["models"] / "loras" / "flat-cartoon.safetensors",
             "characters_dir": self.paths["characters"],
             "data_dir": self.paths["data"],
-            "daily_channel_id": int(CHANNEL_ID),
+            "daily_channel": int(CHANNEL_ID),
+            "service_backend": "kontext",
+            "pose_weights": self.paths["models"] / "yolov8n-pose.pt",
             "discord_api_url": self.discord_url + "/api/v10",
             "doctor_timeout_s": 3.0,
         }
@@ -109,7 +111,9 @@ class Deployment:
             "CARTOON_STYLE_LORA": str(s.style_lora),
             "CARTOON_CHARACTERS_DIR": str(s.characters_dir),
             "CARTOON_DATA_DIR": str(s.data_dir),
-            "CARTOON_DAILY_CHANNEL_ID": CHANNEL_ID,
+            "CARTOON_DAILY_CHANNEL": CHANNEL_ID,
+            "CARTOON_SERVICE_BACKEND": "kontext",
+            "CARTOON_POSE_WEIGHTS": str(s.pose_weights),
             "CARTOON_DISCORD_API_URL": s.discord_api_url,
         }
         env.update(overrides)

@@ -23,19 +23,20 @@ pytestmark = pytest.mark.skipif(
 
 
 def dummy_env(folder: Path) -> Path:
-    """.env.example with a made-up value for every variable, as an operator's .env."""
+    """.env.example as an operator fills it in: made-up secrets, the rest as listed."""
     lines = []
     for line in (ROOT / ".env.example").read_text().splitlines():
         if "=" in line and not line.startswith("#"):
             name, value = line.split("=", 1)
-            lines.append(f"{name}={value or 'dummy-' + name.lower()}")
+            lines.append(f"{name}={value or ('dummy-secret' if SECRET_NAME.search(name) else '')}")
     env = folder / "dummy.env"
     env.write_text("\n".join(lines) + "\n")
     return env
 
 
 def compose_config(compose: Path, env_file: Path, *profiles: str) -> subprocess.CompletedProcess[str]:
-    args = ["docker-compose", "-f", str(compose), "--project-directory", str(ROOT)]
+    # --env-file: interpolate from the dummy too, never from a developer's own .env.
+    args = ["docker-compose", "-f", str(compose), "--project-directory", str(ROOT), "--env-file", str(env_file)]
     for profile in profiles:
         args += ["--profile", profile]
     return subprocess.run(
@@ -100,6 +101,8 @@ def test_render_runs_kontext_with_models_read_only(config: dict) -> None:
         assert service["command"][:4] == ["cartoon", "serve", "--backend", "kontext"]
         assert service["build"]["target"] == "render"
         assert any(v.endswith(":/models:ro") for v in service["volumes"]), service["volumes"]
+        assert service["environment"]["CARTOON_KONTEXT_MODEL"].startswith("/models/")
+        assert service["environment"]["CARTOON_DOCTOR_REQUIRE_GPU"] == "true"
     assert config["services"]["render-worker"]["environment"]["CARTOON_QUEUE"] == "redis"
     assert config["services"]["bot"]["build"]["target"] == "bot"
     assert config["services"]["bot"]["command"] == ["cartoon", "bot"]

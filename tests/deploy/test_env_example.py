@@ -29,11 +29,11 @@ def example_variables() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     comments: list[str] = []
     for line in EXAMPLE.read_text().splitlines():
-        if line.startswith("#"):
+        # `# NAME=value` is a commented-out example: listed, and unset by default.
+        if m := re.match(r"#? ?([A-Z_][A-Z0-9_]*)=", line):
+            found[m[1]] = comments  # variables listed together share the comment above them
+        elif line.startswith("#"):
             comments.append(line)
-        elif m := re.match(r"([A-Z_][A-Z0-9_]*)=", line):
-            found[m[1]] = comments
-            # Variables listed together share the comment above them.
         elif not line.strip():
             comments = []
     return found
@@ -49,14 +49,14 @@ def test_every_setting_is_listed_with_a_comment() -> None:
 
 def test_every_listed_variable_is_a_setting_or_compose_only() -> None:
     text = EXAMPLE.read_text()
-    compose_only = set(re.findall(r"^([A-Z_][A-Z0-9_]*)=", text.split(COMPOSE_ONLY_HEADER, 1)[1], re.M))
+    compose_only = set(re.findall(r"^#? ?([A-Z_][A-Z0-9_]*)=", text.split(COMPOSE_ONLY_HEADER, 1)[1], re.M))
     strays = set(example_variables()) - env_names() - compose_only
     assert not strays, f"not a setting (typo?): {sorted(strays)}"
 
 
 def test_the_example_loads_as_settings() -> None:
     settings = Settings(_env_file=EXAMPLE)
-    assert settings.daily_channel_id is None and settings.pose_model is None  # `NAME=` is unset
+    assert settings.daily_channel is None and settings.service_steps is None  # `NAME=` is unset
 
 
 def test_each_setting_is_defined_once() -> None:

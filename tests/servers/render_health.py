@@ -1,6 +1,8 @@
 """A stand-in for the render service's two endpoints the doctor reads (docs/CONTRACTS.md):
 `GET /healthz` (no auth) and `GET /v1/jobs/{id}` (bearer token; 404 JSON error for an
-unknown job, 401 without the token). Used until tests can start a real `cartoon serve`."""
+unknown job, 401 without the token), for the states a real `cartoon serve` is hard to put
+in on cue (backend still loading, backend not ok). tests/deploy/test_doctor_live.py runs
+the doctor against the real service as well."""
 
 from __future__ import annotations
 
