@@ -101,37 +101,49 @@ def _diffusers_folder_problems(folder: Path) -> list[str]:
 
 
 def check_loras(settings: Settings) -> CheckResult:
+    """Each character's LoRA (kontext) and first reference image (every image-edit backend)."""
     from characters.sheet import load_characters
     from core.errors import CartoonError
 
-    if (backend := backend_name(settings)) != "kontext":
-        where = "ComfyUI's models/loras folder" if backend == "comfyui" else "no LoRA files"
-        return ok("loras", f"backend {backend} uses {where}; character LoRAs not checked here")
+    backend = backend_name(settings)
+    if backend == "preview":
+        return ok("loras", "backend preview draws stand-ins: no LoRAs or references needed")
     try:
         characters = load_characters(settings.characters_dir)
     except CartoonError as exc:
         return fail("loras", str(exc))
-    problems = [
-        f"{c.id}: {problem}" for c in characters.values() if (problem := safetensors_problem(c.lora_path))
-    ]
+    problems = []
+    for c in characters.values():
+        refs = c.reference_paths
+        if not refs or not refs[0].is_file():
+            problems.append(f"{c.id}: reference image {refs[0] if refs else '(none in character.toml)'} is missing")
+        if backend == "kontext" and (problem := safetensors_problem(c.lora_path)):
+            problems.append(f"{c.id}: {problem}")
     if problems:
         return fail(
             "loras",
-            f"{'; '.join(problems)}; train it (cartoon train ID) or copy it in, see {GUIDE}",
+            f"{'; '.join(problems)}; train the LoRA (cartoon train --character ID) or copy it in, see {GUIDE}",
             missing=len(problems),
         )
-    return ok("loras", f"character LoRAs present for {', '.join(characters)}")
+    what = "LoRAs and reference images" if backend == "kontext" else "reference images"
+    return ok("loras", f"character {what} present for {', '.join(characters)}")
 
 
 def check_plates(settings: Settings) -> CheckResult:
     from agent.walls import PLATES
 
     folder = settings.data_dir / "plates"
-    missing = [f"{wall}.png" for wall in PLATES if not _is_png(folder / f"{wall}.png")]
+    paths = {wall: folder / f"{wall}.png" for wall in PLATES}
+    broken = [f"{w}.png" for w, p in paths.items() if p.exists() and not _is_png(p)]
+    missing = [f"{w}.png" for w, p in paths.items() if not p.exists()]
+    if broken:
+        return fail("plates", f"{folder}: {', '.join(broken)} not readable PNGs; replace them (cartoon plates)")
     if missing:
-        return fail(
+        # The render pipeline draws a stand-in wall for a missing plate (render/inputs.py).
+        return warn(
             "plates",
-            f"{folder} lacks {', '.join(missing)}; draw them with `cartoon plates` or copy the lab's plates in",
+            f"{folder} lacks {', '.join(missing)}: scenes there use drawn stand-in walls; make plates from "
+            f"photos with `cartoon plates --backend kontext --photos DIR` (or --backend preview)",
         )
     return ok("plates", f"all four wall plates present in {folder}")
 

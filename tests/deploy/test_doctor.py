@@ -134,13 +134,31 @@ def test_hub_id_and_no_pose_model_are_warnings(deployment: Deployment) -> None:
     assert "hub id" in result.message and "yolov8n-pose.pt is missing" in result.message
 
 
-def test_missing_plates(deployment: Deployment) -> None:
+def test_missing_plates_are_a_warning_and_broken_ones_fail(deployment: Deployment) -> None:
     plates = deployment.paths["data"] / "plates"
     (plates / "south.png").unlink()
+    missing = one(deployment, "plates")
+    assert missing.status == "warn"
+    assert "lacks south.png" in missing.message and "cartoon plates" in missing.message
     (plates / "west.png").write_text("not a png")
-    result = one(deployment, "plates")
-    assert result.status == "fail"
-    assert "south.png, west.png" in result.message and "cartoon plates" in result.message
+    broken = one(deployment, "plates")
+    assert broken.status == "fail" and "west.png not readable" in broken.message
+
+
+def test_missing_reference_image(deployment: Deployment) -> None:
+    (deployment.paths["characters"] / "james" / "references" / "james.png").unlink()
+    for backend in ("kontext", "comfyui"):
+        result = one(deployment, "loras", service_backend=backend)
+        assert result.status == "fail" and "james: reference image" in result.message, backend
+
+
+def test_backends_without_local_weights(deployment: Deployment) -> None:
+    (deployment.paths["characters"] / "milo" / "lora" / "milo.safetensors").unlink()
+    assert one(deployment, "loras", service_backend="comfyui").status == "ok"  # LoRAs live in ComfyUI
+    assert one(deployment, "loras", service_backend="preview").status == "ok"
+    models = one(deployment, "models", service_backend="openai", openai_api_key=None)
+    assert models.status == "fail" and "OPENAI_API_KEY" in models.message
+    assert one(deployment, "models", service_backend="openai", openai_api_key="sk-test").status == "ok"
 
 
 # --- LLM -------------------------------------------------------------------------------------
