@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
         "what to do. Exit 1 when any check fails.",
     )
     doctor.add_argument("--only", metavar="NAMES", help="comma-separated checks to run (default: all): "
-                        "token,render,backend,gpu,models,loras,llm,plates,channel")
+                        "token,render,backend,queue,gpu,models,loras,llm,plates,channel")
     doctor.add_argument("--skip", metavar="NAMES", help="comma-separated checks to leave out")
     doctor.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser

@@ -13,6 +13,7 @@ from core.doctor.discord import check_channel, check_token
 from core.doctor.files import check_loras, check_models, check_plates
 from core.doctor.gpu import check_gpu
 from core.doctor.llm import check_llm
+from core.doctor.queue import check_queue
 from core.doctor.result import CheckResult
 from core.doctor.service import RenderProbe, check_backend, check_render
 from core.errors import InputError
@@ -24,6 +25,7 @@ CHECKS: dict[str, tuple[str, Check]] = {
     "token": ("DISCORD_TOKEN set and shaped like a bot token", lambda s, p: check_token(s)),
     "render": ("render service reachable and authorised", lambda s, p: check_render(p)),
     "backend": ("render backend loaded", lambda s, p: check_backend(p)),
+    "queue": ("queue store writable (SQLite) or Redis answering", lambda s, p: check_queue(s)),
     "gpu": ("GPU visible, free memory", lambda s, p: check_gpu(s)),
     "models": ("Kontext model, style LoRA, pose model present", lambda s, p: check_models(s)),
     "loras": ("character LoRAs present", lambda s, p: check_loras(s)),

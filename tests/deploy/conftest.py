@@ -93,6 +93,7 @@ class Deployment:
             "pose_weights": self.paths["models"] / "yolov8n-pose.pt",
             "discord_api_url": self.discord_url + "/api/v10",
             "doctor_timeout_s": 3.0,
+            "service_dir": self.root / "service",
         }
         values.update(overrides)
         return Settings(_env_file=None, **values)
@@ -115,6 +116,7 @@ class Deployment:
             "CARTOON_SERVICE_BACKEND": "kontext",
             "CARTOON_POSE_WEIGHTS": str(s.pose_weights),
             "CARTOON_DISCORD_API_URL": s.discord_api_url,
+            "CARTOON_SERVICE_DIR": str(s.service_dir),
         }
         env.update(overrides)
         return env

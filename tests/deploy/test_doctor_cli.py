@@ -42,7 +42,7 @@ def test_failures_exit_1_and_say_what_to_do(deployment: Deployment) -> None:
     assert "FAIL  token" in text and "not shaped like a bot token" in text
     assert "FAIL  render" in text and "docker compose up -d render" in text
     assert "OK    plates" in text
-    assert text.rstrip().splitlines()[-1] == "3 failed, 0 warned, 4 ok"
+    assert text.rstrip().splitlines()[-1] == "3 failed, 0 warned, 5 ok"
     assert "Traceback" not in done.stderr
 
 
@@ -50,5 +50,5 @@ def test_unknown_check_name_exits_2(deployment: Deployment) -> None:
     done = doctor("--only", "token,gpus", env={})
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "cartoon: error: unknown check 'gpus'; use some of: token, render, backend, gpu, models, loras, llm, plates, channel"
+        "cartoon: error: unknown check 'gpus'; use some of: token, render, backend, queue, gpu, models, loras, llm, plates, channel"
     )
