@@ -18,7 +18,7 @@ from safetensors.numpy import save_file
 
 from core.paths import CHARACTERS_DIR
 from core.settings import Settings
-from tests.servers.discord_rest import GuildState, discord_server
+from tests.servers.discord_channels import GuildState, discord_server
 from tests.servers.json_http import JsonServer
 from tests.servers.openai_compat import OpenAICompatServer, Reply
 from tests.servers.render_health import RenderState, render_server

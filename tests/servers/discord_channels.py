@@ -1,4 +1,5 @@
-"""The few Discord REST API endpoints `cartoon doctor` reads, on 127.0.0.1, answering as
+"""The Discord REST API endpoints `cartoon doctor` reads to tell whether the bot may post
+in a channel (the bot's own interactions are served by `discord_api.py`), on 127.0.0.1, answering as
 Discord does (https://discord.com/developers/docs/resources): `Authorization: Bot TOKEN`
 required (401 otherwise); unknown channel → 404 code 10003; a channel in a guild the bot
 is not in → 403 code 50001.
