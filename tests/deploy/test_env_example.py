@@ -64,3 +64,8 @@ def test_each_setting_is_defined_once() -> None:
     cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Settings")
     names = [n.target.id for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
     assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
+
+
+def test_each_variable_is_listed_once() -> None:
+    names = re.findall(r"^#? ?([A-Z_][A-Z0-9_]*)=", EXAMPLE.read_text(), re.M)
+    assert len(names) == len(set(names)), sorted({n for n in names if names.count(n) > 1})
