@@ -10,7 +10,7 @@ from pathlib import Path
 from core.doctor.result import CheckResult, fail, ok, warn
 from core.settings import Settings
 
-GUIDE = "docs/OPERATORS.md#getting-the-weights"
+GUIDE = "docs/OPERATORS.md#1-getting-the-weights"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
