@@ -99,7 +99,10 @@ class Settings(BaseSettings):
     style_lora: Path | None = Field(None, description="Flat-cartoon style LoRA (.safetensors)")
     style_lora_weight: float = Field(1.0, ge=0.0, le=2.0)
     kontext_device: str = Field("auto", description="auto (cuda if present), cuda, cuda:1, cpu")
-    kontext_offload: bool = Field(False, description="Model CPU offload, for ~24 GB cards")
+    kontext_offload: Literal["none", "model", "group"] = Field(
+        "none", description="CPU offload for smaller cards: model (whole models) or group (blocks)"
+    )
+    kontext_fp8: bool = Field(False, description="Store the transformer's weights in float8")
     kontext_compile: bool = Field(
         False, description="torch.compile the transformer (implies hotswap)"
     )
@@ -109,6 +112,14 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("kontext_offload", mode="before")
+    @classmethod
+    def _offload_bool(cls, value: object) -> object:
+        # CARTOON_KONTEXT_OFFLOAD=true means model offload; false or empty means none.
+        text = str(value).strip().lower()
+        aliases = {"true": "model", "1": "model", "yes": "model", "false": "none", "0": "none", "no": "none"}
+        return aliases.get(text, "none" if text == "" else value)
 
     # --- compositor (shirt text) ---
     pose_weights: Path = Field(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from diffusers import FluxKontextPipeline, FluxTransformer2DModel
+    from diffusers import FluxKontextPipeline
 
 CLIP_MAX_LENGTH = 77
 T5_MAX_LENGTH = 512
@@ -86,7 +86,7 @@ T5_CONFIG: dict[str, Any] = {
 LORA_TARGETS = ["to_q", "to_k", "to_v", "to_out.0"]
 
 
-def _train_tokenizer(kind: str, vocab_size: int = 200) -> Any:
+def toy_tokenizer(kind: str, vocab_size: int = 200) -> Any:
     """A WordPiece tokenizer trained on `_CORPUS`, wrapped as a transformers fast tokenizer."""
     from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
@@ -122,46 +122,107 @@ def _train_tokenizer(kind: str, vocab_size: int = 200) -> Any:
     return PreTrainedTokenizerFast(tokenizer_object=tok, model_max_length=max_length, **special)
 
 
-def tiny_transformer(seed: int = 0) -> FluxTransformer2DModel:
-    import torch
-    from diffusers import FluxTransformer2DModel
-
-    torch.manual_seed(seed)
-    return FluxTransformer2DModel(**TRANSFORMER_CONFIG)
-
-
 def build_tiny_kontext(seed: int = 0) -> FluxKontextPipeline:
     """The tiny pipeline in memory (float32, CPU); the same seed gives the same weights."""
+    return build_kontext(TRANSFORMER_CONFIG, VAE_CONFIG, CLIP_CONFIG, T5_CONFIG, seed=seed)
+
+
+def build_kontext(
+    transformer_config: dict[str, Any],
+    vae_config: dict[str, Any],
+    clip_config: dict[str, Any],
+    t5_config: dict[str, Any],
+    *,
+    seed: int = 0,
+    device: str = "cpu",
+    dtype: Any = None,
+    fast_init: bool = False,
+) -> FluxKontextPipeline:
+    """A FluxKontextPipeline of any size with random weights and the toy tokenizers.
+
+    `fast_init` builds each model on the `meta` device and fills it on `device` with
+    N(0, 0.02) weights (norm scales 1): seconds for the full 17-billion-parameter FLUX
+    Kontext on a GPU, where the modules' own initialisers would take minutes on the CPU.
+    """
     import torch
-    from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, FluxKontextPipeline
+    from diffusers import AutoencoderKL, FluxKontextPipeline, FluxTransformer2DModel
     from transformers import CLIPTextConfig, CLIPTextModel, T5Config, T5EncoderModel
 
-    tokenizer = _train_tokenizer("clip")
-    tokenizer_2 = _train_tokenizer("t5")
-    transformer = tiny_transformer(seed)
-    torch.manual_seed(seed)
-    vae = AutoencoderKL(**VAE_CONFIG)
-    torch.manual_seed(seed)
-    text_encoder = CLIPTextModel(
-        CLIPTextConfig(
-            **CLIP_CONFIG,
-            vocab_size=len(tokenizer),
-            pad_token_id=tokenizer.pad_token_id,
-            bos_token_id=tokenizer.bos_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-        )
+    dtype = dtype or torch.float32
+    tokenizer = toy_tokenizer("clip")
+    tokenizer_2 = toy_tokenizer("t5")
+    clip = CLIPTextConfig(
+        **{"vocab_size": len(tokenizer), **clip_config},
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
     )
-    torch.manual_seed(seed)
-    text_encoder_2 = T5EncoderModel(
-        T5Config(
-            **T5_CONFIG,
-            vocab_size=len(tokenizer_2),
-            pad_token_id=tokenizer_2.pad_token_id,
-            eos_token_id=tokenizer_2.eos_token_id,
-        )
+    t5 = T5Config(
+        **{"vocab_size": len(tokenizer_2), **t5_config},
+        pad_token_id=tokenizer_2.pad_token_id,
+        eos_token_id=tokenizer_2.eos_token_id,
     )
-    # FLUX.1's scheduler settings (dynamic shifting by image size).
-    scheduler = FlowMatchEulerDiscreteScheduler(
+    makers = {
+        "transformer": lambda: FluxTransformer2DModel(**transformer_config),
+        "vae": lambda: AutoencoderKL(**vae_config),
+        "text_encoder": lambda: CLIPTextModel(clip),
+        "text_encoder_2": lambda: T5EncoderModel(t5),
+    }
+    models: dict[str, Any] = {}
+    for name, make in makers.items():
+        torch.manual_seed(seed)
+        if not fast_init:
+            model = make().to(device)
+            models[name] = model if dtype == torch.float32 else model.to(dtype)
+            continue
+        default_dtype = torch.get_default_dtype()
+        torch.set_default_dtype(dtype)
+        try:
+            with torch.device("meta"):
+                model = make()
+        finally:
+            torch.set_default_dtype(default_dtype)
+        model = model.to_empty(device=device)
+        generator = torch.Generator(device=device).manual_seed(seed)
+        with torch.no_grad():
+            for pname, param in model.named_parameters():
+                if param.ndim == 1 and ("norm" in pname or pname.endswith("scale")):
+                    param.fill_(1.0)
+                else:
+                    param.normal_(0.0, 0.02, generator=generator)
+            for buffer in model.buffers():  # e.g. position ids: rebuild what to_empty left empty
+                if buffer.is_floating_point():
+                    buffer.zero_()
+        models[name] = model
+    for name in ("text_encoder", "text_encoder_2"):  # position ids are buffers
+        if fast_init:
+            _reset_position_ids(models[name], device)
+    pipe = FluxKontextPipeline(
+        scheduler=flux_scheduler(),
+        tokenizer=tokenizer,
+        tokenizer_2=tokenizer_2,
+        **models,
+    )
+    pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+def _reset_position_ids(model: Any, device: str) -> None:
+    import torch
+
+    for module in model.modules():
+        ids = getattr(module, "position_ids", None)
+        if isinstance(ids, torch.Tensor) and not ids.is_floating_point():
+            module.position_ids = (
+                torch.arange(ids.shape[-1], device=device).expand(ids.shape).clone()
+            )
+
+
+def flux_scheduler() -> Any:
+    """FLUX.1's scheduler settings (dynamic shifting by image size)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler
+
+    return FlowMatchEulerDiscreteScheduler(
         num_train_timesteps=1000,
         shift=3.0,
         use_dynamic_shifting=True,
@@ -170,17 +231,6 @@ def build_tiny_kontext(seed: int = 0) -> FluxKontextPipeline:
         base_image_seq_len=256,
         max_image_seq_len=4096,
     )
-    pipe = FluxKontextPipeline(
-        scheduler=scheduler,
-        vae=vae,
-        text_encoder=text_encoder,
-        tokenizer=tokenizer,
-        text_encoder_2=text_encoder_2,
-        tokenizer_2=tokenizer_2,
-        transformer=transformer,
-    )
-    pipe.set_progress_bar_config(disable=True)
-    return pipe
 
 
 def save_tiny_kontext(folder: Path, seed: int = 0) -> Path:
@@ -198,32 +248,40 @@ def write_random_lora(
     seed: int,
     rank: int = 4,
     targets: list[str] | None = None,
+    transformer_config: dict[str, Any] | None = None,
+    strength: float = 2.0,
+    dtype: Any = None,
 ) -> Path:
-    """A random LoRA for the transformer at `model_folder` (None: the tiny config), saved in
-    the diffusers format with `FluxKontextPipeline.save_lora_weights`.
+    """A random LoRA for the transformer at `model_folder` (or `transformer_config`; both
+    None: the tiny one), saved in the diffusers format with `FluxKontextPipeline.save_lora_weights`.
 
-    peft's `init_lora_weights=False` makes both A and B random, so the LoRA changes the
-    output (the default init makes B zero: a no-op).
+    peft names the LoRA layers on a `meta` copy of the transformer (no memory, any size);
+    A and B are then filled with seeded random values (peft's default B = 0 is a no-op),
+    B scaled by `strength` so the LoRA clearly moves the tiny model's output.
     """
     import torch
     from diffusers import FluxKontextPipeline, FluxTransformer2DModel
     from peft import LoraConfig, get_peft_model_state_dict
 
-    if model_folder is None:
-        transformer = tiny_transformer()
-    else:
-        config = FluxTransformer2DModel.load_config(Path(model_folder) / "transformer")
-        with torch.device("meta"):  # only module names and shapes matter here
-            transformer = FluxTransformer2DModel.from_config(config)
-        transformer.to_empty(device="cpu")
-    torch.manual_seed(seed)
-    transformer.add_adapter(
-        LoraConfig(
-            r=rank, lora_alpha=rank, target_modules=targets or LORA_TARGETS, init_lora_weights=False
+    if transformer_config is None:
+        transformer_config = (
+            dict(FluxTransformer2DModel.load_config(Path(model_folder) / "transformer"))
+            if model_folder is not None
+            else TRANSFORMER_CONFIG
         )
+    with torch.device("meta"):
+        transformer = FluxTransformer2DModel.from_config(transformer_config)
+    transformer.add_adapter(
+        LoraConfig(r=rank, lora_alpha=rank, target_modules=targets or LORA_TARGETS)
     )
-    # Scale the random LoRA so it moves the tiny model's output clearly but stays finite.
-    state = {k: v.detach().clone() * 2.0 for k, v in get_peft_model_state_dict(transformer).items()}
+    generator = torch.Generator().manual_seed(seed)
+    state = {}
+    for key, meta in sorted(get_peft_model_state_dict(transformer).items()):
+        fan_in = meta.shape[1]
+        value = (torch.rand(meta.shape, generator=generator) * 2 - 1) / fan_in**0.5
+        if "lora_B" in key:
+            value = value * strength
+        state[key] = value.to(dtype or torch.float32)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     FluxKontextPipeline.save_lora_weights(

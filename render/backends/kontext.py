@@ -169,20 +169,9 @@ class KontextBackend(Backend):
         """Load the pipeline and every available LoRA (idempotent)."""
         if self.pipe is not None:
             return self.pipe
-        settings = self.settings
-        model = resolve_model(settings.kontext_model)
-        self.device, self.dtype = _device_and_dtype(settings.kontext_device)
-        characters = load_characters(settings.characters_dir)
-        # Read every LoRA first, so a bad file fails before minutes of model loading.
-        pending: list[tuple[_Adapter, dict[str, torch.Tensor]]] = []
-        if settings.style_lora is not None:
-            adapter = _Adapter(STYLE_ADAPTER, settings.style_lora, settings.style_lora_weight)
-            pending.append((adapter, _read_lora(adapter.path, "style (CARTOON_STYLE_LORA)")))
-        for cid, character in characters.items():
-            if character.lora_path.is_file():  # a missing one is an error only when it is needed
-                adapter = _Adapter(cid, character.lora_path, character.lora.weight)
-                pending.append((adapter, _read_lora(adapter.path, f"{cid}'s")))
-
+        model = resolve_model(self.settings.kontext_model)
+        self.device, self.dtype = _device_and_dtype(self.settings.kontext_device)
+        loras = self.read_loras()  # before minutes of model loading, so a bad file fails fast
         log.info("loading %s on %s (%s)", model, self.device, self.dtype)
         try:
             pipe = FluxKontextPipeline.from_pretrained(model, dtype=self.dtype)
@@ -191,10 +180,38 @@ class KontextBackend(Backend):
                 f"could not load the Kontext model '{model}' ({_first_line(exc)}); set "
                 "CARTOON_KONTEXT_MODEL to a local folder or download it with `hf download`"
             ) from None
+        return self.attach(pipe, loras)
+
+    def read_loras(self) -> list[tuple[_Adapter, dict[str, torch.Tensor]]]:
+        """The style LoRA (if set) and every character LoRA whose file exists, read from disk."""
+        settings = self.settings
+        loras: list[tuple[_Adapter, dict[str, torch.Tensor]]] = []
+        if settings.style_lora is not None:
+            adapter = _Adapter(STYLE_ADAPTER, settings.style_lora, settings.style_lora_weight)
+            loras.append((adapter, _read_lora(adapter.path, "style (CARTOON_STYLE_LORA)")))
+        for cid, character in load_characters(settings.characters_dir).items():
+            if character.lora_path.is_file():  # a missing one is an error only when needed
+                adapter = _Adapter(cid, character.lora_path, character.lora.weight)
+                loras.append((adapter, _read_lora(adapter.path, f"{cid}'s")))
+        return loras
+
+    def attach(
+        self,
+        pipe: FluxKontextPipeline,
+        loras: list[tuple[_Adapter, dict[str, torch.Tensor]]] | None = None,
+    ) -> FluxKontextPipeline:
+        """Make `pipe` (loaded, or built in memory by the benchmark) this backend's pipeline:
+        load the LoRAs as named adapters, then storage dtype, placement and compile, in the
+        order diffusers needs (hot-swap before the first LoRA; compile after the last)."""
+        settings = self.settings
+        if loras is None:
+            loras = self.read_loras()
+        self.device, _ = _device_and_dtype(settings.kontext_device)
+        self.dtype = pipe.transformer.dtype
         pipe.set_progress_bar_config(disable=True)  # progress goes through the callback
-        if self.hotswap and pending:
-            pipe.enable_lora_hotswap(target_rank=max(_lora_rank(s) for _, s in pending))
-        for adapter, state in pending:
+        if self.hotswap and loras:
+            pipe.enable_lora_hotswap(target_rank=max(_lora_rank(s) for _, s in loras))
+        for adapter, state in loras:
             try:
                 pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
             except Exception as exc:
@@ -211,15 +228,34 @@ class KontextBackend(Backend):
         if self.hotswap and self.adapters:
             # Every adapter stays active at its sheet weight; characters switch by swapping B.
             pipe.set_adapters(list(self.adapters), [a.weight for a in self.adapters.values()])
-
-        if settings.kontext_offload and self.device.startswith("cuda"):
-            pipe.enable_model_cpu_offload(device=self.device)
-        else:
-            pipe.to(self.device)
+        if settings.kontext_fp8:
+            # Weights stored in float8, each layer cast up to the compute dtype as it runs:
+            # the transformer takes ~12 GB instead of ~24 GB.
+            pipe.transformer.enable_layerwise_casting(
+                storage_dtype=torch.float8_e4m3fn, compute_dtype=self.dtype
+            )
+        self._place(pipe)
         if settings.kontext_compile:
             pipe.transformer.compile()
         self.pipe = pipe
         return pipe
+
+    def _place(self, pipe: FluxKontextPipeline) -> None:
+        offload = self.settings.kontext_offload
+        on_gpu = self.device.startswith("cuda")
+        if offload == "model" and on_gpu:
+            pipe.enable_model_cpu_offload(device=self.device)
+        elif offload == "group" and on_gpu:
+            # Blocks stream to the GPU just before they run, on a side CUDA stream.
+            pipe.enable_group_offload(
+                onload_device=torch.device(self.device),
+                offload_device=torch.device("cpu"),
+                offload_type="block_level",
+                num_blocks_per_group=1,
+                use_stream=True,
+            )
+        else:
+            pipe.to(self.device)
 
     # 2. switch LoRAs per request ------------------------------------------------------------
     def _activate(self, pipe: FluxKontextPipeline, plan: ScenePlan) -> list[str]:

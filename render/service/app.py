@@ -246,8 +246,10 @@ def create_app(
     @app.get("/healthz", response_model=Health)
     def healthz() -> Health:
         """No auth: whether the backend is loaded, the queue depth, live worker slots."""
+        error = runtime.worker.load_error if runtime.worker is not None else None
         return Health(
-            ok=True,
+            ok=error is None,
+            error=error,
             backend=runtime.backend_name,
             loaded=runtime.loaded,
             queue_depth=queue.depth(),
@@ -255,4 +257,28 @@ def create_app(
         )
 
     app.include_router(v1)
+    build_openapi = app.openapi
+
+    def openapi() -> dict:
+        """The generated spec, with the character ids this service knows as enums, so the
+        docs (and a fuzzer) know which names a plan may use."""
+        if app.openapi_schema is None:
+            name_the_cast(build_openapi(), sorted(planner.characters))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def name_the_cast(schema: dict, cast: list[str]) -> None:
+    def restrict(prop: dict) -> None:
+        for branch in prop.get("anyOf", [prop]):
+            if branch.get("type") == "string":
+                branch["enum"] = cast
+
+    components = schema["components"]["schemas"]
+    restrict(components["SceneSubmission"]["properties"]["as"])
+    plan = components["ScenePlan"]["properties"]
+    restrict(plan["characters"]["items"])
+    restrict(plan["speaker"])
+    plan["outfits"]["propertyNames"] = {"enum": cast}

@@ -38,6 +38,8 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str, str | No
         return 422, f"the body must be a JSON object ({err.get('msg')})", None
     if where in ("path", "query", "header"):
         field = loc[-1]
+    if kind == "string_pattern_mismatch":
+        return 422, f"{field} is empty (only spaces or control characters); give some words", field
     if kind == "extra_forbidden":
         return 422, f"unknown field '{field}'; remove it (see /docs for the fields)", field
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")

@@ -55,15 +55,34 @@ class Job(BaseModel):
 
 
 # --- request bodies ------------------------------------------------------------------------
+# Text that is more than white space and control characters (what clean_text strips).
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+
+
+def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
+    """State in the schema what the API enforces: `text`, or a `plan` without text, as,
+    shirt and seed (null counts as absent)."""
+    no_plan = {"properties": {"plan": {"type": "null"}}}
+    plan_only = {"properties": {k: {"type": "null"} for k in ("text", "as", "shirt", "seed")}}
+    schema["oneOf"] = [
+        {"required": ["text"], "properties": {"text": {"type": "string"}}, "allOf": [no_plan]},
+        {"required": ["plan"], "properties": {"plan": {"type": "object"}}, "allOf": [plan_only]},
+    ]
+
+
 class SceneSubmission(BaseModel):
     """`POST /v1/scenes`: either a request to plan (`text`, `as`, `shirt`, `seed`) or a
     ready `plan`; `user` names who asked, for fair queueing."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(populate_by_name=True, extra="forbid", json_schema_extra=_one_of_text_or_plan)
 
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, description="The scene, in plain words")
+    text: str | None = Field(
+        None, max_length=MAX_TEXT_CHARS, pattern=VISIBLE, description="The scene, in plain words"
+    )
     as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
-    shirt: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, description="Slogan for Milo's shirt")
+    shirt: str | None = Field(
+        None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE, description="Slogan for Milo's shirt"
+    )
     seed: int | None = Field(None, ge=0, lt=2**32)
     user: str | None = Field(None, min_length=1, max_length=100, description="Who asked (fair queueing)")
     plan: ScenePlan | None = Field(None, description="A ready plan instead of text")
@@ -74,7 +93,7 @@ class ShirtRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS)
+    slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE)
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -108,7 +127,8 @@ class Cancelled(BaseModel):
 
 
 class Health(BaseModel):
-    ok: bool
+    ok: bool = Field(description="False when this process's backend failed to load (see error)")
+    error: str | None = None
     backend: str
     loaded: bool
     queue_depth: int

@@ -64,13 +64,16 @@ class Worker:
         return self.pipeline is not None and bool(self.backend and self.backend.loaded)
 
     def load(self) -> None:
-        """Load the backend (minutes for kontext on a cold GPU box); until then the worker
-        offers no slots, so no job is handed to it."""
+        """Load the backend now (minutes for kontext on a cold GPU box) rather than in the
+        first job; until it is ready the worker offers no slots, so no job is handed to it."""
         from render.pipeline import ScenePipeline
 
         try:
-            self.backend = load_backend(self.backend_name, self.settings)
-            self.pipeline = ScenePipeline(self.settings, self.backend)
+            backend = load_backend(self.backend_name, self.settings)
+            warm = getattr(backend, "load", None)
+            if callable(warm):
+                warm()
+            self.backend, self.pipeline = backend, ScenePipeline(self.settings, backend)
         except CartoonError as exc:
             self.load_error = str(exc)
             log.error("backend %s did not load: %s", self.backend_name, exc)
@@ -80,7 +83,7 @@ class Worker:
             self.id,
             {
                 "at": time.time(),
-                "slots": self.slots if self.loaded else 0,
+                "slots": self.slots if self.pipeline is not None else 0,
                 "backend": self.backend_name,
                 "loaded": self.loaded,
                 "busy": self.busy,

@@ -5,6 +5,7 @@ same diffusers/peft calls as real ones."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,16 @@ from render.backends.kontext import KontextBackend, input_size, kontext_size
 from tests.tiny import save_tiny_kontext, write_random_lora
 
 SMALL = RenderOptions(width=32, height=32, steps=2)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """Toy-sized tensors gain nothing from threads, and on a shared machine the spinning
+    OpenMP workers make the tests several times slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +211,14 @@ def test_sizes_snap_to_kontext_resolutions() -> None:
         832,
     )  # what the pipeline's auto-resize picks
     assert input_size(1536, 1024, 32 * 32) == (32, 16)
+
+
+def test_fp8_storage_renders_close_to_full_precision(
+    kit: dict[str, Path], backend: KontextBackend, plans: dict[str, ScenePlan]
+) -> None:
+    small = KontextBackend(make_settings(kit, kontext_fp8=True))
+    got = small.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
+    dtypes = {p.dtype for p in small.pipe.transformer.parameters()}
+    assert torch.float8_e4m3fn in dtypes  # the weights really are stored in float8
+    expected = backend.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
+    assert 0 < np.abs(pixels(expected) - pixels(got)).mean() < 8

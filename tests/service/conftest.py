@@ -16,8 +16,8 @@ def service_settings(folder: Path, **overrides: object) -> Settings:
         "llm_url": None,
         "service_dir": folder,
         "render_token": TOKEN,
-        "service_width": 256,
-        "service_height": 256,
+        "service_width": 1024,
+        "service_height": 1024,
         "service_worker_timeout_s": 2.0,
     }
     values.update(overrides)

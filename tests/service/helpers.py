@@ -36,8 +36,8 @@ def service_env(service_dir: Path, **extra: str) -> dict[str, str]:
             "PYTHONPATH": str(ROOT),
             "CARTOON_SERVICE_DIR": str(service_dir),
             "CARTOON_RENDER_TOKEN": TOKEN,
-            "CARTOON_SERVICE_WIDTH": "256",
-            "CARTOON_SERVICE_HEIGHT": "256",
+            "CARTOON_SERVICE_WIDTH": "1024",
+            "CARTOON_SERVICE_HEIGHT": "1024",
             "CARTOON_LLM_URL": "",
         }
     )

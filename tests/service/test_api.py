@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import httpx
 import pytest
@@ -30,9 +31,11 @@ def test_token_is_required(preview_server: ThreadServer, token: str | None) -> N
     assert "CARTOON_RENDER_TOKEN" in response.json()["error"]
 
 
-def read_events(http: httpx.Client, job_id: str) -> list[tuple[str, dict]]:
+def read_events(http: httpx.Client, job_id: str, timeout: float = 60) -> list[tuple[str, dict]]:
+    """Every event of a job's stream, which ends by itself after a final state."""
     events: list[tuple[str, dict]] = []
-    with http.stream("GET", f"/v1/jobs/{job_id}/events") as response:
+    deadline = time.monotonic() + timeout
+    with http.stream("GET", f"/v1/jobs/{job_id}/events", timeout=timeout) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         name = ""
         for line in response.iter_lines():
@@ -40,6 +43,7 @@ def read_events(http: httpx.Client, job_id: str) -> list[tuple[str, dict]]:
                 name = line.removeprefix("event: ")
             elif line.startswith("data: "):
                 events.append((name, json.loads(line.removeprefix("data: "))))
+            assert time.monotonic() < deadline, f"no final state after {timeout} s: {events[-1:]}"
     return events
 
 
@@ -63,7 +67,7 @@ def test_scene_to_png_with_sse_progress(preview_server: ThreadServer) -> None:
     picture = http.get(result["image"])
     kept = http.get(result["clean_image"])
     assert picture.headers["content-type"] == "image/png"
-    assert Image.open(io.BytesIO(picture.content)).size == (256, 256)
+    assert Image.open(io.BytesIO(picture.content)).size == (1024, 1024)
     assert picture.content != kept.content  # the slogan is on the picture, not on the kept render
     assert http.get(f"/v1/jobs/{body['id']}").json() == final
 

@@ -1,0 +1,73 @@
+"""The service with the kontext backend on the tiny random FluxKontextPipeline (tests/tiny.py):
+a real diffusers render through the queue, its denoising steps arriving as SSE progress."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from core.paths import CHARACTERS_DIR
+from render.service.app import create_app
+from tests.service.conftest import service_settings
+from tests.service.helpers import ThreadServer, client
+from tests.service.test_api import read_events
+
+KONTEXT = "tests.service.kontext_bridge:BridgedKontextBackend"
+
+
+@pytest.fixture(scope="module")
+def kontext_server(tmp_path_factory: pytest.TempPathFactory):
+    from tests.tiny import save_tiny_kontext, write_random_lora
+
+    root = tmp_path_factory.mktemp("kontext-service")
+    model = save_tiny_kontext(root / "model")
+    characters = root / "characters"
+    shutil.copytree(CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for seed, cid in enumerate(["milo", "james"], start=1):
+        write_random_lora(model, characters / cid / "lora" / f"{cid}.safetensors", seed=seed)
+    settings = service_settings(
+        root / "service",
+        kontext_model=str(model),
+        characters_dir=characters,
+        style_lora=write_random_lora(model, root / "style.safetensors", seed=9),
+        kontext_device="cpu",
+        service_width=32,
+        service_height=32,
+        service_steps=2,
+    )
+    server = ThreadServer(create_app(settings, backend=KONTEXT, workers=1))
+    yield server
+    server.stop()
+
+
+def test_tiny_kontext_render_through_the_queue(kontext_server: ThreadServer) -> None:
+    http = client(kontext_server.url)
+    # James alone: no slogan, since a 32 px picture has no room for one.
+    accepted = http.post("/v1/scenes", json={"text": "James at the whiteboard", "seed": 4, "user": "k"})
+    assert accepted.status_code == 202, accepted.text
+    events = read_events(http, accepted.json()["id"])
+    assert events[-1][0] == "done", events[-1][1]["error"]
+    assert events[-1][1]["progress"] == {"step": 2, "total": 2}  # the diffusers step callback
+    result = events[-1][1]["result"]
+    assert result["backend"] == "kontext" and result["plan"]["slogan"] is None
+    picture = Image.open(io.BytesIO(http.get(result["image"]).content))
+    assert picture.size == (32, 32) and Image.open(io.BytesIO(http.get(result["clean_image"]).content)).size == (32, 32)
+    assert http.get("/healthz").json()["loaded"] is True
+
+
+def test_healthz_says_loaded_only_once_the_pipeline_is_ready(tmp_path: Path) -> None:
+    settings = service_settings(tmp_path, kontext_model=str(tmp_path / "missing-model"), kontext_device="cpu")
+    server = ThreadServer(create_app(settings, backend=KONTEXT, workers=1))
+    try:
+        http = client(server.url)
+        health = http.get("/healthz").json()
+        assert health["loaded"] is False and health["workers"] == 0
+        assert health["ok"] is False and "missing-model" in health["error"]
+        job = http.post("/v1/scenes", json={"text": "Milo at the desk"}).json()
+        assert job["state"] == "queued"  # accepted and kept until a worker can render it
+    finally:
+        server.stop()
