@@ -107,6 +107,9 @@ class Settings(BaseSettings):
         False, description="torch.compile the transformer (implies hotswap)"
     )
     kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+    kontext_require_loras: bool = Field(
+        True, description="A plan character without a LoRA file is an error (false: reference only)"
+    )
 
     @field_validator("style_lora", "kontext_hotswap", mode="before")
     @classmethod

@@ -89,3 +89,8 @@ def stitch(first: Image.Image, *others: Image.Image) -> Image.Image:
 def kontext_input(plan: ScenePlan, settings: Settings, size: tuple[int, int] | None = None) -> Image.Image:
     """The plate (at `size`) with the plan's characters' references on its right."""
     return stitch(load_plate(settings, plan.plate, size), *load_references(settings, plan.characters))
+
+
+def build_input_image(plan: ScenePlan, settings: Settings, size: tuple[int, int] | None = None) -> Image.Image:
+    """The name the kontext backend calls; the same as `kontext_input`."""
+    return kontext_input(plan, settings, size)

@@ -31,6 +31,8 @@ class ScenePipeline:
     def __init__(self, settings: Settings, backend: Backend) -> None:
         self.settings = settings
         self.backend = backend
+        # Import the compositor (scipy and friends) now, so composite_ms times the work only.
+        import render.compositor  # noqa: F401
 
     def render(
         self,
@@ -102,6 +104,7 @@ def save_png(image: Image.Image, path: Path) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             image.save(stream, format="PNG")
+        os.chmod(temporary, 0o644)  # mkstemp makes it 0600; a picture is for sharing
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

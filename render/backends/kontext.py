@@ -262,11 +262,17 @@ class KontextBackend(Backend):
         """Turn on the style LoRA and the plan's characters' LoRAs, nothing else."""
         wanted = [STYLE_ADAPTER] if STYLE_ADAPTER in self.adapters else []
         for cid in plan.characters:
-            if cid not in self.adapters:
-                character = load_characters(self.settings.characters_dir).get(cid)
-                where = character.lora_path if character else f"characters/{cid}/"
-                raise FaultError(f"{where}: {cid}'s LoRA file not found; train it or copy it there")
-            wanted.append(cid)
+            if cid in self.adapters:
+                wanted.append(cid)
+                continue
+            character = load_characters(self.settings.characters_dir).get(cid)
+            where = character.lora_path if character else f"characters/{cid}/"
+            if self.settings.kontext_require_loras:
+                raise FaultError(
+                    f"{where}: {cid}'s LoRA file not found; train it or copy it there, or set "
+                    "CARTOON_KONTEXT_REQUIRE_LORAS=false to draw it from its reference alone"
+                )
+            log.warning("%s: no LoRA; drawing %s from the reference image alone", where, cid)
         if self.hotswap:
             for adapter in self.adapters.values():
                 on = adapter.name in wanted
@@ -350,6 +356,22 @@ class KontextBackend(Backend):
                     "CARTOON_KONTEXT_OFFLOAD=true, or render a smaller --size"
                 ) from None
             return result.images[0]
+
+    def edit(
+        self,
+        image: Image.Image,
+        prompt: str,
+        *,
+        seed: int,
+        options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Edit one picture by a prompt (`cartoon plates` cartoonifies wall photos): the
+        picture is the Kontext input, and only the style LoRA is active (no characters)."""
+        from agent.state import ScenePlan
+
+        plan = ScenePlan(characters=[], plate="east", prompt=prompt, source="rules")
+        return self.render(plan, seed=seed, options=options, progress=progress, input_image=image)
 
     def _build_input(self, plan: ScenePlan) -> Image.Image:
         try:

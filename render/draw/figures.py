@@ -11,7 +11,7 @@ import hashlib
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image
 
@@ -21,7 +21,7 @@ FIGURE_HEIGHT = 680
 PANEL_WHITE: Color = (250, 250, 250)
 PANEL_CYAN: Color = (0, 230, 255)
 # Milo's chest panel in figure units: (x0, y0, x1, y1), inside the cyan piping.
-MILO_PANEL = (-68, -392, 68, -282)
+MILO_PANEL = (-74, -398, 74, -274)
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,7 @@ def draw_milo(pen: Pen, outfit: str, pose: Pose) -> None:
     for x in (-84, 46):
         pen.rect(x, -248, x + 38, -200, POUCH, outline=(80, 84, 90), width=0.6, radius=4)
     if outfit == "panel":
-        x0, y0, x1, y1 = MILO_PANEL
-        pen.rect(x0 - 9, y0 - 9, x1 + 9, y1 + 9, PANEL_CYAN, outline=INK, width=0.7, radius=4)
-        pen.rect(x0, y0, x1, y1, PANEL_WHITE, outline=None)
+        draw_milo_panel(pen)
     else:
         pen.line([(0, -420), (0, -250)], (36, 38, 44), 1.2)  # the dark chest's zip
     # the head
@@ -108,6 +106,13 @@ def draw_milo(pen: Pen, outfit: str, pose: Pose) -> None:
     pen.arc(-86, hy - 96, 86, hy + 40, 200, 340, (30, 30, 34), 2.2)
     pen.circle(-side * 84, hy - 6, 16, (30, 30, 34), width=0.8)
     pen.line([(-side * 84, hy + 4), (-side * 40, hy + 50)], (30, 30, 34), 1.5)
+
+
+def draw_milo_panel(pen: Pen) -> None:
+    """The blank white chest panel framed by neon cyan piping (the compositor's target)."""
+    x0, y0, x1, y1 = MILO_PANEL
+    pen.rect(x0 - 9, y0 - 9, x1 + 9, y1 + 9, PANEL_CYAN, outline=INK, width=0.7, radius=4)
+    pen.rect(x0, y0, x1, y1, PANEL_WHITE, outline=None)
 
 
 # --- James -----------------------------------------------------------------------------------
@@ -179,10 +184,19 @@ def draw_cast(image: Image.Image, characters: list[str], outfits: dict[str, str]
     pen = Pen(image)
     count = len(characters)
     scale = 1.0 if count <= 2 else 2.1 / count
+    placed = []
     for index, character_id in enumerate(characters):
         pose = Pose.from_rng(rng)
+        if count > 1:  # tails and raised arms swing away from the neighbours
+            pose = replace(pose, flip=index < (count - 1) / 2 or (index == (count - 1) / 2 and pose.flip))
         cx = 1000 * (index + 1) / (count + 1) + pose.dx
-        draw_figure(pen.at(cx, 965, scale), character_id, outfits.get(character_id, "default"), pose)
+        figure = pen.at(cx, 965, scale)
+        draw_figure(figure, character_id, outfits.get(character_id, "default"), pose)
+        placed.append((character_id, figure))
+    # The slogan panel is drawn again on top, so a neighbour's arm never covers it.
+    for character_id, figure in placed:
+        if character_id == "milo" and outfits.get(character_id) == "panel":
+            draw_milo_panel(figure)
 
 
 def draw_reference(character_id: str, outfit: str = "default",
