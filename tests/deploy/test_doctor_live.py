@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from tests.deploy.conftest import DISCORD_TOKEN, Deployment, closed_port_url
 from tests.deploy.test_doctor_cli import doctor
-from tests.service.helpers import TOKEN, ServeProcess, service_env
+from tests.service.helpers import TOKEN, ServeProcess, service_env, wait_for
 
 
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory: pytest.TempPathFactory):
     process = ServeProcess(service_env(tmp_path_factory.mktemp("service")), "--backend", "preview")
     try:
+        # Listening comes before the worker has loaded its backend; compose waits the same
+        # way (the render health check wants `loaded`).
+        wait_for(lambda: httpx.get(f"{process.url}/healthz", timeout=5).json().get("loaded"), 30, "the backend to load")
         yield process
     finally:
         process.stop()
