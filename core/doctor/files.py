@@ -112,18 +112,25 @@ def check_loras(settings: Settings) -> CheckResult:
         characters = load_characters(settings.characters_dir)
     except CartoonError as exc:
         return fail("loras", str(exc))
-    problems = []
+    problems, fallbacks = [], []
     for c in characters.values():
         refs = c.reference_paths
         if not refs or not refs[0].is_file():
             problems.append(f"{c.id}: reference image {refs[0] if refs else '(none in character.toml)'} is missing")
         if backend == "kontext" and (problem := safetensors_problem(c.lora_path)):
-            problems.append(f"{c.id}: {problem}")
+            # With CARTOON_KONTEXT_REQUIRE_LORAS=false the backend draws from the reference alone.
+            (problems if settings.kontext_require_loras else fallbacks).append(f"{c.id}: {problem}")
     if problems:
         return fail(
             "loras",
             f"{'; '.join(problems)}; train the LoRA (cartoon train --character ID) or copy it in, see {GUIDE}",
             missing=len(problems),
+        )
+    if fallbacks:
+        return warn(
+            "loras",
+            f"{'; '.join(fallbacks)}: drawn from the reference image only (CARTOON_KONTEXT_REQUIRE_LORAS=false), "
+            f"less alike; train or copy the LoRA",
         )
     what = "LoRAs and reference images" if backend == "kontext" else "reference images"
     return ok("loras", f"character {what} present for {', '.join(characters)}")

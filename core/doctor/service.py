@@ -74,7 +74,8 @@ def check_backend(probe: RenderProbe) -> CheckResult:
     name = health.get("backend", "?")
     details = {k: health.get(k) for k in ("backend", "loaded", "queue_depth", "workers")}
     if not health.get("ok", False):
-        return fail("backend", f"render service reports backend '{name}' not ok; read `docker compose logs render`", **details)
+        reason = health.get("error") or "not ok"
+        return fail("backend", f"backend '{name}' failed to load: {reason}", **details)
     if not health.get("loaded"):
         return warn(
             "backend",

@@ -88,9 +88,12 @@ def test_backend_still_loading_is_a_warning(deployment: Deployment) -> None:
     assert "'kontext' is still loading" in result.message
 
 
-def test_backend_not_ok_fails(deployment: Deployment) -> None:
+def test_backend_load_error_is_shown(deployment: Deployment) -> None:
     deployment.render.ok = False
-    assert one(deployment, "backend").status == "fail"
+    deployment.render.error = "CUDA out of memory loading the transformer; set CARTOON_KONTEXT_OFFLOAD=model"
+    result = one(deployment, "backend")
+    assert result.status == "fail"
+    assert result.message == f"backend 'preview' failed to load: {deployment.render.error}"
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -100,6 +103,12 @@ def test_missing_character_lora(deployment: Deployment) -> None:
     assert result.status == "fail"
     assert result.message.startswith("milo: ") and "milo.safetensors is missing" in result.message
     assert "james" not in result.message
+
+
+def test_missing_lora_is_a_warning_when_the_backend_may_fall_back(deployment: Deployment) -> None:
+    (deployment.paths["characters"] / "milo" / "lora" / "milo.safetensors").unlink()
+    result = one(deployment, "loras", kontext_require_loras=False)
+    assert result.status == "warn" and "reference image only" in result.message
 
 
 def test_lfs_pointer_instead_of_lora(deployment: Deployment) -> None:

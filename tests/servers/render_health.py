@@ -17,13 +17,14 @@ class RenderState:
     backend: str = "preview"
     loaded: bool = True
     ok: bool = True
+    error: str | None = None
     queue_depth: int = 0
 
 
 def render_server(state: RenderState) -> JsonServer:
     def route(method: str, path: str, headers: dict[str, str]) -> tuple:
         if path == "/healthz":
-            return 200, {"ok": state.ok, "backend": state.backend, "loaded": state.loaded,
+            return 200, {"ok": state.ok, "error": state.error, "backend": state.backend, "loaded": state.loaded,
                          "queue_depth": state.queue_depth, "workers": 1}
         if headers.get("authorization") != f"Bearer {state.token}":
             return 401, {"error": "missing or wrong bearer token; send Authorization: Bearer <CARTOON_RENDER_TOKEN>", "field": None}
