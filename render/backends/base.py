@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from core.errors import InputError
+from core.errors import FaultError, InputError
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -73,5 +73,14 @@ def get_backend(name: str, settings: Settings) -> Backend:
     if name not in BACKENDS:
         raise InputError(f"unknown backend '{name}'; use one of: {', '.join(BACKENDS)}")
     module_name, class_name = BACKENDS[name].split(":")
-    backend_class = getattr(importlib.import_module(module_name), class_name)
-    return backend_class(settings)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        package = (exc.name or "").split(".")[0]
+        if package in {"agent", "core", "render", "characters", "bot"}:
+            raise  # our own code is broken: a bug, not a missing install
+        raise FaultError(
+            f"backend '{name}' needs the Python package '{package}', which is not installed; "
+            "install the extras: pip install -e '.[gpu]'"
+        ) from None
+    return getattr(module, class_name)(settings)

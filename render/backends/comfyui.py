@@ -150,8 +150,11 @@ class ComfyUIBackend(Backend):
                 raise FaultError(f"ComfyUI at {self.url} closed the progress connection mid-render; check its log") from None
             if isinstance(raw, bytes):
                 continue  # preview frames
-            message = json.loads(raw)
-            kind, data = message.get("type"), message.get("data") or {}
+            try:
+                message = json.loads(raw)
+                kind, data = message.get("type"), message.get("data") or {}
+            except (ValueError, AttributeError):
+                continue  # not a ComfyUI event; ComfyUI's own are JSON objects
             if data.get("prompt_id") not in (None, prompt_id):
                 continue
             if kind == "progress" and progress:
@@ -168,7 +171,10 @@ class ComfyUIBackend(Backend):
                 return
 
     def _fetch(self, prompt_id: str) -> Image.Image:
-        history = self._call("GET", f"/history/{prompt_id}").json().get(prompt_id)
+        try:
+            history = self._call("GET", f"/history/{prompt_id}").json().get(prompt_id)
+        except (ValueError, AttributeError):
+            raise FaultError(f"ComfyUI at {self.url} answered /history with something that is not JSON") from None
         if not history:
             raise FaultError(f"ComfyUI has no history for prompt {prompt_id}; was the server restarted?")
         status = history.get("status") or {}

@@ -127,3 +127,20 @@ def test_server_down_and_bad_settings() -> None:
         get_backend("comfyui", settings_for("spark2:8188"))
     with pytest.raises(InputError, match="workflow not found"):
         get_backend("comfyui", settings_for(url, comfyui_workflow="/nonexistent/flow.json"))
+
+
+def test_a_workflow_with_a_node_the_server_lacks_is_rejected_in_one_line(comfy: FakeComfyUI, tmp_path) -> None:
+    import json
+
+    from render.backends.comfyui_graph import WORKFLOW
+
+    graph = json.loads(WORKFLOW.read_text())
+    graph["99"] = {"class_type": "FancyUpscaler", "inputs": {"image": ["14", 0]}}
+    custom = tmp_path / "flow.json"
+    custom.write_text(json.dumps(graph))
+    backend = get_backend("comfyui", settings_for(comfy.url, comfyui_workflow=str(custom)))
+    with pytest.raises(FaultError, match="rejected the workflow: Cannot execute because node FancyUpscaler does not exist"):
+        backend.edit(Image.new("RGB", (64, 64)), "x", seed=1, options=OPTIONS)
+    custom.write_text('{"1": {"inputs": {}}}')
+    with pytest.raises(InputError, match="not an API-format workflow"):
+        get_backend("comfyui", settings_for(comfy.url, comfyui_workflow=str(custom)))

@@ -92,3 +92,14 @@ def test_stand_ins_look_like_the_sheets() -> None:
 def test_nobody_draws_just_the_wall() -> None:
     plan = make_plan([], "west", slogan=None)
     assert render(plan, 4).tobytes() == draw_plate("west", (512, 512), 4).tobytes()
+
+
+def test_a_backend_whose_packages_are_missing_is_a_one_line_fault(monkeypatch) -> None:
+    import sys
+
+    from core.errors import FaultError
+
+    monkeypatch.setitem(sys.modules, "diffusers", None)  # import diffusers → ModuleNotFoundError
+    monkeypatch.delitem(sys.modules, "render.backends.kontext", raising=False)
+    with pytest.raises(FaultError, match=r"backend 'kontext' needs the Python package 'diffusers'.*pip install"):
+        get_backend("kontext", None)
