@@ -144,6 +144,48 @@ def cmd_plates(args: argparse.Namespace) -> int:
 
 
 # --- shirt (compositor): command functions added here ---
+@command
+def cmd_shirt(args: argparse.Namespace) -> int:
+    from agent.state import ScenePlan
+    from core.errors import InputError
+    from core.settings import get_settings
+    from render.compositor import compose
+    from render.compositor.files import check_output, open_image, save_image
+
+    plan = None
+    if args.plan:
+        try:
+            with open(args.plan, encoding="utf-8") as stream:
+                plan = ScenePlan.model_validate_json(stream.read())
+        except FileNotFoundError:
+            raise InputError(f"--plan {args.plan}: file not found; save one with cartoon plan ... --json") from None
+        except ValueError as exc:
+            raise InputError(f"--plan {args.plan}: not a ScenePlan ({_first_error(exc)})") from None
+    text = args.text if args.text is not None else (plan.slogan if plan else None)
+    if text is None:
+        return fail('give the slogan, e.g. --text "PEBKAC" (or a --plan with a slogan)')
+    output = check_output(args.output, source=args.image)
+    image = open_image(args.image)
+    done = compose(image, text, plan=plan, settings=get_settings())
+    save_image(done.image, output)
+    result = done.result
+    if args.json:
+        emit({
+            **result.model_dump(mode="json"),
+            "detect_ms": round(done.detection.ms, 3),
+            "draw_ms": done.draw_ms,
+            "stages": done.detection.tried,
+            "width": image.width,
+            "height": image.height,
+            "input": str(args.image),
+            "output": str(output),
+        })
+    else:
+        lines = f"{len(result.lines)} line{'s' if len(result.lines) > 1 else ''}"
+        print(f"{result.method}: box {list(result.box)}, angle {result.angle}°, {lines} at "
+              f"{result.font_size} px, {result.ms:.1f} ms -> {output}")
+    return 0
+
 
 
 # --- serve (render service): command functions added here ---
@@ -237,6 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     plates.add_argument("--json", action="store_true", help="print the written paths as one JSON object")
 
     # --- shirt (compositor): sub-commands added here ---
+    shirt = sub.add_parser("shirt", help="write a slogan on Milo's chest in a picture")
+    shirt.add_argument("image", help="the picture (PNG, JPEG, WebP; at most 40 megapixels); never modified")
+    shirt.add_argument("--text", help="the slogan, e.g. PEBKAC (default: the --plan's slogan)")
+    shirt.add_argument("-o", "--output", required=True, help="where to write the result (.png, .jpg)")
+    shirt.add_argument("--plan", metavar="PLAN.json",
+                       help="a ScenePlan (cartoon plan --json): says where Milo stands")
+    shirt.add_argument("--json", action="store_true",
+                       help='print {"method", "box", "angle", "ms", ...} as one JSON object')
 
     # --- serve (render service): sub-commands added here ---
     srv = sub.add_parser("serve", help="run the render service: HTTP API, job queue and render workers")

@@ -11,19 +11,19 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PIL import Image
 
 from core.errors import InputError
 from render.compositor import text as text_mod
 from render.compositor.detect import Detection, detect
+from render.compositor.files import MAX_PIXELS
+from render.compositor.picture import Picture
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
     from core.settings import Settings
     from render.types import CompositorResult
 
-MAX_PIXELS = 40_000_000
 MIN_SIDE = 64
 
 __all__ = ["Composition", "MAX_PIXELS", "compose", "write_slogan"]
@@ -49,8 +49,8 @@ def write_slogan(
 ) -> tuple[Image.Image, CompositorResult]:
     """Write `text` on Milo's chest in a copy of `image`; the input is never modified.
 
-    Raises InputError for empty text, text too long to read at the minimum font size, or
-    an image too large or too small.
+    Raises InputError for empty text, text too long to read at the minimum font size,
+    characters the font cannot draw, or an image too large or too small.
     """
     done = compose(image, text, plan=plan, settings=settings)
     return done.image, done.result
@@ -84,6 +84,7 @@ def compose(
         raise InputError(
             f"the slogan is {len(slogan)} characters; a chest panel holds at most {MAX_SLOGAN_CHARS}"
         )
+    text_mod.check_glyphs(slogan)
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise InputError(
@@ -94,16 +95,14 @@ def compose(
         raise InputError(f"the image is {width}×{height}; give one at least {MIN_SIDE} px on each side")
 
     # 2. Find Milo's chest.
-    out = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-    rgb = np.asarray(out if out.mode == "RGB" else out.convert("RGB"))
-    detection = detect(rgb, plan=plan, settings=settings, pose_model=pose_model)
+    source = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    detection = detect(Picture(source), plan=plan, settings=settings, pose_model=pose_model)
     region = detection.region
 
     # 3. Fit and draw the text.
     drawn = time.perf_counter()
     layout = text_mod.fit(slogan, region.rect.width, region.rect.height, min_size=settings.shirt_min_font_px)
-    if out is image:  # convert() to the same mode may hand back a shallow copy; be sure
-        out = image.copy()
+    out = source.copy()
     text_mod.draw(out, layout, region.rect)
     finished = time.perf_counter()
 

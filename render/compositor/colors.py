@@ -14,7 +14,7 @@ WHITE_MAX_S = 35
 WHITE_MIN_V = 215
 # The neon cyan piping around it: hue about 175–195°, saturated and bright. A little
 # slack on each side for renders and blur.
-CYAN_HUE = (165.0, 205.0)
+CYAN_HUE = (165.0, 205.0)  # the integer test in cyan_mask encodes these bounds
 CYAN_MIN_S = 0.40
 CYAN_MIN_V = 120
 # The dark charcoal tactical suit: dark, nearly grey (navy or brown fail the S test).
@@ -56,6 +56,17 @@ def hue_sat_val(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def cyan_mask(rgb: np.ndarray) -> np.ndarray:
-    """Neon cyan: the piping's hue, saturated and bright."""
-    hue, sat, val = hue_sat_val(rgb)
-    return (hue >= CYAN_HUE[0]) & (hue <= CYAN_HUE[1]) & (sat >= CYAN_MIN_S) & (val >= CYAN_MIN_V)
+    """Neon cyan: hue within CYAN_HUE, saturated and bright.
+
+    Integer form of the hue test: red is the smallest channel, and with d = max − red,
+    the hue is 180 − 60·(1 − (b − r)/d) when green leads and 180 + 60·(1 − (g − r)/d)
+    when blue leads; so it lies in [165°, 205°] when (min(g, b) − r)/d reaches 3/4 (green
+    leads) or 7/12 (blue leads).
+    """
+    c = rgb.astype(np.int32)
+    r, g, b = c[..., 0], c[..., 1], c[..., 2]
+    mx = np.maximum(g, b)
+    d = mx - r
+    lo = np.minimum(g, b) - r
+    hue_ok = np.where(g >= b, 4 * lo >= 3 * d, 12 * lo >= 7 * d)
+    return (lo >= 0) & hue_ok & (d * 100 >= int(CYAN_MIN_S * 100) * mx) & (mx >= CYAN_MIN_V) & (d > 0)

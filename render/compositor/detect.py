@@ -7,6 +7,7 @@ suits, two people) the plan's left-to-right order picks Milo's.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,12 +17,15 @@ import numpy as np
 from render.compositor.fixed import fixed_box
 from render.compositor.geometry import RotatedRect
 from render.compositor.panel import find_panels
+from render.compositor.picture import Picture
+from render.compositor.shirt import find_suits
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
     from core.settings import Settings
 
 MILO = "milo"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,19 +73,19 @@ def pick(centres_x: list[float], position: str | None) -> int:
 
 
 def detect(
-    rgb: np.ndarray,
+    picture: Picture,
     *,
     plan: ScenePlan | None = None,
     settings: Settings | None = None,
     pose_model: Any = None,
 ) -> Detection:
-    """Run the chain on an (H, W, 3) uint8 array."""
-    height, width = rgb.shape[:2]
+    """Run the chain on a picture."""
+    width, height = picture.width, picture.height
     position = milo_position(plan)
     detection = Detection(Region.from_box("fixed-box", fixed_box(width, height, position)))
 
     started = time.perf_counter()
-    panels = find_panels(rgb)
+    panels = find_panels(picture)
     if panels:
         chosen = panels[pick([p.rect.cx for p in panels], position)]
         detection.region = Region("panel", chosen.rect, chosen.box)
@@ -89,8 +93,49 @@ def detect(
     if panels:
         return detection
 
+    started = time.perf_counter()
+    suits = find_suits(picture)
+    if suits:
+        chosen_box = suits[pick([(s.chest[0] + s.chest[2]) / 2 for s in suits], position)].chest
+        detection.region = Region.from_box("shirt-color", chosen_box)
+    detection.tried.append(_outcome("shirt-color", started, f"{len(suits)} found"))
+    if suits:
+        return detection
+
+    started = time.perf_counter()
+    boxes, outcome = _pose(picture, settings, pose_model)
+    if boxes:
+        detection.region = Region.from_box("pose", boxes[pick([(b[0] + b[2]) / 2 for b in boxes], position)])
+    detection.tried.append(_outcome("pose", started, outcome))
+    if boxes:
+        return detection
+
     detection.tried.append({"stage": "fixed-box", "ms": 0.0, "outcome": "used"})
     return detection
+
+
+def _pose(picture: Picture, settings: Settings | None, model: Any) -> tuple[list, str]:
+    """Chest boxes from the pose model, or none and why."""
+    from render.compositor.pose import PoseStage, PoseUnavailable, chest_boxes, stage_for
+
+    if model is not None:
+        stage = model if isinstance(model, PoseStage) else PoseStage(model=model)
+    else:
+        if settings is None:
+            from core.settings import get_settings
+
+            settings = get_settings()
+        stage = stage_for(settings.pose_weights)
+    try:
+        kps = stage.keypoints(picture.full)
+    except PoseUnavailable as exc:
+        log.warning("%s; pose stage skipped", exc)
+        return [], f"skipped: {exc}"
+    except Exception as exc:  # a broken weights file must not lose the render
+        log.warning("pose stage failed (%s: %s); using the fixed box", type(exc).__name__, exc)
+        return [], f"failed: {type(exc).__name__}: {exc}"
+    boxes = chest_boxes(kps, picture.width, picture.height)
+    return boxes, f"{len(kps)} people, {len(boxes)} with shoulders"
 
 
 def _outcome(stage: str, started: float, outcome: str) -> dict[str, Any]:

@@ -75,11 +75,12 @@ def _extents(xs: np.ndarray, ys: np.ndarray, angles: np.ndarray) -> tuple[np.nda
     return u.min(axis=1), u.max(axis=1), v.min(axis=1), v.max(axis=1)
 
 
-def fit_rect(mask: np.ndarray, max_angle: float = MAX_ANGLE) -> tuple[RotatedRect, float]:
+def fit_rect(mask: np.ndarray, max_angle: float = MAX_ANGLE, *, fine: bool = True) -> tuple[RotatedRect, float]:
     """The smallest rectangle, rotated by at most `max_angle`, around a blob of pixels.
 
     Returns the rectangle (pixel units of `mask`, each pixel a unit square) and the fill:
-    the blob's area (holes filled row by row) over the rectangle's. A coarse search in 0.5° steps, then 0.05°.
+    the blob's area (holes filled row by row) over the rectangle's. A search in 0.5°
+    steps, then (`fine`) in 0.05° steps around the best.
     """
     xs, ys = row_extremes(mask)
     # The area between each row's extremes: marks or holes inside the blob do not count
@@ -87,7 +88,7 @@ def fit_rect(mask: np.ndarray, max_angle: float = MAX_ANGLE) -> tuple[RotatedRec
     half = len(xs) // 2
     area = float(np.sum(xs[half:] - xs[:half] + 1))
     best = 0.0
-    for step, span in ((0.5, max_angle), (0.05, 0.5)):
+    for step, span in ((0.5, max_angle), (0.05, 0.5))[: 2 if fine else 1]:
         angles = np.arange(best - span, best + span + step / 2, step)
         angles = angles[np.abs(angles) <= max_angle + 1e-9]
         u0, u1, v0, v1 = _extents(xs, ys, angles)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,37 +37,70 @@ class Layout:
     lines: tuple[str, ...]
     font_size: int
     halo: int
+    extent: tuple[int, int] | None = None  # measured width and height, when known
 
     @property
     def text(self) -> str:
         return "\n".join(self.lines)
 
 
-@lru_cache(maxsize=64)
+_fonts = threading.local()  # FreeType faces are not safe to share between threads
+
+
 def font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILE), size)
+    """The shipped bold font at `size` px, cached per thread."""
+    cache = _fonts.__dict__.setdefault("by_size", {})
+    if size not in cache:
+        if len(cache) > 64:
+            cache.clear()
+        cache[size] = ImageFont.truetype(str(FONT_FILE), size)
+    return cache[size]
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=1)  # plain numbers: safe to share
 def _ref_metrics() -> tuple[float, float]:
     """Line height (ascent + descent) and space width at REF_SIZE."""
     ascent, descent = font(REF_SIZE).getmetrics()
     return float(ascent + descent), font(REF_SIZE).getlength(" ")
 
 
-def _splits(words: list[str], lines: int):
-    """Every way to cut `words` into `lines` non-empty lines, in order."""
-    for cuts in itertools.combinations(range(1, len(words)), lines - 1):
-        bounds = (0, *cuts, len(words))
-        yield [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+@lru_cache(maxsize=1)
+def _notdef() -> tuple[tuple[int, int], bytes]:
+    """The font's 'missing glyph' box, from a code point no font maps."""
+    mask = font(32).getmask("\U0010fffd")
+    return mask.size, bytes(mask)
 
 
-def _estimate(lines: list[str], width: float, height: float) -> float:
-    """The font size at which `lines` just fill width × height (from REF_SIZE widths)."""
+@lru_cache(maxsize=4096)
+def _drawable(char: str) -> bool:
+    mask = font(32).getmask(char)
+    return char.isspace() or (mask.size, bytes(mask)) != _notdef()
+
+
+def check_glyphs(text: str) -> None:
+    """InputError naming the characters the shipped font would draw as empty boxes."""
+    missing = sorted({c for c in text if not _drawable(c)})
+    if missing:
+        raise InputError(
+            f"the slogan has characters the shirt font cannot draw ({' '.join(missing)}); "
+            "use letters, digits and punctuation"
+        )
+
+
+def _lines(words: list[str], cuts: tuple[int, ...]) -> tuple[str, ...]:
+    bounds = (0, *cuts, len(words))
+    return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+
+
+def _estimate(widths: list[float], space: float, cuts: tuple[int, ...], width: float, height: float) -> float:
+    """The font size at which the words, cut into lines at `cuts`, just fill width × height
+    (from widths measured at REF_SIZE; kerning across spaces is ignored here)."""
     line_h, _ = _ref_metrics()
-    widest = max(font(REF_SIZE).getlength(line) for line in lines)
-    per_px_w = (widest + 2 * HALO * REF_SIZE) / REF_SIZE
-    per_px_h = (len(lines) * line_h + (len(lines) - 1) * LINE_GAP * REF_SIZE + 2 * HALO * REF_SIZE) / REF_SIZE
+    bounds = (0, *cuts, len(widths))
+    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in itertools.pairwise(bounds))
+    lines = len(bounds) - 1
+    per_px_w = widest / REF_SIZE + 2 * HALO
+    per_px_h = (lines * line_h + (lines - 1) * LINE_GAP * REF_SIZE) / REF_SIZE + 2 * HALO
     return min(width / per_px_w, height / per_px_h)
 
 
@@ -95,19 +129,23 @@ def fit(text: str, width: float, height: float, *, min_size: int) -> Layout:
     if not words:
         raise InputError("the slogan is empty; give some text, e.g. --text PEBKAC")
     inner_w, inner_h = width * (1 - 2 * MARGIN_X), height * (1 - 2 * MARGIN_Y)
-    best_lines, best_size = [text], 0.0
+    ref = font(REF_SIZE)
+    widths = [ref.getlength(word) for word in words]
+    space = _ref_metrics()[1]
+    best_cuts, best_size = (), 0.0
     for count in range(1, min(MAX_LINES, len(words)) + 1):
-        for lines in _splits(words, count):
-            size = _estimate(lines, inner_w, inner_h)
+        for cuts in itertools.combinations(range(1, len(words)), count - 1):
+            size = _estimate(widths, space, cuts, inner_w, inner_h)
             if size > best_size:
-                best_lines, best_size = lines, size
+                best_cuts, best_size = cuts, size
+    best_lines = _lines(words, best_cuts)
     size = int(best_size)
     # The estimate ignores hinting and kerning: check the real extent, step down if needed.
     while size >= min_size:
-        layout = Layout(tuple(best_lines), size, _halo(size))
+        layout = Layout(best_lines, size, _halo(size))
         w, h = measure(layout)
         if w <= inner_w and h <= inner_h:
-            return layout
+            return Layout(best_lines, size, layout.halo, (w, h))
         size -= max(1, size // 50)
     fits = max(1, int(len(text) * (best_size / min_size) ** 2)) if best_size else 0
     raise InputError(
@@ -118,8 +156,9 @@ def fit(text: str, width: float, height: float, *, min_size: int) -> Layout:
 
 def draw(image: Image.Image, layout: Layout, rect: RotatedRect) -> None:
     """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place)."""
-    w, h = measure(layout)
+    w, h = layout.extent or measure(layout)
     pad = layout.halo + 2
+    # One RGBA layer, drawn once: the stroke (halo) and the ink line up exactly.
     layer = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
     ImageDraw.Draw(layer).multiline_text(
         (layer.width / 2, layer.height / 2), layout.text, font=font(layout.font_size),
@@ -127,7 +166,7 @@ def draw(image: Image.Image, layout: Layout, rect: RotatedRect) -> None:
         stroke_width=layout.halo, stroke_fill=HALO_INK,
     )
     if abs(rect.angle) >= 0.05:
-        layer = layer.rotate(rect.angle, resample=Image.Resampling.BICUBIC, expand=True)
+        layer = layer.rotate(rect.angle, resample=Image.Resampling.BILINEAR, expand=True)
     x, y = round(rect.cx - layer.width / 2), round(rect.cy - layer.height / 2)
     if image.mode == "RGBA":  # paste() would blend the alpha channel too
         sx, sy = max(0, -x), max(0, -y)

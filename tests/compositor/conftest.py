@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from render.types import CompositorResult
 
@@ -23,7 +25,11 @@ def read_back(image: Image.Image, result: CompositorResult) -> str:
     crop = image.convert("RGB").crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
     if result.angle:
         crop = crop.rotate(-result.angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
-    crop = crop.convert("L")
+    # Keep only what the white halo (or the white panel) encloses: black text on white,
+    # the way a reader sees it against the dark suit.
+    grey = np.asarray(crop.convert("L"))
+    enclosed = ndimage.binary_fill_holes(grey > 200)
+    crop = Image.fromarray(np.where(enclosed, grey, 255).astype(np.uint8))
     scale = max(1, round(60 / max(result.font_size or 60, 1) * 1.0))
     if scale > 1:
         crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)

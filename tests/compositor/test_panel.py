@@ -3,12 +3,15 @@ whiteboard, a monitor or a white T-shirt."""
 
 from __future__ import annotations
 
-import numpy as np
+import io
+
 import pytest
+from PIL import Image
 
 from agent.state import ScenePlan
 from render.compositor import compose
 from render.compositor.panel import find_panels
+from render.compositor.picture import Picture
 from tests.compositor import fixtures as fx
 
 
@@ -33,7 +36,7 @@ def test_plain_panel_box_and_angle():
 def test_rotated_panel_angle_is_measured(angle):
     image = fx.lab()
     milo = fx.milo(image, 480, angle=angle)
-    panels = find_panels(np.asarray(image))
+    panels = find_panels(Picture(image))
     assert len(panels) == 1
     assert panels[0].rect.angle == pytest.approx(angle, abs=0.8)
     assert close(panels[0].box, milo.panel_box, tol=3)
@@ -45,7 +48,7 @@ def test_distractors_are_never_the_panel():
     fx.monitor(image, (40, 620, 300, 780))
     fx.james(image, 800, scale=0.8)
     milo = fx.milo(image, 330, scale=0.8)
-    panels = find_panels(np.asarray(image))
+    panels = find_panels(Picture(image))
     assert len(panels) == 1
     assert close(panels[0].box, milo.panel_box, tol=3)
 
@@ -56,7 +59,7 @@ def test_no_panel_among_distractors_alone():
     fx.whiteboard(image, (720, 500, 980, 700), cyan_edge=True)  # cyan on one side only
     fx.monitor(image, (120, 560, 460, 760))
     fx.james(image, 600, scale=0.9)
-    assert find_panels(np.asarray(image)) == []
+    assert find_panels(Picture(image)) == []
     assert compose(image, "RTFM").result.method != "panel"
 
 
@@ -64,7 +67,7 @@ def test_james_in_white_tshirt_beside_panelless_milo_is_not_a_panel():
     image = fx.lab()
     fx.milo(image, 300, panel=False, scale=0.9)
     fx.james(image, 720, scale=0.9)
-    assert find_panels(np.asarray(image)) == []
+    assert find_panels(Picture(image)) == []
 
 
 def test_noise_and_blur_still_find_the_panel():
@@ -72,17 +75,27 @@ def test_noise_and_blur_still_find_the_panel():
     milo = fx.milo(image, 600, angle=9, scale=0.8)
     fx.whiteboard(image, (40, 60, 380, 300))
     image = fx.blurred(fx.noisy(image, sigma=12, seed=3), radius=1.5)
-    panels = find_panels(np.asarray(image))
+    panels = find_panels(Picture(image))
     assert len(panels) == 1
     assert panels[0].rect.angle == pytest.approx(9, abs=1.0)
     assert close(panels[0].box, milo.panel_box, tol=4)
+
+
+@pytest.mark.parametrize("quality", [85, 40])
+def test_jpeg_and_a_thin_frame_still_find_the_panel(quality):
+    image = fx.lab()
+    milo = fx.milo(image, 400, angle=-13, scale=0.5)  # piping 3 px
+    stream = io.BytesIO()
+    fx.noisy(image, sigma=6).save(stream, "JPEG", quality=quality)
+    panels = find_panels(Picture(Image.open(stream).convert("RGB")))
+    assert len(panels) == 1 and close(panels[0].box, milo.panel_box, tol=3)
 
 
 def test_plan_picks_milos_panel_when_two_are_seen():
     image = fx.lab()
     left = fx.milo(image, 260, scale=0.7)
     right = fx.milo(image, 760, scale=0.7, angle=5)
-    assert len(find_panels(np.asarray(image))) == 2
+    assert len(find_panels(Picture(image))) == 2
     assert close(compose(image, "RTFM", plan=plan_with(["milo", "james"])).result.box, left.panel_box)
     assert close(compose(image, "RTFM", plan=plan_with(["james", "milo"])).result.box, right.panel_box)
 

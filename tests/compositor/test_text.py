@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
+from agent.state import ScenePlan
 from core.errors import InputError
+from core.settings import Settings
 from render.compositor import compose, write_slogan
 from render.compositor import text as text_mod
 from tests.compositor import fixtures as fx
@@ -42,6 +44,12 @@ def test_too_long_for_a_readable_size_is_an_input_error():
 def test_empty_slogan_is_an_input_error(bad):
     with pytest.raises(InputError, match="empty"):
         write_slogan(fx.lab(), bad)
+
+
+def test_characters_the_font_lacks_are_an_input_error():
+    with pytest.raises(InputError, match="cannot draw \\(中 🦝\\)"):
+        write_slogan(fx.lab(), "RTFM 中 🦝")
+    write_slogan(fx.lab(), "Ça marche — 100 €, Straße")  # accents, dashes, symbols are fine
 
 
 def test_over_48_characters_is_an_input_error():
@@ -85,6 +93,25 @@ def test_fixed_box_when_nothing_is_found():
     assert result.method == "fixed-box"
     assert result.box == (300, 360, 700, 560)
     assert result.angle == 0.0 and result.font_size and result.lines == ["RTFM"]
+
+
+@pytest.mark.parametrize(("order", "box"), [(["milo", "james"], (100, 360, 440, 560)),
+                                            (["james", "milo"], (560, 360, 900, 560))])
+def test_fixed_box_moves_to_milos_side(order, box):
+    plan = ScenePlan(characters=order, plate="east", prompt="p", source="rules")
+    settings = Settings(_env_file=None, pose_weights="does/not/exist.pt")
+    _, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", plan=plan, settings=settings)
+    assert result.method == "fixed-box" and result.box == box
+
+
+def test_fonts_are_drawn_from_many_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    image = fx.lab()
+    fx.milo(image, 512)
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda _: write_slogan(image, "RTFM")[0].tobytes(), range(8)))
+    assert len(set(outs)) == 1
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,82 @@
+"""Stage 2 of the chain: no panel, so find the dark tactical suit and take its chest.
+
+The suit is a large blob of dark, nearly colourless pixels (James's navy pullover and
+jeans are too blue, the fur too light). Its upper part is the chest; the columns the
+suit fills there are the torso, arms included, so the box keeps away from its sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from render.compositor.colors import suit_mask
+from render.compositor.picture import Picture
+
+MIN_AREA = 0.015  # of the picture
+MAX_AREA = 0.45
+MAX_WIDTH = 0.85  # of the picture's width: wider is a wall or a floor
+MIN_FILL = 0.30  # of the blob's bounding box
+MIN_TALL = 0.6  # height / width: a standing figure, not a desk
+CHEST_ROWS = (0.08, 0.40)  # of the suit's height, from its top
+TORSO_COLUMN = 0.7  # a column is torso when the suit fills this much of the chest rows
+SIDE_INSET = 0.18  # of the torso's width, each side
+MIN_BOX_PX = 32
+
+
+@dataclass(frozen=True)
+class Suit:
+    """A suit-coloured figure: its chest box [x0, y0, x1, y1] and its area in pixels."""
+
+    chest: tuple[int, int, int, int]
+    area: int
+
+
+def find_suits(picture: Picture) -> list[Suit]:
+    """Dark-suited figures, largest first."""
+    labels, count = ndimage.label(suit_mask(picture.grid))
+    if count == 0:
+        return []
+    rows_n, cols_n = labels.shape
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    ids = np.flatnonzero((sizes >= MIN_AREA * labels.size) & (sizes <= MAX_AREA * labels.size))
+    slices = ndimage.find_objects(labels)
+    suits = []
+    for label in ids[np.argsort(sizes[ids])[::-1][:8]]:
+        rows, cols = slices[label - 1]
+        h, w = rows.stop - rows.start, cols.stop - cols.start
+        touches_sides = cols.start == 0 and cols.stop == cols_n
+        if rows.start == 0 or touches_sides or w > MAX_WIDTH * cols_n:
+            continue
+        if sizes[label] < MIN_FILL * h * w or h < MIN_TALL * w:
+            continue
+        chest = _chest(labels[rows, cols] == label)
+        if chest is None:
+            continue
+        x0, y0, x1, y1 = chest
+        box = (
+            round((cols.start + x0) * picture.sx), round((rows.start + y0) * picture.sy),
+            round((cols.start + x1) * picture.sx), round((rows.start + y1) * picture.sy),
+        )
+        if box[2] - box[0] >= MIN_BOX_PX and box[3] - box[1] >= MIN_BOX_PX:
+            suits.append(Suit(box, round(int(sizes[label]) * picture.sx * picture.sy)))
+    return suits
+
+
+def _chest(blob: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The chest box inside one suit blob, in the blob's own cells."""
+    h = blob.shape[0]
+    r0, r1 = round(CHEST_ROWS[0] * h), max(round(CHEST_ROWS[0] * h) + 1, round(CHEST_ROWS[1] * h))
+    filled = blob[r0:r1].mean(axis=0) >= TORSO_COLUMN
+    if not filled.any():
+        return None
+    # The longest run of filled columns is the torso.
+    edges = np.diff(np.concatenate([[0], filled.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    longest = int(np.argmax(stops - starts))
+    c0, c1 = int(starts[longest]), int(stops[longest])
+    inset = round(SIDE_INSET * (c1 - c0))
+    return c0 + inset, r0, c1 - inset, r1

@@ -1,0 +1,66 @@
+"""Stage 2: no panel, so the dark suit's chest; James's white T-shirt and navy clothes
+are not a suit."""
+
+from __future__ import annotations
+
+from agent.state import ScenePlan
+from core.settings import Settings
+from render.compositor import compose
+from render.compositor.picture import Picture
+from render.compositor.shirt import find_suits
+from tests.compositor import fixtures as fx
+from tests.compositor.conftest import normalise
+
+NO_POSE = Settings(_env_file=None, pose_weights="does/not/exist.pt")
+
+
+def inside_chest(box, torso) -> bool:
+    """The box lies within the torso's width and in its upper half."""
+    x0, y0, x1, y1 = box
+    tx0, ty0, tx1, ty1 = torso
+    return tx0 - 4 <= x0 < x1 <= tx1 + 4 and ty0 - 4 <= y0 < y1 <= ty0 + (ty1 - ty0) * 0.6
+
+
+def test_milo_without_panel_gets_a_chest_box():
+    image = fx.lab()
+    milo = fx.milo(image, 500, panel=False)
+    done = compose(image, "RTFM", settings=NO_POSE)
+    assert done.result.method == "shirt-color"
+    assert inside_chest(done.result.box, milo.torso)
+    assert [t["stage"] for t in done.detection.tried] == ["panel", "shirt-color"]
+
+
+def test_white_tshirt_and_monitor_do_not_distract():
+    image = fx.lab()
+    milo = fx.milo(image, 280, panel=False, scale=0.8)
+    fx.james(image, 740, scale=0.85)
+    fx.monitor(image, (560, 640, 900, 800))
+    image = fx.blurred(fx.noisy(image, sigma=10, seed=1), radius=1.2)
+    suits = find_suits(Picture(image))
+    assert len(suits) == 1
+    assert inside_chest(suits[0].chest, milo.torso)
+
+
+def test_james_alone_has_no_suit():
+    image = fx.lab()
+    fx.james(image, 512)
+    assert find_suits(Picture(image)) == []
+    assert compose(image, "RTFM", settings=NO_POSE).result.method == "fixed-box"
+
+
+def test_plan_picks_milo_among_two_suits():
+    image = fx.lab()
+    left = fx.milo(image, 270, panel=False, scale=0.75)
+    right = fx.milo(image, 760, panel=False, scale=0.75)
+    for order, torso in ((["milo", "james"], left.torso), (["james", "milo"], right.torso)):
+        plan = ScenePlan(characters=order, plate="east", prompt="p", source="rules")
+        result = compose(image, "RTFM", plan=plan, settings=NO_POSE).result
+        assert result.method == "shirt-color" and inside_chest(result.box, torso)
+
+
+def test_slogan_on_the_suit_reads_back(ocr):
+    image = fx.lab()
+    fx.milo(image, 512, panel=False, scale=1.3)
+    done = compose(image, "Works On My Machine", settings=NO_POSE)
+    assert done.result.method == "shirt-color"
+    assert ocr(done.image, done.result) == normalise("Works On My Machine")
