@@ -219,6 +219,73 @@ def cmd_bot(args: argparse.Namespace) -> int:
 
 
 # --- prep, caption, train (characters): command functions added here ---
+@command
+def cmd_prep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from characters.prep import prep_folder
+    from core.settings import get_settings
+
+    settings = get_settings()
+    character = _character(settings, args.character)
+    out = Path(args.out) if args.out else character.folder / "dataset"
+    report = prep_folder(
+        Path(args.source),
+        out,
+        size=settings.prep_size,
+        min_size=settings.prep_min_size,
+        hash_threshold=args.threshold if args.threshold is not None else settings.prep_hash_threshold,
+    )
+    if args.json:
+        emit(report.as_dict())
+    else:
+        print(f"{len(report.kept)} kept in {out}, {len(report.duplicates)} duplicates, {len(report.rejected)} rejected")
+        for item in report.duplicates:
+            print(f"  duplicate: {item['file']} (of {item['duplicate_of']})")
+        for item in report.rejected:
+            print(f"  rejected: {item['file']}: {item['reason']}")
+    return 0
+
+
+@command
+def cmd_caption(args: argparse.Namespace) -> int:
+    from characters.caption import caption_dataset
+    from core.settings import get_settings
+
+    settings = get_settings()
+    character = _character(settings, args.character)
+    report = caption_dataset(character, settings, overwrite=args.overwrite)
+    if args.json:
+        emit(report)
+    else:
+        print(f"{len(report['captioned'])} captioned, {len(report['kept'])} kept as they were ({report['retries']} retries)")
+    return 0
+
+
+@command
+def cmd_train(args: argparse.Namespace) -> int:
+    from characters.train import TrainOptions, train_character
+    from core.settings import get_settings
+
+    settings = get_settings()
+    character = _character(settings, args.character)
+    options = TrainOptions.from_settings(settings, args)
+    result = train_character(character, options, settings)
+    if args.json:
+        emit(result)
+    else:
+        print(f"LoRA {result['lora']} after {result['step']} steps (loss {result['loss_first']:.4f} → {result['loss_last']:.4f})")
+    return 0
+
+
+def _character(settings, character_id: str):
+    from characters.sheet import load_characters
+    from core.errors import InputError
+
+    characters = load_characters(settings.characters_dir)
+    if character_id not in characters:
+        raise InputError(f"unknown character '{character_id}'; use one of: {', '.join(characters)} (or add characters/{character_id}/character.toml)")
+    return characters[character_id]
 
 
 # --- doctor (deployment): command functions added here ---
@@ -301,6 +368,37 @@ def build_parser() -> argparse.ArgumentParser:
     bot.add_argument("--json", action="store_true", help="print one JSON object when the bot is ready")
 
     # --- prep, caption, train (characters): sub-commands added here ---
+    prep = sub.add_parser("prep", help="square-crop, resize and de-duplicate photos into a training set")
+    prep.add_argument("source", help="folder of photos (never modified)")
+    prep.add_argument("--character", required=True, help="character id, e.g. james")
+    prep.add_argument("--out", help="output folder (default characters/<id>/dataset)")
+    prep.add_argument("--threshold", type=int, help="perceptual-hash distance that counts as a duplicate (default 6)")
+    prep.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    caption = sub.add_parser("caption", help="caption each dataset image with a vision model and the reference image")
+    caption.add_argument("--character", required=True, help="character id, e.g. james")
+    caption.add_argument("--overwrite", action="store_true", help="re-caption images that already have a .txt")
+    caption.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    train = sub.add_parser("train", help="train the character's LoRA on its captioned dataset")
+    train.add_argument("--character", required=True, help="character id, e.g. james")
+    train.add_argument("--steps", type=int, required=True, help="total optimizer steps (with --resume: the total, not more)")
+    train.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    train.add_argument("--rank", type=int, help="LoRA rank (default 32)")
+    train.add_argument("--alpha", type=float, help="LoRA alpha (default 16)")
+    train.add_argument("--targets", help="comma-separated modules, default to_q,to_k,to_v,to_out.0")
+    train.add_argument("--lr", type=float, help="learning rate (default 1e-4)")
+    train.add_argument("--batch-size", type=int, help="images per step (default 1)")
+    train.add_argument("--resolution", type=int, help="training side in pixels (default 1024)")
+    train.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 100)")
+    train.add_argument("--sample-every", type=int, help="steps between sample images (default 100; 0 = none)")
+    train.add_argument("--sample-steps", type=int, help="denoising steps per sample (default 20)")
+    train.add_argument("--sample-size", type=int, help="sample side in pixels (default 512)")
+    train.add_argument("--seed", type=int, help="seed for noise, timesteps and samples (default 42)")
+    train.add_argument("--base-model", help="diffusers folder or hub id (default CARTOON_KONTEXT_MODEL)")
+    train.add_argument("--dataset", help="captioned images (default characters/<id>/dataset)")
+    train.add_argument("--device", help="cuda or cpu (default: cuda when available)")
+    train.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
     # --- doctor (deployment): sub-commands added here ---
     doctor = sub.add_parser(

@@ -145,6 +145,37 @@ class Settings(BaseSettings):
         # breaks every command (tests/deploy/test_env_example.py loads the example).
         return None if isinstance(value, str) and not value.strip() else value
 
+    # --- characters: prep, caption, train (making a character) ---
+    prep_size: int = Field(1024, ge=64, description="Side of the square training images")
+    prep_min_size: int = Field(512, ge=1, description="Images whose short side is smaller are rejected")
+    prep_hash_threshold: int = Field(6, ge=0, le=64, description="Perceptual-hash distance at or below which two images are duplicates")
+    vlm_url: str | None = Field(None, description="OpenAI-compatible vision endpoint for captions; unset + OPENAI_API_KEY = OpenAI")
+    vlm_model: str = "gpt-4o-mini"
+    vlm_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("vlm_api_key", "CARTOON_VLM_API_KEY", "OPENAI_API_KEY")
+    )
+    vlm_timeout_s: float = 60.0
+    vlm_max_attempts: int = Field(8, ge=1, description="Tries per image on 429/5xx before giving up")
+    vlm_backoff_s: float = Field(2.0, ge=0.0, description="First wait after a 429 without Retry-After; doubles each time")
+    vlm_backoff_max_s: float = 60.0
+    train_rank: int = Field(32, ge=1)
+    train_alpha: float = Field(16.0, gt=0)
+    train_targets: list[str] = ["to_q", "to_k", "to_v", "to_out.0"]
+    train_lr: float = 1e-4
+    train_weight_decay: float = 1e-4
+    train_batch_size: int = Field(1, ge=1)
+    train_resolution: int = Field(1024, ge=16, description="Training images are resized to this square side")
+    train_guidance: float = Field(1.0, description="Value fed to FLUX's guidance embedding while training")
+    train_checkpoint_every: int = Field(100, ge=1)
+    train_sample_every: int = Field(100, ge=0, description="Steps between sample images; 0 = none")
+    train_sample_steps: int = Field(20, ge=1)
+    train_sample_size: int = Field(512, ge=16)
+    train_sample_prompts: list[str] = [
+        "{trigger}, standing in a home lab next to a server rack, full body, flat cartoon style",
+        "{trigger}, close-up portrait, smiling, plain background, flat cartoon style",
+    ]
+    train_seed: int = 42
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

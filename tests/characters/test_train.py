@@ -1,0 +1,239 @@
+"""`cartoon train` for real on the tiny random FLUX Kontext model (tests/tiny.py): the loss
+goes down, resume continues exactly, a killed run resumes from its checkpoint, and the saved
+LoRA loads into the tiny pipeline and changes what it draws."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from characters.sheet import load_sheet
+from characters.train import TrainOptions, train_character
+from core.errors import FaultError, InputError
+from core.settings import Settings
+from tests.tiny import save_tiny_kontext
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """Two shared cores: one torch thread is several times faster than two fighting."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_tiny_kontext(tmp_path_factory.mktemp("tiny") / "model")
+
+
+def make_character(root: Path, n: int = 3) -> Path:
+    """characters/james with a sheet copy and `n` captioned 64×64 images; returns the characters dir."""
+    folder = root / "characters" / "james"
+    (folder / "dataset").mkdir(parents=True)
+    shutil.copy(ROOT / "characters" / "james" / "character.toml", folder / "character.toml")
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        arr = np.zeros((64, 64, 3), np.uint8)
+        arr[:, :, i % 3] = 200
+        arr[16:48, 16:48] = rng.integers(0, 255, (32, 32, 3))
+        Image.fromarray(arr).save(folder / "dataset" / f"im{i}.png")
+        (folder / "dataset" / f"im{i}.txt").write_text(f"j4m3s man at the desk, shot {i}\n")
+    return root / "characters"
+
+
+def run(chars: Path, model: Path, **options) -> dict:
+    settings = Settings(_env_file=None, characters_dir=chars, kontext_model=str(model))
+    defaults = {"resolution": 64, "batch_size": 2, "sample_every": 0, "device": "cpu", "checkpoint_every": 2}
+    opts = TrainOptions.from_settings(settings, **{**defaults, **options})
+    return train_character(load_sheet(chars / "james" / "character.toml"), opts, settings)
+
+
+def render(model: Path, lora: Path | None) -> np.ndarray:
+    from diffusers import FluxKontextPipeline
+
+    pipe = FluxKontextPipeline.from_pretrained(model)
+    pipe.set_progress_bar_config(disable=True)
+    if lora is not None:
+        pipe.load_lora_weights(lora)
+    return pipe(prompt="j4m3s man at the desk", height=32, width=32, max_area=32 * 32, num_inference_steps=2,
+                generator=torch.Generator().manual_seed(0), output_type="np").images[0]
+
+
+def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, model: Path, planner) -> None:
+    chars = make_character(tmp_path)
+    sheet = chars / "james" / "character.toml"
+    sheet.write_text(sheet.read_text().replace('file = "lora/james.safetensors"', 'file = "old/place.safetensors"'))
+    before = sheet.read_text()
+    result = run(chars, model, steps=40, lr=1e-2, checkpoint_every=20, sample_every=20, sample_size=32, sample_steps=2)
+    assert len(result["losses"]) == 40
+    first, last = np.mean(result["losses"][:10]), np.mean(result["losses"][-10:])
+    assert last < 0.95 * first, (first, last)
+
+    lora = Path(result["lora"])
+    assert lora == chars / "james" / "lora" / "james.safetensors" and lora.is_file()
+    assert sheet.read_text() == before.replace("old/place.safetensors", "lora/james.safetensors")
+    assert load_sheet(sheet).lora_path == lora
+    from safetensors.torch import load_file
+
+    keys = list(load_file(str(lora)))
+    assert keys and all(k.startswith("transformer.") and (".lora_A." in k or ".lora_B." in k) for k in keys)
+    assert {k.split(".")[-3] for k in keys} >= {"to_q", "to_k", "to_v"}
+
+    # samples at steps 0, 20, 40 for both prompts, and a 3-frame progress GIF
+    assert len(result["samples"]) == 6
+    with Image.open(result["gif"]) as gif:
+        assert gif.n_frames == 3
+    assert sorted(p.name for p in (chars / "james" / "checkpoints").glob("step-*")) == ["step-000020", "step-000040"]
+
+    plain, with_lora = render(model, None), render(model, lora)
+    assert np.abs(plain - with_lora).max() > 1e-3
+
+    # alpha/rank (16/32) is folded into the file, so a loader that assumes alpha = rank
+    # (diffusers without metadata, ComfyUI without alpha keys) applies the trained delta.
+    from diffusers import FluxKontextPipeline
+
+    pipe = FluxKontextPipeline.from_pretrained(model)
+    name = "transformer_blocks.0.attn.to_q"
+    original = pipe.transformer.get_submodule(name).weight.detach().clone()
+    pipe.load_lora_weights(lora)
+    pipe.fuse_lora()
+    fused = pipe.transformer.get_submodule(name).base_layer.weight.detach()
+    trained = load_file(str(chars / "james" / "checkpoints" / "step-000040" / "lora.safetensors"))
+    delta = 0.5 * trained[f"{name}.lora_B.weight"] @ trained[f"{name}.lora_A.weight"]
+    assert delta.abs().max() > 1e-4  # trained, not the zero init
+    torch.testing.assert_close(fused - original, delta, atol=2e-3, rtol=2e-2)
+
+    # The kontext backend finds the LoRA through the updated sheet and draws James with it.
+    from agent.state import SceneRequest
+    from render.backends.base import RenderOptions
+    from render.backends.kontext import KontextBackend
+
+    plan = planner.plan(SceneRequest(text="James at the whiteboard", seed=1))
+    assert plan.characters == ["james"]
+    backend = KontextBackend(Settings(_env_file=None, llm_url=None, kontext_model=str(model), characters_dir=chars, kontext_device="cpu"))
+    image = backend.render(plan, seed=1, options=RenderOptions(width=32, height=32, steps=2), input_image=Image.new("RGB", (32, 32), "grey"))
+    assert image.size == (32, 32) and "james" in backend.adapters
+    backend.close()
+
+
+def test_resume_continues_from_the_saved_step_exactly(tmp_path: Path, model: Path) -> None:
+    straight = run(make_character(tmp_path / "a"), model, steps=6, lr=1e-2)
+    chars = make_character(tmp_path / "b")
+    first = run(chars, model, steps=4, lr=1e-2)
+    assert first["step"] == 4
+    with pytest.raises(InputError, match="pass --resume"):
+        run(chars, model, steps=6, lr=1e-2)
+    resumed = run(chars, model, steps=6, lr=1e-2, resume=True)
+    assert (resumed["start_step"], resumed["steps_run"], resumed["step"]) == (4, 2, 6)
+    np.testing.assert_allclose(resumed["losses"], straight["losses"], rtol=1e-4)
+    with pytest.raises(InputError, match="trained with"):
+        run(chars, model, steps=8, lr=1e-2, resume=True, rank=8)
+
+
+def test_bad_input_is_one_clear_line(tmp_path: Path, model: Path) -> None:
+    chars = make_character(tmp_path)
+    (chars / "james" / "dataset" / "im1.txt").unlink()
+    with pytest.raises(InputError, match="1 of 3 images have no caption .first: im1.png.; run cartoon caption"):
+        run(chars, model, steps=2)
+    (chars / "james" / "dataset" / "im1.txt").write_text("j4m3s man")
+    with pytest.raises(FaultError, match="CARTOON_KONTEXT_MODEL"):
+        run(chars, tmp_path / "no-model", steps=2)
+    shutil.rmtree(chars / "james" / "dataset")
+    with pytest.raises(InputError, match="no training images; run cartoon prep"):
+        run(chars, model, steps=2)
+    with pytest.raises(InputError, match="--resolution"):
+        run(chars, model, steps=2, resolution=50)
+
+
+def _train_forever(chars: Path, model: Path) -> None:
+    run(chars, model, steps=100_000, checkpoint_every=3)
+
+
+def test_killed_run_resumes_from_its_last_checkpoint_via_cli(tmp_path: Path, model: Path) -> None:
+    """SIGKILL a training (a forked child: no second torch import) mid-run, then finish it
+    with `cartoon train --resume --json` in a subprocess."""
+    import multiprocessing
+
+    chars = make_character(tmp_path)
+    child = multiprocessing.get_context("fork").Process(target=_train_forever, args=(chars, model))
+    child.start()
+    ckpts = chars / "james" / "checkpoints"
+    deadline = time.monotonic() + 60
+    while not (ckpts / "step-000006").is_dir() and time.monotonic() < deadline and child.is_alive():
+        time.sleep(0.05)
+    assert child.is_alive(), "training stopped on its own"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    saved = max(int(p.name.split("-")[1]) for p in ckpts.glob("step-*"))
+    assert saved >= 6
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "CARTOON_CHARACTERS_DIR": str(chars),
+           "CARTOON_KONTEXT_MODEL": str(model), "CARTOON_TRAIN_RESOLUTION": "64", "CARTOON_TRAIN_SAMPLE_EVERY": "0"}
+    target = saved + 2
+    done = subprocess.run(
+        [sys.executable, "cartoon.py", "train", "--character", "james", "--device", "cpu", "--batch-size", "2",
+         "--checkpoint-every", "3", "--steps", str(target), "--resume", "--json"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["start_step"], result["step"]) == (saved, target)
+    assert len(result["losses"]) == target
+    assert "train james" in done.stderr and "loss=" in done.stderr  # the progress bar is on stderr
+
+
+def test_out_of_memory_is_one_line_that_says_resume(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GPU here to run out of: the real step runs until step 3, then raises the error
+    CUDA would."""
+    from characters.train_step import FlowMatchingLoRA
+
+    real_step = FlowMatchingLoRA.step
+
+    def step(self, batch, generator):
+        if len(self.optimizer.state) and self.optimizer.state[self.params[0]]["step"] >= 2:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real_step(self, batch, generator)
+
+    monkeypatch.setattr(FlowMatchingLoRA, "step", step)
+    chars = make_character(tmp_path)
+    with pytest.raises(FaultError) as info:
+        run(chars, model, steps=10, checkpoint_every=2)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "out of GPU memory at step 3" in message and "--resume" in message and "step-000002" in message
+
+
+def test_gradient_checkpointing_keeps_lora_gradients() -> None:
+    """The CUDA path turns checkpointing on; the frozen base must still pass gradients to the
+    LoRA (a reentrant checkpoint would silently train nothing)."""
+    from diffusers import FluxTransformer2DModel
+
+    from characters.train_step import Batch, FlowMatchingLoRA, LoraSettings
+    from tests.tiny import TRANSFORMER_CONFIG
+
+    batch = Batch(torch.randn(2, 16, 8, 8), torch.randn(2, 7, 32), torch.randn(2, 32))
+    grads = []
+    for checkpointing in (False, True):
+        torch.manual_seed(0)
+        trainer = FlowMatchingLoRA(FluxTransformer2DModel(**TRANSFORMER_CONFIG), LoraSettings(), device="cpu", dtype=torch.float32,
+                                   gradient_checkpointing=checkpointing)
+        trainer.loss(batch, torch.Generator().manual_seed(1)).backward()
+        grads.append(torch.cat([p.grad.flatten() for p in trainer.params]))
+    assert grads[1].abs().sum() > 0
+    torch.testing.assert_close(grads[0], grads[1])
