@@ -8,6 +8,7 @@ interactions) and a log line with the cause; nothing here raises into discord.py
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,12 @@ DOWN_MESSAGE = (
 )
 
 
+TIMEOUT_MESSAGE = (
+    "That picture waited too long (the drawing queue is stuck or very busy), so I cancelled it. "
+    "Please try again later."
+)
+
+
 @dataclass
 class Rendered:
     job: Job
@@ -53,7 +60,8 @@ def human_error(exc: ServiceError) -> str:
     if isinstance(exc, JobFailed):
         if exc.job.state == "cancelled":
             return "That picture was cancelled before it was finished."
-        return "Sorry, that picture failed while I was drawing it. Try again, maybe with different words."
+        reason = f" ({exc.job.error})" if exc.job.error else ""
+        return f"Sorry, that picture failed while I was drawing it{reason}. Try again, maybe with different words."
     return DOWN_MESSAGE
 
 
@@ -88,9 +96,18 @@ async def render_to(
         job = await bot.render.submit(body)
         progress = Progress(target, scene, interval_s=bot.settings.bot_progress_interval_s)
         await progress.update(job)
-        async for update in bot.render.follow(job.id):
-            job = update
-            await progress.update(job)
+        try:
+            async with asyncio.timeout(bot.settings.bot_job_timeout_s):
+                async for update in bot.render.follow(job.id):
+                    job = update
+                    await progress.update(job)
+        except TimeoutError:
+            log.warning("job %s still %s after %.0f s; cancelling it", job.id, job.state,
+                        bot.settings.bot_job_timeout_s)
+            with contextlib.suppress(ServiceError):
+                await bot.render.cancel(job.id)
+            await _tell(target, TIMEOUT_MESSAGE)
+            return None
         if job.state != "done":
             raise JobFailed(job)
         png = await bot.render.image(job.id)

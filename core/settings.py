@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
     bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
+    bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
 
     # --- kontext: the diffusers FluxKontextPipeline backend ---
     kontext_model: str = Field(

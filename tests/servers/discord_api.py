@@ -22,6 +22,11 @@ BOT_USER_ID = 900000000000000002
 _ids = itertools.count(910000000000000000)
 
 
+def _json(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when Content-Type is exactly application/json.
+    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": "application/json"})
+
+
 @dataclass
 class Call:
     method: str
@@ -30,6 +35,9 @@ class Call:
     payload: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     at: float = 0.0
+
+
+CALL = web.RequestKey("call", Call)
 
 
 class DiscordApi:
@@ -95,11 +103,11 @@ class DiscordApi:
         token = request.match_info.get("token")
         call = Call(request.method, request.path, token, payload, files, time.monotonic())
         self.calls.append(call)
-        request["call"] = call
+        request[CALL] = call
         if files and token:
             self.uploads[token] = files
         if token and token in self.expired and "/webhooks/" in request.path:
-            return web.json_response({"message": "Invalid Webhook Token", "code": 50027}, status=401)
+            return _json({"message": "Invalid Webhook Token", "code": 50027}, status=401)
         return await handler(request)
 
     def _authorised(self, request: web.Request) -> bool:
@@ -107,11 +115,11 @@ class DiscordApi:
 
     async def _me(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
-            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
-        return web.json_response(bot_user())
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        return _json(bot_user())
 
     async def _application(self, request: web.Request) -> web.Response:
-        return web.json_response({
+        return _json({
             "id": str(APPLICATION_ID), "name": "Milo", "icon": None, "description": "",
             "bot_public": True, "bot_require_code_grant": False, "verify_key": "0" * 64,
             "owner": {**bot_user(), "id": "900000000000000003", "bot": False, "username": "james"},
@@ -119,7 +127,7 @@ class DiscordApi:
         })
 
     async def _sync(self, request: web.Request) -> web.Response:
-        commands = request["call"].payload
+        commands = request[CALL].payload
         answered = [
             {**c, "id": str(next(_ids)), "application_id": str(APPLICATION_ID), "version": "1",
              "default_member_permissions": c.get("default_member_permissions"),
@@ -127,38 +135,38 @@ class DiscordApi:
             for c in commands
         ]
         self.synced[request.match_info.get("guild", "global")] = answered
-        return web.json_response(answered)
+        return _json(answered)
 
     async def _callback(self, request: web.Request) -> web.Response:
-        call: Call = request["call"]
+        call: Call = request[CALL]
         kind = call.payload.get("type")
         data = call.payload.get("data") or {}
         flags = data.get("flags", 0)
         if kind in (4, 5):  # a message (or "thinking...") that later edits replace
             self.messages[call.token] = self._message(data, call.files, flags)
-        return web.json_response({"interaction": {
+        return _json({"interaction": {
             "id": request.match_info["id"], "type": 2,
             "response_message_loading": kind == 5, "response_message_ephemeral": bool(flags & 64),
         }})
 
     async def _original(self, request: web.Request) -> web.Response:
-        call: Call = request["call"]
+        call: Call = request[CALL]
         if request.method == "DELETE":
             self.messages.pop(call.token, None)
             return web.Response(status=204)
         current = self.messages.get(call.token)
         if current is None:
-            return web.json_response({"message": "Unknown Message", "code": 10008}, status=404)
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
         if request.method == "PATCH":
             current = self._message({**current, **call.payload}, call.files, current.get("flags", 0), current["id"])
             self.messages[call.token] = current
-        return web.json_response(current)
+        return _json(current)
 
     async def _followup(self, request: web.Request) -> web.Response:
-        call: Call = request["call"]
+        call: Call = request[CALL]
         message = self._message(call.payload, call.files, call.payload.get("flags", 0))
         self.followups.setdefault(call.token, []).append(message)
-        return web.json_response(message)
+        return _json(message)
 
     def _message(self, data: dict[str, Any], files: dict[str, bytes], flags: int, id_: str | None = None) -> dict[str, Any]:
         attachments = []
