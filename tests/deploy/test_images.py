@@ -114,3 +114,18 @@ def test_no_secret_or_weight_in_an_image() -> None:
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     for pattern in (".env", ".git", ".venv/", "models/", "**/*.safetensors", "**/*.pt"):
         assert pattern in ignored, pattern
+
+
+def test_doctor_on_the_bot_box_imports_only_the_bot_image_packages() -> None:
+    # The bot's health check runs `cartoon doctor` in the slim image: no torch, no service.
+    code = (
+        "import sys; from core.doctor import run_doctor; from core.settings import Settings; "
+        "run_doctor(Settings(_env_file=None, render_url='http://127.0.0.1:9'), "
+        "['token', 'render', 'backend', 'llm', 'plates', 'channel']); "
+        "heavy = {'torch', 'diffusers', 'transformers', 'ultralytics', 'fastapi', 'huey', 'redis', 'cv2'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
