@@ -107,6 +107,11 @@ def test_bases_are_pinned_and_users_are_not_root() -> None:
         assert users and users[-1] not in ("USER root", "USER 0"), name
 
 
+def test_render_image_never_installs_or_downloads_at_run_time() -> None:
+    env = next(line for line in stages()["render"] if line.startswith("ENV "))
+    assert "YOLO_AUTOINSTALL=false" in env and "YOLO_OFFLINE=true" in env
+
+
 def test_no_secret_or_weight_in_an_image() -> None:
     text = "\n".join(dockerfile_instructions())
     assert not re.search(r"^(ENV|ARG)\b.*(TOKEN|API_KEY|PASSWORD|SECRET)", text, re.M)
