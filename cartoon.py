@@ -191,9 +191,14 @@ def cmd_shirt(args: argparse.Namespace) -> int:
 # --- serve (render service): command functions added here ---
 @command
 def cmd_serve(args: argparse.Namespace) -> int:
+    from core.errors import InputError
     from core.settings import get_settings
     from render.service.server import serve
 
+    if args.workers is not None and args.workers < 0:
+        raise InputError(f"--workers {args.workers}: give 0 (API only) or more render threads")
+    if args.port is not None and not 0 < args.port < 65536:
+        raise InputError(f"--port {args.port}: give a port between 1 and 65535")
     settings = get_settings()
     serve(
         settings,

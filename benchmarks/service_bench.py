@@ -141,8 +141,10 @@ def overhead(store: Any, ids: list[str]) -> dict[str, float]:
     in_job = statistics.mean(held) if held else float("nan")
     between = statistics.median(gaps) if gaps else float("nan")
     render = statistics.mean(r.result["timings"].get("render_ms", 0.0) for r in done) if done else float("nan")
+    pipeline = statistics.mean(sum(r.result["timings"].values()) for r in done) if done else float("nan")
     return {
         "render_ms_mean": round(render, 1),
+        "pipeline_ms_mean": round(pipeline, 1),
         "overhead_in_job_ms": round(in_job, 1),
         "overhead_between_jobs_ms": round(between, 1),
         "overhead_per_job_ms": round(in_job + between, 1),
@@ -164,6 +166,7 @@ def main() -> None:
     size = {"CARTOON_SERVICE_WIDTH": str(args.size), "CARTOON_SERVICE_HEIGHT": str(args.size)}
     report: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}, no GPU",
+        "load_average_at_start": round(os.getloadavg()[0], 2),
         "jobs": args.jobs,
         "users": args.users,
         "size": args.size,
@@ -199,6 +202,7 @@ def main() -> None:
                 redis.stop()
             report["redis_two_workers_one_killed"] = {k: v for k, v in scaled.items() if k not in ("ids", "final")}
 
+    report["load_average_at_end"] = round(os.getloadavg()[0], 2)
     if args.json:
         print(json.dumps(report))
     else:

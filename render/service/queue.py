@@ -9,6 +9,7 @@ message, a cancelled job or a worker given up for dead can never overwrite a new
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import defaultdict
@@ -21,6 +22,7 @@ from render.service.store import Store
 
 Enqueue = Callable[[str, int], None]
 DEFAULT_RUN_MS = 5000
+POSITIONS_TTL_S = 0.25
 
 
 class ServiceError(Exception):
@@ -49,6 +51,8 @@ class JobQueue:
         self.store = store
         self.settings = settings
         self.enqueue = enqueue
+        self._positions: dict[str, int] = {}
+        self._positions_at = float("-inf")
 
     # --- the API's side ------------------------------------------------------------------
     def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
@@ -67,10 +71,11 @@ class JobQueue:
                 raise self._limit(
                     f"the queue is full ({s.service_max_queued} scenes waiting); try again later", None
                 )
-            job = Job(user=user, plan=plan, seq=self.store.next_counter("seq"))
+            job = Job(user=user, seq=self.store.next_counter("seq"))
+            self.store.put_blob(job.id, "plan", json.dumps(plan).encode())
             self.store.put(job)
         self.dispatch()
-        return job, self.positions().get(job.id, 0)
+        return job, self.positions(fresh=True).get(job.id, 0)
 
     def _limit(self, message: str, field: str | None) -> ServiceError:
         avg_ms = self.store.value("avg_run_ms") or DEFAULT_RUN_MS
@@ -80,8 +85,17 @@ class JobQueue:
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)
 
-    def positions(self) -> dict[str, int]:
-        """job id → how many jobs start before it, for every waiting job."""
+    def positions(self, fresh: bool = False) -> dict[str, int]:
+        """job id → how many jobs start before it, for every waiting job. An estimate, so
+        status reads share one computation for POSITIONS_TTL_S instead of each reading
+        every active record; `fresh` recomputes (after a submit)."""
+        now = time.monotonic()
+        if not fresh and now - self._positions_at < POSITIONS_TTL_S:
+            return self._positions
+        self._positions, self._positions_at = self._compute_positions(), now
+        return self._positions
+
+    def _compute_positions(self) -> dict[str, int]:
         active = self.store.active()
         dispatched = [j for j in active if j.state == "dispatched"]
         queued = [j for j in active if j.state == "queued"]
@@ -127,14 +141,20 @@ class JobQueue:
         return sum(int(info.get("slots", 0)) for info in self.live_workers().values())
 
     def dispatch(self) -> list[tuple[str, int]]:
-        """Hand waiting jobs to the engine while worker slots are free, users in turn."""
+        """Hand waiting jobs to the engine while worker slots are free, users in turn.
+
+        Each worker process gets one job more than its slots: it waits in the engine, so
+        a worker that finishes starts the next job at once instead of waiting for this
+        hand-out (fairness is decided one job earlier, which costs a newcomer at most one)."""
         if self.enqueue is None:
             return []
         handed: list[tuple[str, int]] = []
         with self.store.transaction():
             active = self.store.active()
             in_flight = [j for j in active if j.state in ("dispatched", "running")]
-            free = self.slots() - len(in_flight)
+            live = self.live_workers()
+            slots = sum(int(info.get("slots", 0)) for info in live.values())
+            free = slots + sum(1 for info in live.values() if info.get("slots")) - len(in_flight)
             if free <= 0:
                 return []
             per_user: dict[str, int] = defaultdict(int)
@@ -160,6 +180,10 @@ class JobQueue:
     def _current(self, job_id: str, attempt: int, state: str) -> Job | None:
         job = self.store.get(job_id)
         return job if job is not None and job.state == state and job.attempt == attempt else None
+
+    def plan_of(self, job_id: str) -> dict[str, Any]:
+        data = self.store.get_blob(job_id, "plan")
+        return json.loads(data) if data else {}
 
     def start(self, job_id: str, attempt: int, worker: str) -> Job | None:
         """Mark a dispatched job running on `worker`; None when it is no longer ours to run."""
@@ -228,6 +252,10 @@ class JobQueue:
         with self.store.transaction():
             now = time.time()
             live = self.live_workers(now)
+            # A hand-out waits in the engine while every worker is busy (one job ahead);
+            # if it is still there after a heartbeat period with a worker idle, its message
+            # was lost (a worker died between taking and starting it): hand it out again.
+            idle = sum(max(0, int(i.get("slots", 0)) - int(i.get("busy", 0))) for i in live.values())
             for job in self.store.active():
                 if job.state == "running" and job.worker not in live:
                     if job.starts >= s.service_max_attempts:
@@ -244,7 +272,7 @@ class JobQueue:
                     job.state, job.finished_at = "failed", now
                     job.error = timeout_message(s.service_job_timeout_s)
                 elif job.state == "dispatched" and (
-                    startup or now - (job.dispatched_at or now) > s.service_worker_timeout_s
+                    startup or (idle and now - (job.dispatched_at or now) > s.service_worker_timeout_s)
                 ):
                     job.state = "queued"
                 else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from core.settings import Settings
 from render.service.engine import Engine
@@ -23,8 +24,9 @@ class Runtime:
         self.store = open_store(settings)
         self.engine = Engine(settings)
         self.queue = JobQueue(self.store, settings, self.engine.enqueue)
-        self.worker = Worker(settings, self.queue, backend, workers) if workers > 0 else None
         self._stop = threading.Event()
+        self._kick = threading.Event()
+        self.worker = Worker(settings, self.queue, backend, workers, on_free=self._kick.set) if workers > 0 else None
         self._threads: list[threading.Thread] = []
 
     @property
@@ -61,8 +63,22 @@ class Runtime:
         self.queue.dispatch()
 
     def _housekeeping(self) -> None:
+        """Every `interval`: heartbeat, recovery, retention, hand-out. Woken early by a
+        worker whose slot freed up, it only hands out the next job."""
         since_purge = PURGE_EVERY_S
-        while not self._stop.wait(self.interval):
+        last_tick = time.monotonic()
+        while not self._stop.is_set():
+            kicked = self._kick.wait(max(0.0, self.interval - (time.monotonic() - last_tick)))
+            self._kick.clear()
+            if self._stop.is_set():
+                return
+            if kicked and time.monotonic() - last_tick < self.interval:
+                try:
+                    self.queue.dispatch()
+                except Exception:
+                    log.exception("hand-out failed; retrying")
+                continue
+            last_tick = time.monotonic()
             try:
                 if self.worker is not None:
                     self.worker.heartbeat()
@@ -83,6 +99,7 @@ class Runtime:
 
     def stop(self) -> None:
         self._stop.set()
+        self._kick.set()
         self.engine.stop()
         if self.worker is not None:
             try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.errors import FaultError
 from core.settings import Settings
-from render.service.auth import check_exposure
+from render.service.exposure import check_exposure
 
 
 def serve(
@@ -23,12 +23,18 @@ def serve(
     workers: int,
     on_ready: Callable[[dict[str, Any]], None] | None = None,
 ) -> None:
+    check_exposure(host, settings.render_token)
+    _check_port_free(host, port)
+    if settings.queue == "sqlite":
+        _hold_folder(settings)
+    if settings.queue == "redis":  # fail fast, before seconds of imports, if Redis is down
+        from render.service.store_redis import RedisStore
+
+        RedisStore(settings.redis_url).close()
     import uvicorn
 
     from render.service.app import create_app
 
-    check_exposure(host, settings.render_token)
-    _check_port_free(host, port)
     app = create_app(settings, backend=backend, workers=workers)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
@@ -45,6 +51,31 @@ def serve(
     server.run()
     if not server.started:
         raise FaultError(f"the service did not start on {host}:{port}; see the log above")
+
+
+_held: list[Any] = []
+
+
+def _hold_folder(settings: Settings) -> None:
+    """Embedded mode: one process per data folder (at start-up it takes back every job a
+    previous run left running, which would steal a live second process's jobs). The lock
+    goes with the process, so a kill -9 leaves nothing to clean up."""
+    import fcntl
+
+    folder = settings.service_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = (folder / "serve.lock").open("w")
+    except OSError as exc:
+        raise FaultError(f"{folder}: cannot use it ({exc.strerror}); set CARTOON_SERVICE_DIR") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise FaultError(
+            f"another `cartoon serve` already uses {folder}; stop it, set another CARTOON_SERVICE_DIR, "
+            "or use CARTOON_QUEUE=redis for several workers"
+        ) from None
+    _held.append(handle)
 
 
 def _announce(server: Any, on_ready: Callable[[dict[str, Any]], None], info: dict[str, Any]) -> None:

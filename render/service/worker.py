@@ -15,6 +15,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,8 +48,14 @@ def load_backend(name: str, settings: Settings) -> Backend:
 
 
 class Worker:
-    def __init__(self, settings: Settings, queue: JobQueue, backend_name: str, slots: int) -> None:
+    def __init__(
+        self, settings: Settings, queue: JobQueue, backend_name: str, slots: int, on_free: Callable[[], None] | None = None
+    ) -> None:
         self.settings = settings
+        # Called when a slot frees up, to hand out the next job; the runtime does that on
+        # its own thread, so this worker goes straight back to the engine for the job
+        # already waiting there.
+        self.on_free = on_free or queue.dispatch
         self.queue = queue
         self.backend_name = backend_name
         self.slots = slots
@@ -99,16 +106,16 @@ class Worker:
     def run_job(self, job_id: str, attempt: int) -> None:
         job = self.queue.start(job_id, attempt, self.id)
         if job is None:  # cancelled meanwhile, or a stale message from an earlier attempt
-            self.queue.dispatch()
+            self.on_free()
             return
         with self._lock:
             self.busy += 1
         try:
-            self._render(job_id, attempt, job.plan, time.monotonic())
+            self._render(job_id, attempt, self.queue.plan_of(job_id), time.monotonic())
         finally:
             with self._lock:
                 self.busy -= 1
-            self.queue.dispatch()
+            self.on_free()
 
     def _render(self, job_id: str, attempt: int, plan_json: dict, started: float) -> None:
         from agent.state import ScenePlan

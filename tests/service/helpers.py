@@ -48,7 +48,7 @@ def service_env(service_dir: Path, **extra: str) -> dict[str, str]:
 class ServeProcess:
     """`cartoon serve --json` in a subprocess; `url` once it has printed its ready line."""
 
-    def __init__(self, env: dict[str, str], *args: str) -> None:
+    def __init__(self, env: dict[str, str], *args: str, wait: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(env["CARTOON_SERVICE_DIR"]) / f"serve-{self.port}.log"
@@ -61,10 +61,17 @@ class ServeProcess:
             stderr=self.log.open("wb"),
             text=True,
         )
+        self.info: dict[str, Any] = {}
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> ServeProcess:
+        """Block until the ready line (start several, then wait for each: they load in parallel)."""
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if not line:
             raise RuntimeError(f"cartoon serve did not start: {self.log.read_text()[-2000:]}")
-        self.info: dict[str, Any] = json.loads(line)
+        self.info = json.loads(line)
+        return self
 
     def kill(self) -> None:
         if self.proc.poll() is None:

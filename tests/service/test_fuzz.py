@@ -15,7 +15,7 @@ from tests.service.conftest import service_settings
 from tests.service.helpers import TOKEN, ThreadServer
 
 # Per operation; bounded so the test stays a few seconds. CARTOON_FUZZ_EXAMPLES=200 for a deep run.
-EXAMPLES = int(os.environ.get("CARTOON_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("CARTOON_FUZZ_EXAMPLES", "6"))
 
 
 @pytest.fixture(scope="module")

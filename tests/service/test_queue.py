@@ -44,3 +44,17 @@ def test_users_take_turns_and_limits_answer_429(tmp_path: Path) -> None:
         if worker is not None:
             worker.stop()
         server.stop()
+
+
+def test_results_past_retention_are_deleted(tmp_path: Path) -> None:
+    settings = service_settings(tmp_path, service_retention_s=0.5, service_worker_timeout_s=0.4)
+    server = ThreadServer(create_app(settings, backend="preview", workers=1))
+    try:
+        http = client(server.url)
+        job_id = submit(http, "Milo at the desk")
+        wait_for(lambda: http.get(f"/v1/jobs/{job_id}").json().get("state") == "done", 30, "done")
+        gone = wait_for(lambda: (r := http.get(f"/v1/jobs/{job_id}")).status_code == 404 and r, 10, "purge")
+        assert "expired" in gone.json()["error"]
+        assert http.get(f"/v1/jobs/{job_id}/image").status_code == 404
+    finally:
+        server.stop()

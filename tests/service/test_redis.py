@@ -34,10 +34,12 @@ def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_se
         "CARTOON_QUEUE": "redis",
         "CARTOON_REDIS_URL": redis_server.url,
         "CARTOON_SERVICE_WORKER_TIMEOUT_S": "1.5",
-        "CARTOON_TEST_STEP_S": "0.4",
+        "CARTOON_TEST_STEP_S": "0.25",
         "CARTOON_TEST_STEPS": "4",
     }
-    boxes = [ServeProcess(service_env(tmp_path / f"box{n}", **common), "--backend", SLOW) for n in (1, 2)]
+    boxes = [ServeProcess(service_env(tmp_path / f"box{n}", **common), "--backend", SLOW, wait=False) for n in (1, 2)]
+    for box in boxes:
+        box.wait_ready()
     store = RedisStore(redis_server.url)
     try:
         one, two = (client(box.url) for box in boxes)
@@ -49,19 +51,16 @@ def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_se
             return running if len(running) == 2 else None
 
         running = wait_for(running_on_both, 20, "a job running on each box")
-        ids = {f"{box.info['pid']}": box for box in boxes}
         victim_worker = next(w for w in running if w.endswith(f"-{boxes[1].info['pid']}"))
         victim_job = running[victim_worker]
         assert two.get(f"/v1/jobs/{victim_job}").json()["state"] == "running"  # any box sees any job
-        assert len(ids) == 2
 
         boxes[1].kill()
         for job_id in jobs:
             assert wait_state(one, job_id, {"done", "failed"}, timeout=40)["state"] == "done"
         rescued = store.get(victim_job)
         assert rescued.starts == 2 and rescued.worker.endswith(f"-{boxes[0].info['pid']}")
-        finishers = {store.get(j).worker for j in jobs}
-        assert len(finishers) >= 1 and one.get("/healthz").json()["workers"] == 1
+        assert one.get("/healthz").json()["workers"] == 1  # the dead box's slot is gone
     finally:
         for box in boxes:
             box.stop()

@@ -5,13 +5,17 @@ finished ones."""
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from render.service.store_sqlite import SqliteStore
 from tests.service.helpers import (
+    ROOT,
     SLOW,
     ServeProcess,
     client,
+    free_port,
     service_env,
     submit,
     wait_for,
@@ -28,7 +32,13 @@ def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
         wait_state(http, finished, {"done"})
         image = http.get(f"/v1/jobs/{finished}/image").content
 
-        interrupted = submit(http, "Milo slow at the rack", user="a")
+        # A second process on the same folder would take the live one's jobs: refused.
+        twin = subprocess.run(
+            [sys.executable, "cartoon.py", "serve", "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        assert twin.returncode == 1 and "already uses" in twin.stderr
+
+        interrupted = submit(http, "Milo long at the rack", user="a")  # 12 steps
         waiting = [submit(http, "James slow at the whiteboard", user=u) for u in ("b", "c")]
         wait_for(lambda: http.get(f"/v1/jobs/{interrupted}").json()["progress"]["step"] >= 1, 20, "a step")
     finally:
