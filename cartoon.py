@@ -215,11 +215,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- bot (Discord): command functions added here ---
 @command
 def cmd_bot(args: argparse.Namespace) -> int:
-    from bot.run import check_token, main
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from bot.token import check_token
+    from core.errors import InputError
     from core.settings import get_settings
 
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        raise InputError(f"setting {_first_error(exc)}") from None
+    except SettingsError as exc:  # a JSON setting that is not JSON
+        raise InputError(f"{exc}; CARTOON_USER_CHARACTERS takes JSON like {{\"1234\": \"james\"}}") from None
     check_token(settings.discord_token)  # one line and exit 2 before importing discord.py
+    from bot.run import main
+
     return main(settings, json_out=args.json)
 
 

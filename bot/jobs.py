@@ -122,7 +122,13 @@ async def render_to(
         text += f"\n-# {fitted.note}"
     await progress.wait_turn()
     view = picture_view(job.id, requester_id)
-    message = await target.finish(text, png_file(fitted.data, fitted.filename), view)
+    try:
+        message = await target.finish(text, png_file(fitted.data, fitted.filename), view)
+    except discord.HTTPException as exc:
+        log.error("job %s rendered but Discord refused the picture: %s", job.id, exc)
+        await _tell(target, "I drew it, but Discord would not take the picture (missing Attach Files "
+                            "permission here?). Ask a moderator, or try again.")
+        return None
     return Rendered(job, message)
 
 

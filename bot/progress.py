@@ -35,12 +35,11 @@ def progress_text(job: Job, scene: str) -> str:
     """What the progress message says, in Milo's voice."""
     scene = scene if len(scene) <= 80 else scene[:77] + "..."
     if job.state == "queued":
-        if job.position:
-            ahead = job.position - 1
-            if ahead <= 0:
-                return f"🦝 Next up: *{scene}*. Sharpening my pencils..."
-            return f"🦝 Queued: *{scene}*. You're number {job.position} in line ({ahead} ahead of you)."
-        return f"🦝 Queued: *{scene}*."
+        # `position` is how many jobs start before this one (0: next).
+        if not job.position:
+            return f"🦝 Next up: *{scene}*. Sharpening my pencils..."
+        ahead = f"{job.position} picture{'s' if job.position != 1 else ''}"
+        return f"🦝 Queued: *{scene}*. {ahead} ahead of you."
     if job.state == "running":
         if job.total:
             filled = round(10 * job.step / job.total)
@@ -128,17 +127,16 @@ class InteractionTarget(Target):
     mentions the asker and says why.
     """
 
-    def __init__(self, interaction: discord.Interaction, *, now=None) -> None:
+    def __init__(self, interaction: discord.Interaction) -> None:
         super().__init__()
         self.interaction = interaction
         self.filesize_limit = interaction.filesize_limit or DEFAULT_LIMIT
         self.deadline = interaction.created_at + INTERACTION_TTL - TTL_MARGIN
-        self._now = now or (lambda: discord.utils.utcnow())
         self.fallback: ChannelTarget | None = None
 
     @property
     def expired(self) -> bool:
-        return self.fallback is not None or self._now() >= self.deadline
+        return self.fallback is not None or discord.utils.utcnow() >= self.deadline
 
     async def show(self, content: str) -> None:
         await self._with_fallback("show", content)
@@ -224,12 +222,14 @@ class Progress:
             await asyncio.sleep(wait)
 
     async def _edit(self, coro) -> None:
-        self._last_edit = time.monotonic()
         try:
             await coro
         except discord.HTTPException as exc:
             # A lost progress edit is cosmetic: the final picture still goes out.
             log.warning("progress edit failed: %s", exc)
+        finally:
+            # Counted from when Discord answered, so edits arrive at least interval_s apart.
+            self._last_edit = time.monotonic()
 
 
 def png_file(data: bytes, filename: str) -> discord.File:

@@ -8,7 +8,6 @@ when the bot is ready (logs go to stderr).
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import logging
@@ -16,30 +15,11 @@ import sys
 
 import discord
 
+from bot.token import TOKEN_HELP, check_token
 from core.errors import FaultError, InputError
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
-
-TOKEN_HELP = "copy the bot token from https://discord.com/developers/applications (Bot → Reset Token)"
-
-
-def check_token(token: str | None) -> str:
-    """The token, stripped; `InputError` when it is missing or cannot be a bot token."""
-    token = (token or "").strip().removeprefix("Bot ").strip()
-    if not token:
-        raise InputError(f"DISCORD_TOKEN is not set; {TOKEN_HELP} and set DISCORD_TOKEN (or put it in .env)")
-    parts = token.split(".")
-    if len(parts) != 3 or not all(parts):
-        raise InputError(f"DISCORD_TOKEN does not look like a bot token (three dot-separated parts); {TOKEN_HELP}")
-    try:
-        user_id = base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)).decode("ascii")
-    except (ValueError, UnicodeDecodeError):
-        user_id = ""
-    if not user_id.isdigit():
-        raise InputError(f"DISCORD_TOKEN does not look like a bot token (its first part is not a user id); {TOKEN_HELP}")
-    return token
-
 
 async def run_bot(settings: Settings, *, json_out: bool = False) -> None:
     from bot.client import MiloBot

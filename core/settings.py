@@ -93,6 +93,17 @@ class Settings(BaseSettings):
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
     bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
 
+    @field_validator("daily_tz")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name like Europe/Berlin or UTC") from None
+        return value
+
     # --- kontext: the diffusers FluxKontextPipeline backend ---
     kontext_model: str = Field(
         "black-forest-labs/FLUX.1-Kontext-dev", description="Local model folder or hub id"

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JOB_ID = "daily-post"
+RETRY_ID = "daily-retry"
+RETRY_AFTER = dt.timedelta(minutes=15)
 _ACTIVE: DailyCog | None = None  # the loaded cog, for the scheduler's by-name job
 
 
@@ -39,6 +41,12 @@ async def scheduled_post() -> None:
         log.warning("daily post due but the daily cog is not loaded; skipped")
         return
     await _ACTIVE.post(reason="scheduled")
+
+
+async def retry_post() -> None:
+    """A failed daily post tries again (a one-off job, also kept in the job store)."""
+    if _ACTIVE is not None:
+        await _ACTIVE.post(reason="retry")
 
 
 class DailyCog(commands.Cog):
@@ -105,11 +113,21 @@ class DailyCog(commands.Cog):
             rendered = await render_to(self.bot, ChannelTarget(channel), body,
                                        scene=scene.text, requester_id=me, lead=lead)
             if rendered is None:
-                log.error("daily post for %s failed; it will be tried again at the next run", day)
+                self._retry_later(day)
                 return None
             await asyncio.to_thread(self.store.mark_posted, day)
             log.info("daily post for %s sent (%s): %r", day, reason, saying)
             return rendered.message
+
+    def _retry_later(self, day: dt.date) -> None:
+        """Try again in 15 minutes while it is still `day` here; else the next run posts."""
+        when = dt.datetime.now(self.tz) + RETRY_AFTER
+        if when.date() != day:
+            log.error("daily post for %s failed; the next scheduled run will post", day)
+            return
+        log.error("daily post for %s failed; trying again at %s", day, when.strftime("%H:%M"))
+        self.bot.scheduler.add_job("bot.cogs.daily:retry_post", "date", run_date=when, id=RETRY_ID,
+                                   name="daily mascot post (retry)", replace_existing=True)
 
     async def _channel(self) -> discord.abc.Messageable | None:
         channel_id = self.bot.settings.daily_channel

@@ -4,15 +4,11 @@ daily channel (Discord REST API, the bot's own token, computed channel permissio
 from __future__ import annotations
 
 import base64
-import binascii
-import re
 
 from core.doctor import fetch
 from core.doctor.result import CheckResult, fail, ok, warn
+from core.errors import InputError
 from core.settings import Settings
-
-# A bot token is three base64url parts: the bot's user id, a timestamp, an HMAC.
-_TOKEN = re.compile(r"^([A-Za-z0-9_-]{18,})\.([A-Za-z0-9_-]{5,})\.([A-Za-z0-9_-]{20,})$")
 
 # Permission bits (https://discord.com/developers/docs/topics/permissions).
 ADMINISTRATOR = 1 << 3
@@ -23,36 +19,40 @@ NEEDED = {VIEW_CHANNEL: "View Channel", SEND_MESSAGES: "Send Messages", ATTACH_F
 TEXT_CHANNEL_TYPES = {0: "text", 5: "announcement"}
 
 
-def token_user_id(token: str) -> str | None:
-    """The bot's user id encoded in the token's first part, or None if it is not one."""
-    match = _TOKEN.match(token)
-    if not match:
-        return None
-    first = match.group(1)
+def usable_token(raw: str | None) -> tuple[str, str] | str:
+    """(token as `cartoon bot` will send it, the bot's user id), or why the bot refuses it.
+
+    The rules are the bot's own (`bot.token.check_token`), so the doctor never passes a
+    token the bot rejects, nor fails one it accepts."""
+    from bot.token import check_token as bot_check
+
     try:
-        decoded = base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return decoded if decoded.isdigit() else None
+        token = bot_check(raw)
+    except InputError as exc:
+        return str(exc)
+    first = token.split(".")[0]
+    return token, base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode("ascii")
 
 
 def check_token(settings: Settings) -> CheckResult:
     raw = settings.discord_token or ""
-    # Cleaned the way `cartoon bot` cleans it (bot/run.py), so both agree on what works.
-    token = raw.strip().removeprefix("Bot ").strip()
-    if not token:
-        return fail("token", "DISCORD_TOKEN is not set; copy the bot token from the Developer Portal (Bot → Reset Token) into .env")
-    if token.strip("'\"") != token:
-        return fail("token", "DISCORD_TOKEN has quotes in it; write it bare in .env (DISCORD_TOKEN=MTE…)")
-    if token.isdigit():
-        return fail("token", "DISCORD_TOKEN looks like an application or user ID, not a token; copy it from Bot → Reset Token")
-    user_id = token_user_id(token)
-    if user_id is None:
-        return fail(
-            "token",
-            "DISCORD_TOKEN is not shaped like a bot token (three dot-separated parts, the first the bot's "
-            "id); the client secret and public key are not the token: copy it from Bot → Reset Token",
-        )
+    usable = usable_token(raw)
+    if isinstance(usable, str):
+        token = raw.strip().removeprefix("Bot ").strip()
+        if not token:
+            return fail("token", "DISCORD_TOKEN is not set; copy the bot token from the Developer Portal (Bot → Reset Token) into .env")
+        if token.strip("'\"") != token:
+            return fail("token", "DISCORD_TOKEN has quotes in it; write it bare in .env (DISCORD_TOKEN=MTE…)")
+        if token.isdigit():
+            return fail("token", "DISCORD_TOKEN looks like an application or user ID, not a token; copy it from Bot → Reset Token")
+        if "." not in token:
+            return fail(
+                "token",
+                "DISCORD_TOKEN is not shaped like a bot token (three dot-separated parts, the first the bot's id); "
+                "the client secret and public key are not the token: copy it from Bot → Reset Token",
+            )
+        return fail("token", usable)
+    token, user_id = usable
     if token != raw:
         return warn("token", f"DISCORD_TOKEN works (bot user id {user_id}) but has spaces or a 'Bot ' prefix; write the token alone", bot_id=user_id)
     return ok("token", f"DISCORD_TOKEN is set and shaped like a bot token (bot user id {user_id})", bot_id=user_id)
@@ -62,10 +62,10 @@ def check_channel(settings: Settings) -> CheckResult:
     channel_id = settings.daily_channel
     if channel_id is None:
         return warn("channel", "CARTOON_DAILY_CHANNEL is not set: no daily mascot post; set it to a channel ID to get one")
-    token = (settings.discord_token or "").strip().removeprefix("Bot ").strip()
-    if token_user_id(token) is None:
+    usable = usable_token(settings.discord_token)
+    if isinstance(usable, str):
         return fail("channel", "cannot check the daily channel without a valid DISCORD_TOKEN (see the token check)")
-    api = DiscordApi(settings, token)
+    api = DiscordApi(settings, usable[0])
 
     me = api.get("/users/@me")
     if me.error or me.status != 200:

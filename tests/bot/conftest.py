@@ -16,7 +16,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,8 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordA
         yield api
 
 
-async def start_bot(settings: Settings, service_url: str) -> MiloBot:
+async def start_bot(settings: Settings, service_url: str, *,
+                    before_setup: Callable[[MiloBot], Awaitable[None]] | None = None) -> MiloBot:
     """A MiloBot on dpytest's fake gateway state, set up the way `login` would (setup_hook)."""
     bot = MiloBot(settings, render=RenderClient(service_url, RENDER_TOKEN))
     await bot._async_setup_hook()
@@ -130,6 +131,8 @@ async def start_bot(settings: Settings, service_url: str) -> MiloBot:
     _edits_with_files(bot)
     # Interaction responses go to the local Discord server through the HTTP session.
     bot.http._HTTPClient__session = aiohttp.ClientSession()  # type: ignore[attr-defined]
+    if before_setup is not None:
+        await before_setup(bot)
     await bot.setup_hook()
     return bot
 
@@ -152,12 +155,27 @@ def _edits_with_files(bot: MiloBot) -> None:
             params = params._replace(payload=payload)
         return await fake_edit(channel_id, message_id, params=params)
 
+    fake_send = bot.http.send_message
+    references: dict[int, dict[str, Any]] = {}
+
+    async def send_message(channel_id: int, *, params: Any) -> Any:
+        # dpytest drops `message_reference` (what makes a reply); keep it for the tests.
+        channel = bot.get_channel(channel_id) or bot._connection._get_private_channel(channel_id)  # noqa: F841 - read by dpytest
+        data = await fake_send(channel_id, params=params)
+        if params.payload and params.payload.get("message_reference"):
+            references[int(data["id"])] = params.payload["message_reference"]
+        return data
+
     bot.http.edit_message = edit_message  # type: ignore[method-assign]
+    bot.http.send_message = send_message  # type: ignore[method-assign]
+    bot.http.references = references  # type: ignore[attr-defined]
 
 
 async def stop_bot(bot: MiloBot) -> None:
-    await dpytest.empty_queue()
     session = bot.http._HTTPClient__session  # type: ignore[attr-defined]
+    if session.closed:
+        return  # stopped already (a test that restarts the bot)
+    await dpytest.empty_queue()
     if bot.scheduler.running:
         bot.scheduler.shutdown(wait=False)
     for extension in list(bot.extensions):
@@ -229,7 +247,8 @@ def interaction_payload(
 ) -> dict[str, Any]:
     """The INTERACTION_CREATE payload Discord sends for a slash command (2) or button (3)."""
     snowflake = discord.utils.time_snowflake(created or discord.utils.utcnow())
-    perms = permissions or discord.Permissions.text()
+    perms = permissions or discord.Permissions(  # an ordinary member: no Manage Messages
+        view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True)
     payload: dict[str, Any] = {
         "id": str(snowflake), "application_id": str(APPLICATION_ID), "type": kind,
         "token": f"interaction-token-{snowflake}", "version": 1,

@@ -36,7 +36,7 @@ def test_a_healthy_deployment_passes_every_check(deployment: Deployment) -> None
         (f'"{DISCORD_TOKEN}"', "quotes"),
         (BOT_ID, "application or user ID"),
         ("a" * 32, "not shaped like a bot token"),  # the client secret, pasted by mistake
-        ("bm90LWRpZ2l0cy1hdC1hbGwx.GhT2aB." + "k" * 38, "not shaped like a bot token"),
+        ("bm90LWRpZ2l0cy1hdC1hbGwx.GhT2aB." + "k" * 38, "its first part is not a user id"),
     ],
 )
 def test_a_wrong_token_is_named(deployment: Deployment, token: str | None, says: str) -> None:

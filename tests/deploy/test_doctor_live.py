@@ -48,10 +48,11 @@ def test_service_down(deployment: Deployment) -> None:
     assert done.returncode == 1 and "unreachable" in done.stdout
 
 
-@pytest.mark.parametrize("token", [DISCORD_TOKEN, f"Bot {DISCORD_TOKEN}", "a" * 32, "", "1234567890"])
+@pytest.mark.parametrize(
+    "token", [DISCORD_TOKEN, f"Bot {DISCORD_TOKEN}", "MTIz.valid.token", "a" * 32, "", "1234567890", "a.b.c", f'"{DISCORD_TOKEN}"']
+)
 def test_doctor_and_bot_agree_on_tokens(token: str) -> None:
-    pytest.importorskip("discord")
-    from bot.run import check_token
+    from bot.token import check_token
     from core.doctor.discord import check_token as doctor_check
     from core.errors import InputError
     from core.settings import Settings
