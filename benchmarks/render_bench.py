@@ -1,8 +1,12 @@
-"""Benchmark `cartoon scene` stage by stage on the preview backend: plan, render,
-composite (the slogan) and save, in-process at 1024² (median of --n runs), plus the wall
-time of a fresh `cartoon scene` process.
+"""Benchmark `cartoon scene` stage by stage: plan, render, composite (the slogan) and
+save, in-process (median of --n scenes), plus the wall time of a fresh `cartoon scene`.
 
-    .venv/bin/python benchmarks/render_bench.py [--n 30] [--fresh 3] [--size 1024x1024] [--json]
+`--backend preview` (default) at 1024²; `--backend tiny-kontext` runs the real kontext
+backend code on the tiny random FluxKontextPipeline (tests/tiny.py) on the CPU, at a small
+size (--tiny-size, default 256) and --steps (default 28): the pipeline's overhead, not
+FLUX's cost (the GPU figures come from the kontext benchmark).
+
+    .venv/bin/python benchmarks/render_bench.py [--backend preview|tiny-kontext] [--n 30] [--fresh 3] [--json]
 """
 
 from __future__ import annotations
@@ -33,7 +37,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=30, help="scenes in-process")
     parser.add_argument("--fresh", type=int, default=3, help="fresh `cartoon scene` processes")
-    parser.add_argument("--size", default="1024x1024")
+    parser.add_argument("--size", default="1024x1024", help="preview size, snapped to a Kontext resolution")
+    parser.add_argument("--backend", choices=("preview", "tiny-kontext"), default="preview")
+    parser.add_argument("--tiny-size", type=int, default=256, help="tiny-kontext: square size")
+    parser.add_argument("--steps", type=int, default=28, help="tiny-kontext: denoising steps")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -44,11 +51,19 @@ def main() -> None:
     from render.pipeline import ScenePipeline
     from render.resolutions import parse_size
 
-    width, height = parse_size(args.size)
     settings = Settings(_env_file=None, llm_url=None)
+    scratch = tempfile.TemporaryDirectory()
+    if args.backend == "preview":
+        width, height = parse_size(args.size)
+        backend = get_backend("preview", settings)
+        options = RenderOptions(width=width, height=height)
+    else:
+        width = height = args.tiny_size
+        backend, settings = tiny_kontext(settings, args.tiny_size, Path(scratch.name))
+        options = RenderOptions(width=width, height=height, steps=args.steps)
+        args.fresh = 0  # a fresh process would load the real model
     planner = Planner(settings)
-    pipeline = ScenePipeline(settings, get_backend("preview", settings))
-    options = RenderOptions(width=width, height=height)
+    pipeline = ScenePipeline(settings, backend)
     stages: dict[str, list[float]] = {"plan_ms": [], "render_ms": [], "composite_ms": [], "save_ms": [], "total_ms": []}
     with tempfile.TemporaryDirectory() as folder:
         for i in range(args.n + 1):
@@ -78,8 +93,9 @@ def main() -> None:
 
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, no GPU used",
-        "backend": "preview",
+        "backend": args.backend,
         "size": f"{width}x{height}",
+        **({"steps": args.steps} if args.backend == "tiny-kontext" else {}),
         "scenes": args.n,
         **{f"{key}_median": round(statistics.median(values), 1) for key, values in stages.items()},
         "render_ms_max": round(max(stages["render_ms"]), 1),
@@ -90,6 +106,40 @@ def main() -> None:
     else:
         for key, value in result.items():
             print(f"{key:32} {value}")
+
+
+def tiny_kontext(settings, size: int, folder: Path):
+    """The kontext backend with the tiny random pipeline attached and a random LoRA per
+    character (no weights, CPU); returns it and the settings pointing at those LoRAs."""
+    import shutil
+
+    from core.paths import CHARACTERS_DIR
+    from render.backends.base import get_backend
+    from tests.tiny import build_tiny_kontext, write_random_lora
+
+    characters = folder / "characters"
+    shutil.copytree(CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__", "lora"))
+    for seed, cid in enumerate(("milo", "james"), start=1):
+        write_random_lora(None, characters / cid / "lora" / f"{cid}.safetensors", seed=seed)
+    settings = settings.model_copy(update={"kontext_device": "cpu", "characters_dir": characters,
+                                           "style_lora": write_random_lora(None, folder / "style.safetensors", seed=9)})
+    import contextlib
+
+    import torch
+
+    torch.set_num_threads(1)  # toy-sized tensors: more threads only spin on shared cores
+    backend = get_backend("kontext", settings)
+    # Training the toy tokenizers prints to file descriptor 1; keep stdout for the JSON.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            backend.attach(build_tiny_kontext())
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return backend, settings
 
 
 if __name__ == "__main__":

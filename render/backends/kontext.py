@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from diffusers import FluxKontextPipeline
 from diffusers.pipelines.flux.pipeline_flux_kontext import PREFERRED_KONTEXT_RESOLUTIONS
+from PIL import Image
 from safetensors.torch import load_file
 
 from characters.sheet import load_characters
@@ -32,8 +33,6 @@ from core.errors import FaultError, InputError
 from render.backends.base import Backend, ProgressFn, RenderOptions
 
 if TYPE_CHECKING:
-    from PIL import Image
-
     from agent.state import ScenePlan
     from core.settings import Settings
 
@@ -180,7 +179,15 @@ class KontextBackend(Backend):
                 f"could not load the Kontext model '{model}' ({_first_line(exc)}); set "
                 "CARTOON_KONTEXT_MODEL to a local folder or download it with `hf download`"
             ) from None
-        return self.attach(pipe, loras)
+        try:
+            return self.attach(pipe, loras)
+        except torch.OutOfMemoryError:
+            del pipe
+            self._free_cuda()
+            raise FaultError(
+                "CUDA out of memory loading the Kontext model; set CARTOON_KONTEXT_OFFLOAD=model "
+                "and CARTOON_KONTEXT_FP8=true for a 24 GB card"
+            ) from None
 
     def read_loras(self) -> list[tuple[_Adapter, dict[str, torch.Tensor]]]:
         """The style LoRA (if set) and every character LoRA whose file exists, read from disk."""
@@ -212,19 +219,13 @@ class KontextBackend(Backend):
         if self.hotswap and loras:
             pipe.enable_lora_hotswap(target_rank=max(_lora_rank(s) for _, s in loras))
         for adapter, state in loras:
-            try:
-                pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
-            except Exception as exc:
-                raise FaultError(
-                    f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
-                ) from None
+            self._load_adapter(pipe, adapter, state)
             if self.hotswap:
                 adapter.state = state
                 adapter.zero = {
                     k: torch.zeros_like(v) if "lora_B" in k or "lora_up" in k else v
                     for k, v in state.items()
                 }
-            self.adapters[adapter.name] = adapter
         if self.hotswap and self.adapters:
             # Every adapter stays active at its sheet weight; characters switch by swapping B.
             pipe.set_adapters(list(self.adapters), [a.weight for a in self.adapters.values()])
@@ -239,6 +240,24 @@ class KontextBackend(Backend):
             pipe.transformer.compile()
         self.pipe = pipe
         return pipe
+
+    def _load_adapter(
+        self,
+        pipe: FluxKontextPipeline,
+        adapter: _Adapter,
+        state: dict[str, torch.Tensor] | None = None,
+    ) -> None:
+        if state is None:
+            state = _read_lora(adapter.path, f"{adapter.name}'s")
+        try:
+            pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
+        except torch.OutOfMemoryError:
+            raise
+        except Exception as exc:
+            raise FaultError(
+                f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
+            ) from None
+        self.adapters[adapter.name] = adapter
 
     def _place(self, pipe: FluxKontextPipeline) -> None:
         offload = self.settings.kontext_offload
@@ -267,6 +286,12 @@ class KontextBackend(Backend):
                 continue
             character = load_characters(self.settings.characters_dir).get(cid)
             where = character.lora_path if character else f"characters/{cid}/"
+            if character and character.lora_path.is_file() and not self.hotswap:
+                # Trained since the pipeline loaded: load it now, once. (A compiled,
+                # hot-swapping pipeline cannot grow adapters; restart it instead.)
+                self._load_adapter(pipe, _Adapter(cid, character.lora_path, character.lora.weight))
+                wanted.append(cid)
+                continue
             if self.settings.kontext_require_loras:
                 raise FaultError(
                     f"{where}: {cid}'s LoRA file not found; train it or copy it there, or set "
@@ -318,44 +343,56 @@ class KontextBackend(Backend):
             input_image = self._build_input(plan)
 
         with self._lock:
-            # 2. the pipeline and the plan's LoRAs
-            pipe = self.load()
-            self._activate(pipe, plan)
-
-            # 3. sizes: the output snapped to a Kontext resolution, the input to match
-            multiple_of = pipe.vae_scale_factor * 2
-            width, height = kontext_size(options.width, options.height, multiple_of)
-            in_w, in_h = input_size(
-                input_image.width, input_image.height, width * height, multiple_of
-            )
-            image = input_image.convert("RGB").resize((in_w, in_h))
-
-            # 4. denoise, reporting each step
-            def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-                if progress is not None:
-                    progress(step + 1, steps)
-                return kwargs
-
             try:
-                result = pipe(
-                    image=image,
-                    prompt=plan.prompt,
-                    height=height,
-                    width=width,
-                    max_area=width * height,
-                    _auto_resize=False,  # the input is already at a Kontext resolution
-                    num_inference_steps=steps,
-                    guidance_scale=guidance,
-                    generator=torch.Generator(device="cpu").manual_seed(seed),
-                    callback_on_step_end=on_step,
+                return self._render_locked(
+                    plan, seed, steps, guidance, options, progress, input_image
                 )
             except torch.OutOfMemoryError:
                 self._free_cuda()
                 raise FaultError(
-                    f"CUDA out of memory rendering {width}x{height}; memory freed. Set "
-                    "CARTOON_KONTEXT_OFFLOAD=true, or render a smaller --size"
+                    f"CUDA out of memory rendering {options.width}x{options.height}; memory freed. "
+                    "Set CARTOON_KONTEXT_OFFLOAD=model and CARTOON_KONTEXT_FP8=true, or render a smaller --size"
                 ) from None
-            return result.images[0]
+
+    def _render_locked(
+        self,
+        plan: ScenePlan,
+        seed: int,
+        steps: int,
+        guidance: float,
+        options: RenderOptions,
+        progress: ProgressFn | None,
+        input_image: Image.Image,
+    ) -> Image.Image:
+        # 2. the pipeline and the plan's LoRAs
+        pipe = self.load()
+        self._activate(pipe, plan)
+
+        # 3. sizes: the output snapped to a Kontext resolution, the input to match
+        multiple_of = pipe.vae_scale_factor * 2
+        width, height = kontext_size(options.width, options.height, multiple_of)
+        in_w, in_h = input_size(input_image.width, input_image.height, width * height, multiple_of)
+        image = input_image.convert("RGB").resize((in_w, in_h), Image.Resampling.LANCZOS)
+
+        # 4. denoise, reporting each step
+        def on_step(_pipe: Any, step: int, _t: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+            if progress is not None:
+                progress(step + 1, steps)
+            return kwargs
+
+        result = pipe(
+            image=image,
+            prompt=plan.prompt,
+            height=height,
+            width=width,
+            max_area=width * height,
+            _auto_resize=False,  # the input is already at a Kontext resolution
+            num_inference_steps=steps,
+            guidance_scale=guidance,
+            generator=torch.Generator(device="cpu").manual_seed(seed),
+            callback_on_step_end=on_step,
+        )
+        return result.images[0]
 
     def edit(
         self,

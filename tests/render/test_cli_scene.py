@@ -100,3 +100,16 @@ def test_plates_preview_writes_the_four_walls(capsys, tmp_path: Path) -> None:
     assert sorted(written) == ["east", "north", "south", "west"]
     sizes = {Image.open(path).size for path in written.values()}
     assert sizes == {(1024, 1024)}
+
+
+def test_without_o_the_scene_goes_to_the_output_folder(capsys, monkeypatch, tmp_path: Path) -> None:
+    from core.settings import get_settings
+
+    monkeypatch.setenv("CARTOON_OUTPUT_DIR", str(tmp_path / "out"))
+    get_settings.cache_clear()
+    try:
+        code, out, _ = main_exit(capsys, "scene", "an empty lab at night", "--seed", "4")
+    finally:
+        get_settings.cache_clear()
+    assert code == 0 and out.startswith(str(tmp_path / "out"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["east-empty-4.clean.png", "east-empty-4.png"]

@@ -136,6 +136,18 @@ def test_missing_character_lora_is_one_line_fault(
     with pytest.raises(FaultError, match=r"james\.safetensors: james's LoRA file not found") as err:
         b.render(plans["james"], seed=1, options=SMALL, input_image=plate())
     assert "\n" not in str(err.value)
+    # Trained while the pipeline is up: the next request loads it, once.
+    write_random_lora(kit["model"], characters / "james" / "lora" / "james.safetensors", seed=2)
+    assert b.render(plans["james"], seed=1, options=SMALL, input_image=plate()).size == (32, 32)
+    assert set(b.adapters) == {"milo", "james"}
+    lenient = KontextBackend(
+        make_settings(kit, characters_dir=characters, kontext_require_loras=False)
+    )
+    (characters / "james" / "lora" / "james.safetensors").unlink()
+    assert lenient.render(plans["james"], seed=1, options=SMALL, input_image=plate()).size == (
+        32,
+        32,
+    )
 
 
 @pytest.mark.parametrize(
