@@ -105,6 +105,11 @@ CONFIGS: dict[str, tuple[dict[str, Any], bool, str]] = {
     "plain": ({"kontext_require_loras": False}, False, "{dtype}, no LoRA"),
     "lora": ({}, True, "{dtype} + style + character LoRA (set_adapters)"),
     "compile": ({"kontext_compile": True}, True, "{dtype} + LoRAs, torch.compile + LoRA hot-swap"),
+    "fast": (
+        {"kontext_compile": True, "kontext_attention": "_native_cudnn"},
+        True,
+        "{dtype} + LoRAs, torch.compile + hot-swap + cuDNN attention",
+    ),
     "offload24": (
         {"kontext_offload": "model", "kontext_fp8": True},
         True,
@@ -112,7 +117,10 @@ CONFIGS: dict[str, tuple[dict[str, Any], bool, str]] = {
     ),
     "group": ({"kontext_offload": "group"}, True, "group offload (blocks streamed) + LoRAs"),
 }
-DEFAULT_CONFIGS = {"cpu": ["plain", "lora"], "cuda": ["plain", "lora", "compile", "offload24"]}
+DEFAULT_CONFIGS = {
+    "cpu": ["plain", "lora"],
+    "cuda": ["plain", "lora", "compile", "fast", "offload24"],
+}
 
 
 def machine(device: str) -> str:

@@ -119,11 +119,14 @@ class Settings(BaseSettings):
         False, description="torch.compile the transformer (implies hotswap)"
     )
     kontext_hotswap: bool | None = Field(None, description="LoRA hot-swap; unset: on with compile")
+    kontext_attention: str | None = Field(
+        None, description="diffusers attention backend, e.g. _native_cudnn, flash; unset: PyTorch SDPA"
+    )
     kontext_require_loras: bool = Field(
         True, description="A plan character without a LoRA file is an error (false: reference only)"
     )
 
-    @field_validator("style_lora", "kontext_hotswap", mode="before")
+    @field_validator("style_lora", "kontext_hotswap", "kontext_attention", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -10,6 +10,10 @@ the `tokenizers` library on a few sentences.
     folder = save_tiny_kontext(tmp_path / "kontext")          # loads with from_pretrained
     write_random_lora(folder, tmp_path / "milo.safetensors", seed=1)  # loads with load_lora_weights
 
+`build_kontext(...)` builds the same pipeline at any size (the benchmark's full-size FLUX.1
+Kontext on a GPU). Tests using it should run torch on one thread: toy tensors gain nothing
+from threads, and on shared cores the spinning workers make them several times slower.
+
 Heavy imports (torch, diffusers, transformers, peft) happen inside the functions.
 """
 

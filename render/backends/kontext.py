@@ -8,8 +8,9 @@ every adapter stays active and a character is switched off by swapping in a copy
 with B = 0 (and back), in place: the compiled graph never changes, so nothing recompiles.
 
 Settings (core/settings.py, `# --- kontext` block): CARTOON_KONTEXT_MODEL, CARTOON_STYLE_LORA,
-CARTOON_STYLE_LORA_WEIGHT, CARTOON_KONTEXT_DEVICE, CARTOON_KONTEXT_OFFLOAD,
-CARTOON_KONTEXT_COMPILE, CARTOON_KONTEXT_HOTSWAP.
+CARTOON_STYLE_LORA_WEIGHT, CARTOON_KONTEXT_DEVICE, CARTOON_KONTEXT_OFFLOAD (none, model,
+group), CARTOON_KONTEXT_FP8, CARTOON_KONTEXT_COMPILE, CARTOON_KONTEXT_HOTSWAP,
+CARTOON_KONTEXT_ATTENTION, CARTOON_KONTEXT_REQUIRE_LORAS.
 """
 
 from __future__ import annotations
@@ -236,6 +237,14 @@ class KontextBackend(Backend):
                 storage_dtype=torch.float8_e4m3fn, compute_dtype=self.dtype
             )
         self._place(pipe)
+        if settings.kontext_attention:
+            try:
+                pipe.transformer.set_attention_backend(settings.kontext_attention)
+            except (ValueError, RuntimeError, ImportError) as exc:
+                raise FaultError(
+                    f"CARTOON_KONTEXT_ATTENTION={settings.kontext_attention}: {_first_line(exc)}; "
+                    "unset it for PyTorch's default attention"
+                ) from None
         if settings.kontext_compile:
             pipe.transformer.compile()
         self.pipe = pipe

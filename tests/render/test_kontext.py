@@ -46,7 +46,8 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     )
     for seed, cid in enumerate(["milo", "james"], start=1):
         write_random_lora(model, characters / cid / "lora" / f"{cid}.safetensors", seed=seed)
-    style = write_random_lora(model, root / "style" / "flat-cartoon.safetensors", seed=9)
+    # Loaded first with a lower rank than the characters': hot-swap pads it to target_rank.
+    style = write_random_lora(model, root / "style" / "flat-cartoon.safetensors", seed=9, rank=2)
     return {"root": root, "model": model, "characters": characters, "style": style}
 
 
@@ -123,6 +124,12 @@ def test_hotswap_matches_set_adapters(
         got = swapping.render(plans[name], seed=5, options=SMALL, input_image=plate())
         assert np.abs(pixels(expected) - pixels(got)).max() <= 2, name
     assert swapping.adapters["james"].on is False
+    ranks = {
+        m.lora_A["style"].weight.shape[0]
+        for m in swapping.pipe.transformer.modules()
+        if hasattr(m, "lora_A") and "style" in m.lora_A
+    }
+    assert ranks == {4}  # the rank-2 style LoRA was padded to the characters' rank 4
 
 
 def test_missing_character_lora_is_one_line_fault(
@@ -234,3 +241,14 @@ def test_fp8_storage_renders_close_to_full_precision(
     assert torch.float8_e4m3fn in dtypes  # the weights really are stored in float8
     expected = backend.render(plans["milo"], seed=2, options=SMALL, input_image=plate())
     assert 0 < np.abs(pixels(expected) - pixels(got)).mean() < 8
+
+
+def test_attention_backend_setting(
+    kit: dict[str, Path], backend: KontextBackend, plans: dict[str, ScenePlan]
+) -> None:
+    math = KontextBackend(make_settings(kit, kontext_attention="_native_math"))
+    got = math.render(plans["milo"], seed=6, options=SMALL, input_image=plate())
+    expected = backend.render(plans["milo"], seed=6, options=SMALL, input_image=plate())
+    assert np.abs(pixels(expected) - pixels(got)).max() <= 2  # the same maths, another kernel
+    with pytest.raises(FaultError, match="CARTOON_KONTEXT_ATTENTION=nope: .*must be one of"):
+        KontextBackend(make_settings(kit, kontext_attention="nope")).load()
