@@ -161,6 +161,8 @@ def cmd_shirt(args: argparse.Namespace) -> int:
             raise InputError(f"--plan {args.plan}: file not found; save one with cartoon plan ... --json") from None
         except ValueError as exc:
             raise InputError(f"--plan {args.plan}: not a ScenePlan ({_first_error(exc)})") from None
+        except OSError as exc:
+            raise InputError(f"--plan {args.plan}: cannot read it ({exc.strerror}); give a plan .json file") from None
     text = args.text if args.text is not None else (plan.slogan if plan else None)
     if text is None:
         return fail('give the slogan, e.g. --text "PEBKAC" (or a --plan with a slogan)')
@@ -185,7 +187,6 @@ def cmd_shirt(args: argparse.Namespace) -> int:
         print(f"{result.method}: box {list(result.box)}, angle {result.angle}°, {lines} at "
               f"{result.font_size} px, {result.ms:.1f} ms -> {output}")
     return 0
-
 
 
 # --- serve (render service): command functions added here ---

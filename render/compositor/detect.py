@@ -62,14 +62,21 @@ def milo_position(plan: ScenePlan | None) -> str | None:
     return plan.position_of(MILO)
 
 
-def pick(centres_x: list[float], position: str | None) -> int:
-    """Index of Milo's candidate: leftmost or rightmost when the plan says so, else the
-    first (stages list their best candidate first)."""
-    if position == "left":
-        return int(np.argmin(centres_x))
-    if position == "right":
-        return int(np.argmax(centres_x))
-    return 0
+# Candidates much smaller than the largest (a 3D printer next to a suit, a sticker next
+# to the panel) are not Milo, whatever side they are on.
+MIN_SHARE_OF_LARGEST = 0.4
+
+
+def pick(boxes: list[tuple[float, float, float, float]], position: str | None) -> int:
+    """Index of Milo's candidate among boxes [x0, y0, x1, y1]: of those at least 40 % the
+    area of the largest, the leftmost or rightmost when the plan says so, else the largest."""
+    areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in boxes]
+    largest = max(range(len(boxes)), key=areas.__getitem__)
+    if position not in ("left", "right"):
+        return largest
+    big = [i for i in range(len(boxes)) if areas[i] >= MIN_SHARE_OF_LARGEST * areas[largest]]
+    centre = [(boxes[i][0] + boxes[i][2]) / 2 for i in big]
+    return big[int(np.argmin(centre) if position == "left" else np.argmax(centre))]
 
 
 def detect(
@@ -87,7 +94,7 @@ def detect(
     started = time.perf_counter()
     panels = find_panels(picture)
     if panels:
-        chosen = panels[pick([p.rect.cx for p in panels], position)]
+        chosen = panels[pick([p.box for p in panels], position)]
         detection.region = Region("panel", chosen.rect, chosen.box)
     detection.tried.append(_outcome("panel", started, f"{len(panels)} found"))
     if panels:
@@ -96,7 +103,7 @@ def detect(
     started = time.perf_counter()
     suits = find_suits(picture)
     if suits:
-        chosen_box = suits[pick([(s.chest[0] + s.chest[2]) / 2 for s in suits], position)].chest
+        chosen_box = suits[pick([s.chest for s in suits], position)].chest
         detection.region = Region.from_box("shirt-color", chosen_box)
     detection.tried.append(_outcome("shirt-color", started, f"{len(suits)} found"))
     if suits:
@@ -105,7 +112,7 @@ def detect(
     started = time.perf_counter()
     boxes, outcome = _pose(picture, settings, pose_model)
     if boxes:
-        detection.region = Region.from_box("pose", boxes[pick([(b[0] + b[2]) / 2 for b in boxes], position)])
+        detection.region = Region.from_box("pose", boxes[pick(boxes, position)])
     detection.tried.append(_outcome("pose", started, outcome))
     if boxes:
         return detection

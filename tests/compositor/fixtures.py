@@ -52,9 +52,10 @@ def _rotated(cx: float, cy: float, w: float, h: float, angle: float) -> list[tup
 
 def milo(
     image: Image.Image, cx: float, *, scale: float = 1.0, panel: bool = True, angle: float = 0.0,
-    top: float | None = None,
+    top: float | None = None, arm_up: bool = False,
 ) -> Figure:
-    """A raccoon in a charcoal suit; `angle` turns the chest panel (the body leans)."""
+    """A raccoon in a charcoal suit; `angle` turns the chest panel (the body leans);
+    `arm_up` raises his right arm above his head (waving)."""
     draw = ImageDraw.Draw(image)
     s = scale
     top = image.height * 0.14 if top is None else top
@@ -74,8 +75,12 @@ def milo(
     draw.rounded_rectangle(torso, radius=40 * s, fill=SUIT)
     for side in (-1, 1):
         ax = cx + side * (tw / 2 + 24 * s)
-        draw.rounded_rectangle((ax - 30 * s, t0 + 20 * s, ax + 30 * s, t0 + th * 0.85), radius=26 * s, fill=SUIT)
-        draw.ellipse((ax - 24 * s, t0 + th * 0.85 - 10 * s, ax + 24 * s, t0 + th * 0.85 + 34 * s), fill=MASK)
+        if arm_up and side == 1:
+            draw.rounded_rectangle((ax - 30 * s, t0 - 230 * s, ax + 30 * s, t0 + 60 * s), radius=26 * s, fill=SUIT)
+            draw.ellipse((ax - 24 * s, t0 - 270 * s, ax + 24 * s, t0 - 222 * s), fill=MASK)
+        else:
+            draw.rounded_rectangle((ax - 30 * s, t0 + 20 * s, ax + 30 * s, t0 + th * 0.85), radius=26 * s, fill=SUIT)
+            draw.ellipse((ax - 24 * s, t0 + th * 0.85 - 10 * s, ax + 24 * s, t0 + th * 0.85 + 34 * s), fill=MASK)
         lx = cx + side * tw * 0.25
         draw.rectangle((lx - 40 * s, t0 + th - 10 * s, lx + 40 * s, t0 + th + 150 * s), fill=SUIT)
         draw.rectangle((cx + side * tw * 0.3 - 26 * s, t0 + th * 0.78, cx + side * tw * 0.3 + 26 * s, t0 + th * 0.92), fill=POUCH)
@@ -134,6 +139,15 @@ def monitor(image: Image.Image, box: tuple[int, int, int, int]) -> None:
     draw.rectangle((x0 - 14, y0 - 14, x1 + 14, y1 + 14), fill=(18, 18, 20))
     draw.rectangle(box, fill=(250, 252, 255))
     draw.rectangle(((x0 + x1) / 2 - 12, y1 + 14, (x0 + x1) / 2 + 12, y1 + 60), fill=(18, 18, 20))
+
+
+def cabinet(image: Image.Image, box: tuple[int, int, int, int]) -> None:
+    """A dark grey box (a 3D printer, a switched-off rack) in the suit's colour, with a
+    black outline joining it to nothing: dark, but not a figure."""
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(box, fill=(50, 53, 58), outline=(20, 20, 22), width=4)
+    x0, y0, x1, y1 = box
+    draw.rectangle((x0 + 30, y0 + 30, x0 + 60, y0 + 50), fill=(240, 120, 30))
 
 
 def noisy(image: Image.Image, sigma: float = 10.0, seed: int = 0) -> Image.Image:

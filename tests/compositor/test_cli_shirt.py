@@ -96,12 +96,13 @@ def _cases(tmp_path: Path, scene: Path) -> dict[str, tuple[list[str], str]]:
         "bad type": ([str(scene), "--text", "RTFM", "-o", str(tmp_path / "o.docx")], "end it in .png"),
         "missing": ([str(tmp_path / "gone.png"), "--text", "RTFM", "-o", out], "not found"),
         "bad plan": ([str(scene), "--plan", str(scene), "-o", out], "not a ScenePlan"),
+        "plan folder": ([str(scene), "--plan", str(tmp_path), "-o", out], "cannot read it"),
     }
 
 
 @pytest.mark.parametrize(
     "case", ["truncated", "over 40 MP", "empty text", "too long", "no folder", "onto input", "bad type",
-             "missing", "bad plan"],
+             "missing", "bad plan", "plan folder"],
 )
 def test_bad_input(case, scene, tmp_path, capsys):
     args, message = _cases(tmp_path, scene)[case]

@@ -106,3 +106,12 @@ def test_small_panel_in_a_wide_shot():
     done = compose(image, "RTFM")
     assert done.result.method == "panel"
     assert close(done.result.box, milo.panel_box, tol=3)
+
+
+def test_pick_ignores_small_candidates_on_milos_side():
+    from render.compositor.detect import pick
+
+    boxes = [(0, 0, 30, 30), (400, 0, 600, 200), (800, 0, 990, 200)]
+    assert pick(boxes, "left") == 1  # the small blob further left is not Milo
+    assert pick(boxes, "right") == 2
+    assert pick(boxes, None) == 1 and pick(boxes, "center") == 1

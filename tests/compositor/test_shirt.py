@@ -41,6 +41,24 @@ def test_white_tshirt_and_monitor_do_not_distract():
     assert inside_chest(suits[0].chest, milo.torso)
 
 
+def test_a_raised_arm_does_not_move_the_chest():
+    image = fx.lab()
+    milo = fx.milo(image, 420, panel=False, arm_up=True, top=330)
+    suits = find_suits(Picture(image))
+    assert len(suits) == 1 and inside_chest(suits[0].chest, milo.torso)
+
+
+def test_dark_boxes_are_not_suits():
+    image = fx.lab()
+    fx.cabinet(image, (40, 300, 260, 600))  # a 3D printer on the floor
+    fx.cabinet(image, (700, 120, 960, 840))  # a rack
+    assert find_suits(Picture(image)) == []
+    milo = fx.milo(image, 470, panel=False, scale=0.8)
+    plan = ScenePlan(characters=["james", "milo"], plate="north", prompt="p", source="rules")
+    result = compose(image, "RTFM", plan=plan, settings=NO_POSE).result
+    assert result.method == "shirt-color" and inside_chest(result.box, milo.torso)
+
+
 def test_james_alone_has_no_suit():
     image = fx.lab()
     fx.james(image, 512)
