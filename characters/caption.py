@@ -206,11 +206,14 @@ def retry_after(response: httpx.Response | None, default: float, cap: float) -> 
 
 
 def _data_url(path: Path, max_side: int = 1024) -> str:
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        img.thumbnail((max_side, max_side))
-        buf = io.BytesIO()
-        img.save(buf, format="JPEG", quality=90)
+    try:
+        with Image.open(path) as img:
+            img = img.convert("RGB")
+            img.thumbnail((max_side, max_side))
+            buf = io.BytesIO()
+            img.save(buf, format="JPEG", quality=90)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable image ({type(exc).__name__}); replace or remove it") from None
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
 
 

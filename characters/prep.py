@@ -27,14 +27,16 @@ HIDDEN_OR_SIDECAR = {".txt", ".json", ".toml", ".md", ".ds_store"}
 
 @dataclass
 class Candidate:
+    """A readable photo; its pixels are not kept (a folder of 12 MP photos would fill RAM)."""
+
     path: Path
-    image: Image.Image
+    size: tuple[int, int]
     digest: str
     phash: Any  # imagehash.ImageHash
 
     @property
     def pixels(self) -> int:
-        return self.image.width * self.image.height
+        return self.size[0] * self.size[1]
 
 
 @dataclass
@@ -85,7 +87,8 @@ def prep_folder(
             report.rejected.append({"file": str(path), "reason": reason})
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        candidates.append(Candidate(path, image, digest, imagehash.phash(image)))
+        candidates.append(Candidate(path, image.size, digest, imagehash.phash(image)))
+        image.close()
 
     # Largest first, so a duplicate always points at the best copy we keep.
     candidates.sort(key=lambda c: (-c.pixels, str(c.path)))
@@ -101,8 +104,12 @@ def prep_folder(
     out.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     for cand in sorted(kept, key=lambda c: str(c.path)):
-        box = subject_square(cand.image)
-        square = cand.image.crop(box).resize((size, size), Image.Resampling.LANCZOS)
+        image, _ = _open(cand.path, min_size)
+        if image is None:  # changed on disk since the first read
+            report.rejected.append({"file": str(cand.path), "reason": "unreadable on the second read"})
+            continue
+        box = subject_square(image)
+        square = image.crop(box).resize((size, size), Image.Resampling.LANCZOS)
         target = out / _unique_name(cand.path, source, used)
         square.save(target, format="PNG")
         report.kept.append(str(target))

@@ -183,6 +183,8 @@ def train_character(character: Character, options: TrainOptions, settings: Setti
 
         trainer.load_lora_state(load_file(str(last / "lora.safetensors")))
         trainer.optimizer.load_state_dict(torch.load(last / "optimizer.pt", map_location=device, weights_only=True))
+        for group in trainer.optimizer.param_groups:  # a new --lr / weight decay applies from here on
+            group["lr"], group["weight_decay"] = options.lr, options.weight_decay
 
     def sample(step: int) -> None:
         if prompts and options.sample_every:
@@ -197,10 +199,10 @@ def train_character(character: Character, options: TrainOptions, settings: Setti
     n = encoded.latents.shape[0]
     step = start
     checkpoint = last if state else None
-    if start == 0:
-        sample(0)
     bar = tqdm(total=options.steps, initial=start, desc=f"train {character.id}", unit="step", file=sys.stderr)
     try:
+        if start == 0:
+            sample(0)  # the "before" frame of the progress GIF
         while step < options.steps:
             step += 1
             generator = torch.Generator().manual_seed(options.seed * 1_000_003 + step)  # same step, same draw
@@ -273,7 +275,7 @@ def _load_pipeline(model: str, dtype: torch.dtype, *, with_text_encoders: bool):
 
     skip = {} if with_text_encoders else {"text_encoder": None, "text_encoder_2": None, "tokenizer": None, "tokenizer_2": None}
     try:
-        return FluxKontextPipeline.from_pretrained(model, torch_dtype=dtype, **skip)
+        return FluxKontextPipeline.from_pretrained(model, dtype=dtype, **skip)
     except (OSError, ValueError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise FaultError(

@@ -47,15 +47,17 @@ def settings_for(server: OpenAICompatServer, chars: Path, **extra) -> Settings:
     return Settings(_env_file=None, characters_dir=chars, vlm_url=server.url, vlm_model="vlm-test", vlm_backoff_s=0.05, **extra)
 
 
-def test_every_other_request_rate_limited(chars: Path) -> None:
+def test_rate_limits_are_waited_out(chars: Path) -> None:
+    """Seed 001: every other request failed. Here: single 429s and a run of three."""
+    script = iter([429, 200, 429, 429, 429, 200, 429, 200])
     calls = {"n": 0}
     lock = threading.Lock()
 
     def handler(body: dict) -> Reply:
         with lock:
             calls["n"] += 1
-            n = calls["n"]
-        if n % 2 == 1:  # seed 001: every other request failed
+            n, status = calls["n"], next(script)
+        if status == 429:
             return rate_limited(retry_after="0.3" if n == 1 else None)
         return Reply(f'"Caption: sitting at a desk, smiling, medium shot {n}"')
 
@@ -65,7 +67,7 @@ def test_every_other_request_rate_limited(chars: Path) -> None:
     with server.running():
         report = caption_dataset(james, settings_for(server, chars))
     assert time.monotonic() - started >= 0.3  # the first Retry-After was honoured
-    assert len(report["captioned"]) == 3 and report["retries"] == 3
+    assert len(report["captioned"]) == 3 and report["retries"] == 5 and calls["n"] == 8
     texts = [Path(p).read_text() for p in report["captioned"]]
     assert all(t.startswith("j4m3s man, sitting at a desk") and t.endswith("\n") for t in texts)
     # Each request: the rules (trigger, traits not to describe), reference first, then the photo.
@@ -118,6 +120,12 @@ def test_errors_are_clear(chars: Path, tmp_path: Path) -> None:
     unreachable = Settings(_env_file=None, vlm_url="http://127.0.0.1:9/v1", vlm_backoff_s=0.01)
     with pytest.raises(FaultError, match="cannot reach the vision model at http://127.0.0.1:9/v1"):
         caption_dataset(james, unreachable)
+    reference = chars / "james" / "references" / "james.png"
+    saved = reference.read_bytes()
+    reference.write_bytes(b"not a png")
+    with pytest.raises(InputError, match="james.png: not a readable image"):
+        caption_dataset(james, unreachable)
+    reference.write_bytes(saved)
     server = OpenAICompatServer(lambda body: Reply(status=404, raw={"error": {"message": "model vlm-test does not exist"}}))
     with server.running(), pytest.raises(FaultError, match="refused img0.png .404: model vlm-test does not exist"):
         caption_dataset(james, settings_for(server, chars))

@@ -8,8 +8,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,10 +163,16 @@ def _train_forever(chars: Path, model: Path) -> None:
     run(chars, model, steps=100_000, checkpoint_every=3)
 
 
-def test_killed_run_resumes_from_its_last_checkpoint_via_cli(tmp_path: Path, model: Path) -> None:
-    """SIGKILL a training (a forked child: no second torch import) mid-run, then finish it
-    with `cartoon train --resume --json` in a subprocess."""
+def test_killed_run_resumes_from_its_last_checkpoint_via_cli(
+    tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGKILL a training mid-run (a forked child, so torch is not imported twice on two
+    shared cores), then finish it with `cartoon train --resume --json` (the CLI's main, in
+    this process: a fresh interpreter would spend ~15 s importing diffusers)."""
     import multiprocessing
+
+    import cartoon
+    from core.settings import get_settings
 
     chars = make_character(tmp_path)
     child = multiprocessing.get_context("fork").Process(target=_train_forever, args=(chars, model))
@@ -183,19 +187,24 @@ def test_killed_run_resumes_from_its_last_checkpoint_via_cli(tmp_path: Path, mod
     saved = max(int(p.name.split("-")[1]) for p in ckpts.glob("step-*"))
     assert saved >= 6
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "CARTOON_CHARACTERS_DIR": str(chars),
-           "CARTOON_KONTEXT_MODEL": str(model), "CARTOON_TRAIN_RESOLUTION": "64", "CARTOON_TRAIN_SAMPLE_EVERY": "0"}
+    for key, value in {"CARTOON_CHARACTERS_DIR": str(chars), "CARTOON_KONTEXT_MODEL": str(model),
+                       "CARTOON_TRAIN_RESOLUTION": "64", "CARTOON_TRAIN_SAMPLE_EVERY": "0"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
     target = saved + 2
-    done = subprocess.run(
-        [sys.executable, "cartoon.py", "train", "--character", "james", "--device", "cpu", "--batch-size", "2",
-         "--checkpoint-every", "3", "--steps", str(target), "--resume", "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    try:
+        code = cartoon.main(["train", "--character", "james", "--device", "cpu", "--batch-size", "2",
+                             "--checkpoint-every", "3", "--steps", str(target), "--resume", "--json"])
+    finally:
+        get_settings.cache_clear()
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 1  # exactly one JSON object on stdout
+    result = json.loads(lines[0])
     assert (result["start_step"], result["step"]) == (saved, target)
     assert len(result["losses"]) == target
-    assert "train james" in done.stderr and "loss=" in done.stderr  # the progress bar is on stderr
+    assert "train james" in err and "loss=" in err  # the progress bar is on stderr
 
 
 def test_out_of_memory_is_one_line_that_says_resume(tmp_path: Path, model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
