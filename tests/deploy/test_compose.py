@@ -104,6 +104,9 @@ def test_render_runs_kontext_with_models_read_only(config: dict) -> None:
         assert service["environment"]["CARTOON_KONTEXT_MODEL"].startswith("/models/")
         assert service["environment"]["CARTOON_DOCTOR_REQUIRE_GPU"] == "true"
     assert config["services"]["render-worker"]["environment"]["CARTOON_QUEUE"] == "redis"
+    # Two `cartoon serve` never share a data folder (the service locks it).
+    data = [next(v for v in config["services"][n]["volumes"] if "/app/data/service" in v) for n in ("render", "render-worker")]
+    assert data[0] != data[1]
     assert config["services"]["bot"]["build"]["target"] == "bot"
     assert config["services"]["bot"]["command"] == ["cartoon", "bot"]
 
