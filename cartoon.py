@@ -306,6 +306,22 @@ def _character(settings, character_id: str):
 
 
 # --- doctor (deployment): command functions added here ---
+@command
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from core.doctor import run_doctor, select
+    from core.settings import get_settings
+
+    names = select(_names(args.only), _names(args.skip))
+    report = run_doctor(get_settings(), names)
+    if args.json:
+        emit(report.to_json())
+    else:
+        print(report.to_text())
+    return 0 if report.ok else 1
+
+
+def _names(value: str | None) -> list[str]:
+    return [n.strip() for n in (value or "").split(",") if n.strip()]
 
 
 # --- argument parsing ------------------------------------------------------------------------
@@ -402,6 +418,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
     # --- doctor (deployment): sub-commands added here ---
+    doctor = sub.add_parser(
+        "doctor",
+        help="check a deployment (token, render service, GPU, weights, LLM, plates, channel)",
+        description="Check a deployment from the inside; each check says ok, warn or fail and "
+        "what to do. Exit 1 when any check fails.",
+    )
+    doctor.add_argument("--only", metavar="NAMES", help="comma-separated checks to run (default: all): "
+                        "token,render,backend,queue,gpu,models,loras,llm,plates,channel")
+    doctor.add_argument("--skip", metavar="NAMES", help="comma-separated checks to leave out")
+    doctor.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser
 
 

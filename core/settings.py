@@ -71,12 +71,38 @@ class Settings(BaseSettings):
     service_max_attempts: int = Field(3, ge=1)
     service_retention_s: float = Field(7 * 86400.0, gt=0)
 
-    # --- compositor (shirt text) ---
-    pose_weights: Path = Field(
-        REPO_ROOT / "models" / "yolov8n-pose.pt",
-        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    # --- bot (Discord): the bot process talks to the render service over HTTP ---
+    # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
+    discord_token: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"),
+        description="Bot token from the Discord developer portal",
     )
-    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
+    render_url: str = Field("http://127.0.0.1:8400", description="Base URL of `cartoon serve`")
+    # The bot sends CARTOON_RENDER_TOKEN (the service's own setting) as its bearer token.
+    dev_guild: int | None = Field(None, description="Guild id: sync slash commands there at once")
+    user_characters: dict[str, str] = Field(
+        default_factory=dict, description='Discord user id → character id, e.g. {"1234": "james"}'
+    )
+    daily_channel: int | None = Field(None, description="Channel id for the daily post; unset = off")
+    daily_time: str = Field("09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$", description="HH:MM")
+    daily_tz: str = Field("UTC", description="IANA time zone of daily_time, e.g. Europe/Berlin")
+    daily_prompts: Path = DATA_DIR / "daily_prompts.txt"
+    daily_james_every: int = Field(3, ge=0, description="James joins Milo every Nth day (0 = never)")
+    bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
+    bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
+    bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
+    bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
+
+    @field_validator("daily_tz")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name like Europe/Berlin or UTC") from None
+        return value
 
     # --- kontext: the diffusers FluxKontextPipeline backend ---
     kontext_model: str = Field(
@@ -113,6 +139,27 @@ class Settings(BaseSettings):
         aliases = {"true": "model", "1": "model", "yes": "model", "false": "none", "0": "none", "no": "none"}
         return aliases.get(text, "none" if text == "" else value)
 
+    # --- compositor (shirt text) ---
+    pose_weights: Path = Field(
+        REPO_ROOT / "models" / "yolov8n-pose.pt",
+        description="YOLOv8-pose weights for the compositor's pose stage; missing = stage skipped",
+    )
+    shirt_min_font_px: int = Field(12, ge=6, description="Smallest readable slogan size; below it = error")
+
+    # --- deployment (cartoon doctor, compose.yaml) ---
+    models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")
+    discord_api_url: str = Field("https://discord.com/api/v10", description="Discord REST API base; tests point it at a local server")
+    doctor_timeout_s: float = Field(5.0, gt=0, description="Seconds `cartoon doctor` waits for each server")
+    doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
+    doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")
+
+    @field_validator("service_steps", "dev_guild", "daily_channel", mode="before")
+    @classmethod
+    def _blank_number_is_unset(cls, value: object) -> object:
+        # `NAME=` as .env.example lists it must mean "unset", or `cp .env.example .env`
+        # breaks every command (tests/deploy/test_env_example.py loads the example).
+        return None if isinstance(value, str) and not value.strip() else value
+
     # --- characters: prep, caption, train (making a character) ---
     prep_size: int = Field(1024, ge=64, description="Side of the square training images")
     prep_min_size: int = Field(512, ge=1, description="Images whose short side is smaller are rejected")
@@ -143,38 +190,6 @@ class Settings(BaseSettings):
         "{trigger}, close-up portrait, smiling, plain background, flat cartoon style",
     ]
     train_seed: int = 42
-    # --- bot (Discord): the bot process talks to the render service over HTTP ---
-    # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
-    discord_token: str | None = Field(
-        None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"),
-        description="Bot token from the Discord developer portal",
-    )
-    render_url: str = Field("http://127.0.0.1:8400", description="Base URL of `cartoon serve`")
-    # The bot sends CARTOON_RENDER_TOKEN (the service's own setting) as its bearer token.
-    dev_guild: int | None = Field(None, description="Guild id: sync slash commands there at once")
-    user_characters: dict[str, str] = Field(
-        default_factory=dict, description='Discord user id → character id, e.g. {"1234": "james"}'
-    )
-    daily_channel: int | None = Field(None, description="Channel id for the daily post; unset = off")
-    daily_time: str = Field("09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$", description="HH:MM")
-    daily_tz: str = Field("UTC", description="IANA time zone of daily_time, e.g. Europe/Berlin")
-    daily_prompts: Path = DATA_DIR / "daily_prompts.txt"
-    daily_james_every: int = Field(3, ge=0, description="James joins Milo every Nth day (0 = never)")
-    bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
-    bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
-    bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
-    bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
-
-    @field_validator("daily_tz")
-    @classmethod
-    def _known_time_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}'; use an IANA name like Europe/Berlin or UTC") from None
-        return value
 
 
 @lru_cache(maxsize=1)

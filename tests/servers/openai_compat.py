@@ -2,6 +2,7 @@
 
 It speaks the real wire format (the `openai` client talks to it unchanged). Each
 request is answered by `handler(body) -> Reply`; the server records every request body.
+`GET /v1/models` lists `server.models`.
 """
 
 from __future__ import annotations
@@ -41,12 +42,25 @@ def chat_completion(content: str, model: str = "test-model") -> dict[str, Any]:
 class OpenAICompatServer:
     def __init__(self, handler: Callable[[dict[str, Any]], Reply]) -> None:
         self.handler = handler
+        self.models: list[str] = ["test-model"]  # what GET /v1/models lists
         self.requests: list[dict[str, Any]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if self.path.rstrip("/") != "/v1/models":
+                    self.send_error(404)
+                    return
+                listing = {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"} for m in server.models]}
+                data = json.dumps(listing).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
