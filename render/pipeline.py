@@ -54,18 +54,32 @@ class ScenePipeline:
         clean = self.backend.render(plan, seed=plan.seed, options=options, progress=progress)
         render_ms = _ms(started)
 
-        # 3. Write the slogan on Milo's chest (when the plan has one).
-        started = time.perf_counter()
-        image, compositor = (clean.copy(), None) if not plan.slogan else self._write_slogan(clean, plan, plan.slogan)
-        composite_ms = _ms(started)
-
-        # 4. Save both PNGs, the clean one first, each atomically.
+        # 3. Save the clean picture first: if the slogan cannot be written, the render
+        #    (minutes of GPU time on the real backends) is still kept for a re-slogan.
         started = time.perf_counter()
         clean_path = out_dir / f"{stem}.clean.png"
         image_path = out_dir / f"{stem}.png"
         save_png(clean, clean_path)
-        save_png(image, image_path)
         save_ms = _ms(started)
+
+        # 4. Write the slogan on Milo's chest (when the plan has one).
+        started = time.perf_counter()
+        if not plan.slogan:
+            image, compositor = clean, None
+        else:
+            try:
+                image, compositor = self._write_slogan(clean, plan, plan.slogan)
+            except InputError as exc:
+                raise InputError(
+                    f"{exc} (the clean render is kept at {clean_path}; "
+                    f"write a shorter slogan on it with `cartoon shirt`)"
+                ) from None
+        composite_ms = _ms(started)
+
+        # 5. Save the finished picture, atomically.
+        started = time.perf_counter()
+        save_png(image, image_path)
+        save_ms += _ms(started)
 
         return RenderResult(
             plan=plan,

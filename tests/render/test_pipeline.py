@@ -74,3 +74,11 @@ def test_bad_output_places_are_one_line_input_errors(pipeline: ScenePipeline, tm
     assert "\n" not in str(info.value)
     with pytest.raises(InputError, match="without folders"):
         pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="../escape")
+
+
+def test_a_slogan_that_does_not_fit_keeps_the_clean_render(pipeline: ScenePipeline, tmp_path: Path) -> None:
+    plan = make_plan(["milo"], "east", slogan="Have You Tried Turning It Off And On Again", seed=2)
+    with pytest.raises(InputError, match="clean render is kept"):
+        pipeline.render(plan, options=RenderOptions(width=256, height=256), out_dir=tmp_path, stem="small")
+    assert (tmp_path / "small.clean.png").is_file()
+    assert not (tmp_path / "small.png").exists()
