@@ -26,19 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# FLUX.1 [dev] / FLUX.1 Kontext [dev] transformer (transformer/config.json on the hub).
-FLUX_CONFIG: dict[str, Any] = {
-    "patch_size": 1,
-    "in_channels": 64,
-    "num_layers": 19,
-    "num_single_layers": 38,
-    "attention_head_dim": 128,
-    "num_attention_heads": 24,
-    "joint_attention_dim": 4096,
-    "pooled_projection_dim": 768,
-    "guidance_embeds": True,
-    "axes_dims_rope": [16, 56, 56],
-}
+# The full-size FLUX.1 [dev] / Kontext [dev] transformer config, shared with the render benchmark.
+from benchmarks.kontext_bench import FLUX_TRANSFORMER as FLUX_CONFIG  # noqa: E402
+
 TARGET_S_PER_STEP = 20 * 60 / 1000
 
 
