@@ -1,6 +1,6 @@
 """`MiloBot`: the discord.py client. `setup_hook` wires everything before the gateway connects.
 
-setup_hook: the render-service client, the scheduler (AsyncIOScheduler, SQLite job store),
+setup_hook: the render-service client (and the fallback service's, when configured), the scheduler (AsyncIOScheduler, SQLite job store),
 the cogs (cartoon, daily), the persistent buttons, and the slash-command sync (to
 `CARTOON_DEV_GUILD` when set, for instant updates). Nothing here imports torch.
 """
@@ -45,10 +45,16 @@ def make_scheduler(settings: Settings) -> AsyncIOScheduler:
     )
 
 
-class MiloBot(commands.Bot):
-    """The bot; `render` is the HTTP client of the render service."""
+# The one-character tag a picture's buttons carry for the service that drew it ("" = primary).
+PRIMARY, FALLBACK = "", "f"
 
-    def __init__(self, settings: Settings, *, render: RenderClient | None = None) -> None:
+
+class MiloBot(commands.Bot):
+    """The bot; `render` is the HTTP client of the render service, `render_fallback` the
+    client of `CARTOON_RENDER_FALLBACK_URL` (None when that is unset)."""
+
+    def __init__(self, settings: Settings, *, render: RenderClient | None = None,
+                 render_fallback: RenderClient | None = None) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # the bot has no voice
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -59,6 +65,10 @@ class MiloBot(commands.Bot):
         )
         self.settings = settings
         self.render = render or RenderClient(settings.render_url, settings.render_token)
+        if render_fallback is None and settings.render_fallback_url:
+            render_fallback = RenderClient(settings.render_fallback_url,
+                                           settings.render_fallback_token or settings.render_token)
+        self.render_fallback = render_fallback
         self.scheduler = make_scheduler(settings)
 
     async def setup_hook(self) -> None:
@@ -92,7 +102,20 @@ class MiloBot(commands.Bot):
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.render.aclose()
+        if self.render_fallback is not None:
+            await self.render_fallback.aclose()
         await super().close()
+
+    def services(self) -> list[tuple[str, RenderClient]]:
+        """The render services to try, in order, each with its tag."""
+        services = [(PRIMARY, self.render)]
+        if self.render_fallback is not None:
+            services.append((FALLBACK, self.render_fallback))
+        return services
+
+    def service(self, tag: str) -> RenderClient | None:
+        """The client for a picture's service tag; None when that service is no longer configured."""
+        return self.render if tag == PRIMARY else self.render_fallback if tag == FALLBACK else None
 
     @cached_property
     def character_names(self) -> dict[str, str]:

@@ -209,6 +209,7 @@ class Progress:
         self.target = target
         self.scene = scene
         self.interval_s = interval_s
+        self.note: str | None = None  # a line above the progress (e.g. that the fallback draws it)
         self._last_edit = float("-inf")
         self._last_text: str | None = None
         self._pending: str | None = None
@@ -216,6 +217,8 @@ class Progress:
 
     async def update(self, job: Job) -> None:
         text = progress_text(job, self.scene)
+        if self.note:
+            text = f"{self.note}\n{text}"
         if text == self._last_text:
             self._pending = None
             return

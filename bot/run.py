@@ -42,6 +42,12 @@ async def run_bot(settings: Settings, *, json_out: bool = False) -> None:
             log.info("render service: %s", health)
         except Exception as exc:  # the bot runs anyway and says so per request
             log.warning("render service at %s is not reachable yet: %s", settings.render_url, exc)
+        if bot.render_fallback is not None:
+            try:
+                log.info("fallback render service: %s", await bot.render_fallback.health())
+            except Exception as exc:
+                log.warning("fallback render service at %s is not reachable yet: %s",
+                            bot.render_fallback.base_url, exc)
 
     async with bot:
         try:

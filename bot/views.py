@@ -3,7 +3,9 @@
 Each is a `discord.ui.DynamicItem` whose custom id carries the job id and the requester's
 user id (`milo:<action>:<job>:<user>`), so the buttons keep working after the bot
 restarts: `MiloBot.setup_hook` registers the three classes with `add_dynamic_items`, and
-discord.py rebuilds the item from the custom id of whatever message is clicked.
+discord.py rebuilds the item from the custom id of whatever message is clicked. A picture
+drawn by the fallback render service ends its ids in `:f` (at most 99 characters, within
+Discord's 100), so its buttons ask that service; ids without a tag are the primary's.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import discord
 from bot.imaging import fit_to_limit
 from bot.jobs import human_error, render_to
 from bot.progress import InteractionTarget, png_file
-from bot.service_client import ServiceError
+from bot.service_client import ServiceDown, ServiceError
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
+    from bot.service_client import RenderClient
 
 log = logging.getLogger(__name__)
 
-_ID = r"(?P<job>[A-Za-z0-9_-]{1,64}):(?P<user>\d{1,20})"
+_ID = r"(?P<job>[A-Za-z0-9_-]{1,64}):(?P<user>\d{1,20})(?::(?P<service>f))?"
 
 
 class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"^$"):
@@ -37,13 +40,15 @@ class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"^$"):
     emoji = ""
     style = discord.ButtonStyle.secondary
 
-    def __init__(self, job_id: str, user_id: int) -> None:
+    def __init__(self, job_id: str, user_id: int, service: str = "") -> None:
         self.job_id = job_id
         self.user_id = user_id
+        self.service = service
+        tag = f":{service}" if service else ""
         super().__init__(
             discord.ui.Button(
                 label=self.label, emoji=self.emoji, style=self.style,
-                custom_id=f"milo:{self.action}:{job_id}:{user_id}",
+                custom_id=f"milo:{self.action}:{job_id}:{user_id}{tag}",
             )
         )
 
@@ -51,7 +56,15 @@ class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"^$"):
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> _JobButton:
-        return cls(match["job"], int(match["user"]))
+        return cls(match["job"], int(match["user"]), match["service"] or "")
+
+    def client(self, bot: MiloBot) -> RenderClient:
+        """The service that drew this picture; ServiceDown when it is no longer configured."""
+        client = bot.service(self.service)
+        if client is None:
+            raise ServiceDown("this picture came from the fallback render service, which is no longer "
+                              "configured (CARTOON_RENDER_FALLBACK_URL)")
+        return client
 
 
 class RerollButton(_JobButton, template=rf"^milo:reroll:{_ID}$"):
@@ -63,7 +76,7 @@ class RerollButton(_JobButton, template=rf"^milo:reroll:{_ID}$"):
         await interaction.response.defer(thinking=True)
         bot = interaction.client
         try:
-            job = await bot.render.job(self.job_id)
+            job = await self.client(bot).job(self.job_id)
         except ServiceError as exc:
             await InteractionTarget(interaction).fail(human_error(exc))
             return
@@ -90,9 +103,10 @@ class SloganButton(_JobButton, template=rf"^milo:slogan:{_ID}$"):
         await interaction.response.defer()
         bot = interaction.client
         try:
-            answer = await bot.render.reslogan(self.job_id)
+            client = self.client(bot)
+            answer = await client.reslogan(self.job_id)
             url = answer.get("image_url") or f"/v1/jobs/{self.job_id}/image"
-            png = await bot.render.fetch_url(url)
+            png = await client.fetch_url(url)
         except ServiceError as exc:
             log.warning("new slogan for job %s failed: %s", self.job_id, exc)
             await interaction.followup.send(human_error(exc), ephemeral=True)
@@ -124,11 +138,12 @@ class DeleteButton(_JobButton, template=rf"^milo:delete:{_ID}$"):
         await interaction.delete_original_response()
 
 
-def picture_view(job_id: str, requester_id: int) -> discord.ui.View:
-    """The three buttons for one picture (persistent: no timeout)."""
+def picture_view(job_id: str, requester_id: int, service: str = "") -> discord.ui.View:
+    """The three buttons for one picture (persistent: no timeout); `service` is the tag of
+    the service that drew it ("" primary, "f" fallback)."""
     view = discord.ui.View(timeout=None)
     for button in (RerollButton, SloganButton, DeleteButton):
-        view.add_item(button(job_id, requester_id))
+        view.add_item(button(job_id, requester_id, service))
     return view
 
 

@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     )
     render_url: str = Field("http://127.0.0.1:8400", description="Base URL of `cartoon serve`")
     # The bot sends CARTOON_RENDER_TOKEN (the service's own setting) as its bearer token.
+    render_fallback_url: str | None = Field(
+        None, description="A second `cartoon serve` (e.g. --backend openai) used when the first is down; unset = none"
+    )
+    render_fallback_token: str | None = Field(
+        None, description="Bearer token of the fallback service; unset = CARTOON_RENDER_TOKEN"
+    )
     dev_guild: int | None = Field(None, description="Guild id: sync slash commands there at once")
     user_characters: dict[str, str] = Field(
         default_factory=dict, description='Discord user id → character id, e.g. {"1234": "james"}'

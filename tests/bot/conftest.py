@@ -105,6 +105,17 @@ def api_only_service(services: dict[str, Service]) -> Service:
     return services["api_only"]
 
 
+@pytest.fixture(scope="session")
+def failing_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """A `cartoon serve` whose every job fails (a job time limit no render can meet): a real
+    failed job, for the fallback. Started only by the tests that use it."""
+    service = Service(tmp_path_factory.mktemp("serve-failing"), CARTOON_SERVICE_JOB_TIMEOUT_S="0.000001")
+    try:
+        yield service.wait()
+    finally:
+        service.stop()
+
+
 def bot_settings(tmp: Path, **overrides: Any) -> Settings:
     settings = Settings(_env_file=None, llm_url=None, bot_state_dir=tmp / "bot-state", daily_channel=None)
     # model_copy skips validation: tests use a shorter edit interval than the 2-3 s allowed.
@@ -119,9 +130,11 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordA
 
 
 async def start_bot(settings: Settings, service_url: str, *,
-                    before_setup: Callable[[MiloBot], Awaitable[None]] | None = None) -> MiloBot:
+                    before_setup: Callable[[MiloBot], Awaitable[None]] | None = None,
+                    fallback_url: str | None = None) -> MiloBot:
     """A MiloBot on dpytest's fake gateway state, set up the way `login` would (setup_hook)."""
-    bot = MiloBot(settings, render=RenderClient(service_url, RENDER_TOKEN))
+    fallback = RenderClient(fallback_url, RENDER_TOKEN) if fallback_url else None
+    bot = MiloBot(settings, render=RenderClient(service_url, RENDER_TOKEN), render_fallback=fallback)
     await bot._async_setup_hook()
     # dpytest's fake guild keeps its members in discord.py's member cache, which needs the
     # members intent; the bot itself does not ask for it (interactions carry the member).
@@ -181,6 +194,8 @@ async def stop_bot(bot: MiloBot) -> None:
     for extension in list(bot.extensions):
         await bot.unload_extension(extension)
     await bot.render.aclose()
+    if bot.render_fallback is not None:
+        await bot.render_fallback.aclose()
     await session.close()
 
 

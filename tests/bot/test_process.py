@@ -34,23 +34,26 @@ def test_starting_the_bot_never_imports_torch_diffusers_or_ultralytics(tmp_path:
         from bot.client import MiloBot
 
         async def main():
-            settings = Settings(_env_file=None, bot_state_dir={str(tmp_path)!r}, daily_channel=1)
+            settings = Settings(_env_file=None, bot_state_dir={str(tmp_path)!r}, daily_channel=1,
+                                render_fallback_url="http://127.0.0.1:9")
             bot = MiloBot(settings)
             await bot._async_setup_hook()
             await bot.setup_hook()  # cogs, scheduler, buttons; no gateway
             ready = sorted(bot.cogs), len(bot.tree.get_commands()), bot.scheduler.running
+            fallback = bot.render_fallback.base_url
             await bot.close()
-            return ready
+            return ready + (fallback,)
 
-        cogs, commands, scheduler = asyncio.run(main())
-        print(json.dumps({{"cogs": cogs, "commands": commands, "scheduler": scheduler,
+        cogs, commands, scheduler, fallback = asyncio.run(main())
+        print(json.dumps({{"cogs": cogs, "commands": commands, "scheduler": scheduler, "fallback": fallback,
                           "heavy": [m for m in {HEAVY!r} if m in sys.modules]}}))
     """)
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert result == {"cogs": ["CartoonCog", "DailyCog"], "commands": 3, "scheduler": True, "heavy": []}
+    assert result == {"cogs": ["CartoonCog", "DailyCog"], "commands": 3, "scheduler": True,
+                      "fallback": "http://127.0.0.1:9", "heavy": []}
 
 
 @pytest.mark.parametrize(
