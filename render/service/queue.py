@@ -3,8 +3,10 @@
 Jobs wait in the store, not in the engine: `dispatch()` hands a job to the queue engine
 (huey, `render.service.engine`) only when a worker slot is free, choosing users in turn,
 so one user's ten requests never sit in front of another user's one. Every state change
-is a compare-and-set on (`state`, `attempt`) inside a store transaction, so a late
-message, a cancelled job or a worker given up for dead can never overwrite a newer state.
+is an atomic read-modify-write of that one job (`Store.update`) that checks (`state`,
+`attempt`) first, so a late message, a cancelled job or a worker given up for dead can never
+overwrite a newer state; a new job is checked against the limits and stored in one atomic
+step (`Store.admit`). Only the hand-out takes a store-wide lock, and only when a slot is free.
 """
 
 from __future__ import annotations
@@ -58,22 +60,16 @@ class JobQueue:
     def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
         """Accept a planned job (or raise a 429 ServiceError); returns it and its position."""
         s = self.settings
-        with self.store.transaction():
-            active = self.store.active()
-            waiting = [j for j in active if j.state in ("queued", "dispatched")]
-            if sum(j.user == user for j in waiting) >= s.service_max_queued_per_user:
-                raise self._limit(
-                    f"user '{user}' already has {s.service_max_queued_per_user} scenes waiting "
-                    "(CARTOON_SERVICE_MAX_QUEUED_PER_USER); wait for one to finish",
-                    "user",
-                )
-            if len(waiting) >= s.service_max_queued:
-                raise self._limit(
-                    f"the queue is full ({s.service_max_queued} scenes waiting); try again later", None
-                )
-            job = Job(user=user, seq=self.store.next_counter("seq"))
-            self.store.put_blob(job.id, "plan", json.dumps(plan).encode())
-            self.store.put(job)
+        job = Job(user=user, seq=self.store.next_counter("seq"))
+        refused = self.store.admit(job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued)
+        if refused == "user":
+            raise self._limit(
+                f"user '{user}' already has {s.service_max_queued_per_user} scenes waiting "
+                "(CARTOON_SERVICE_MAX_QUEUED_PER_USER); wait for one to finish",
+                "user",
+            )
+        if refused == "all":
+            raise self._limit(f"the queue is full ({s.service_max_queued} scenes waiting); try again later", None)
         self.dispatch()
         return job, self.position_of(job) or 0
 
@@ -126,12 +122,16 @@ class JobQueue:
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel a waiting or running job (a running one stops at its next progress step)."""
-        with self.store.transaction():
-            job = self.store.get(job_id)
-            if job is None or not job.active:
-                return job
+
+        def cancel(job: Job) -> bool:
+            if not job.active:
+                return False
             job.state, job.error, job.finished_at = "cancelled", "cancelled by request", time.time()
-            self.store.put(job)
+            return True
+
+        job = self.store.update(job_id, cancel)
+        if job is None:  # gone, or already final
+            return self.store.get(job_id)
         self.dispatch()
         return job
 
@@ -153,15 +153,13 @@ class JobQueue:
         Each worker process gets one job more than its slots: it waits in the engine, so
         a worker that finishes starts the next job at once instead of waiting for this
         hand-out (fairness is decided one job earlier, which costs a newcomer at most one)."""
-        if self.enqueue is None:
-            return []
+        if self.enqueue is None or self._free(self.live_workers(), self.store.in_flight()) <= 0:
+            return []  # the common case under load, decided without the lock
         handed: list[tuple[str, int]] = []
-        with self.store.transaction():
+        with self.store.dispatch_lock():
             active = self.store.active()
             in_flight = [j for j in active if j.state in ("dispatched", "running")]
-            live = self.live_workers()
-            slots = sum(int(info.get("slots", 0)) for info in live.values())
-            free = slots + sum(1 for info in live.values() if info.get("slots")) - len(in_flight)
+            free = self._free(self.live_workers(), len(in_flight))
             if free <= 0:
                 return []
             per_user: dict[str, int] = defaultdict(int)
@@ -174,19 +172,45 @@ class JobQueue:
                     break
                 if per_user[job.user] >= self.settings.service_max_running_per_user:
                     continue
+
+                def hand_out(job: Job, seen: int = job.attempt) -> bool:
+                    if job.state != "queued" or job.attempt != seen:  # cancelled meanwhile
+                        return False
+                    job.state, job.dispatched_at, job.attempt = "dispatched", now, job.attempt + 1
+                    return True
+
+                if (given := self.store.update(job.id, hand_out)) is None:
+                    continue
                 per_user[job.user] += 1
-                job.state, job.dispatched_at, job.attempt = "dispatched", now, job.attempt + 1
-                self.store.put(job)
                 self.store.set_turn(job.user, self.store.next_counter("turn"))
-                handed.append((job.id, job.attempt))
+                handed.append((given.id, given.attempt))
         for job_id, attempt in handed:  # after the commit, so a worker finds the job dispatched
             self.enqueue(job_id, attempt)
         return handed
 
+    @staticmethod
+    def _free(live: dict[str, dict[str, Any]], in_flight: int) -> int:
+        slots = sum(int(info.get("slots", 0)) for info in live.values())
+        return slots + sum(1 for info in live.values() if info.get("slots")) - in_flight
+
     # --- the worker's side ---------------------------------------------------------------
-    def _current(self, job_id: str, attempt: int, state: str) -> Job | None:
-        job = self.store.get(job_id)
-        return job if job is not None and job.state == state and job.attempt == attempt else None
+    def _change(
+        self,
+        job_id: str,
+        attempt: int,
+        state: str,
+        edit: Callable[[Job], None],
+        blobs: dict[str, bytes] | None = None,
+    ) -> Job | None:
+        """Apply `edit` only while the job is still in `state` at `attempt`."""
+
+        def change(job: Job) -> bool:
+            if job.state != state or job.attempt != attempt:
+                return False
+            edit(job)
+            return True
+
+        return self.store.update(job_id, change, blobs)
 
     def plan_of(self, job_id: str) -> dict[str, Any]:
         data = self.store.get_blob(job_id, "plan")
@@ -194,61 +218,59 @@ class JobQueue:
 
     def start(self, job_id: str, attempt: int, worker: str) -> Job | None:
         """Mark a dispatched job running on `worker`; None when it is no longer ours to run."""
-        with self.store.transaction():
-            job = self._current(job_id, attempt, "dispatched")
-            if job is None:
-                return None
+
+        def run(job: Job) -> None:
             job.state, job.worker, job.started_at = "running", worker, time.time()
             job.starts += 1
             job.progress = Progress()
-            self.store.put(job)
-            return job
+
+        return self._change(job_id, attempt, "dispatched", run)
 
     def report_progress(self, job_id: str, attempt: int, step: int, total: int) -> bool:
         """Record progress; False when the job was cancelled or taken from this worker."""
-        with self.store.transaction():
-            job = self._current(job_id, attempt, "running")
-            if job is None:
-                return False
+
+        def advance(job: Job) -> None:
             job.progress = Progress(step=step, total=total)
-            self.store.put(job)
-            return True
+
+        return self._change(job_id, attempt, "running", advance) is not None
 
     def finish(self, job_id: str, attempt: int, result: dict[str, Any], blobs: dict[str, bytes]) -> bool:
-        with self.store.transaction():
-            job = self._current(job_id, attempt, "running")
-            if job is None:
-                return False
-            for kind, data in blobs.items():
-                self.store.put_blob(job_id, kind, data)
+
+        def done(job: Job) -> None:
             job.state, job.result, job.finished_at = "done", result, time.time()
             job.progress = Progress(step=max(job.progress.total, 1), total=max(job.progress.total, 1))
-            self.store.put(job)
-            run_ms = (job.finished_at - (job.started_at or job.finished_at)) * 1000
-            avg = self.store.value("avg_run_ms")
-            self.store.set_value("avg_run_ms", int(run_ms if avg is None else 0.8 * avg + 0.2 * run_ms))
-            return True
+
+        job = self._change(job_id, attempt, "running", done, blobs)  # PNGs in the same step
+        if job is None:
+            return False
+        # An estimate for Retry-After: a lost update between two boxes does not matter.
+        run_ms = ((job.finished_at or 0.0) - (job.started_at or job.finished_at or 0.0)) * 1000
+        avg = self.store.value("avg_run_ms")
+        self.store.set_value("avg_run_ms", int(run_ms if avg is None else 0.8 * avg + 0.2 * run_ms))
+        return True
 
     def fail(self, job_id: str, attempt: int, error: str) -> bool:
-        with self.store.transaction():
-            job = self._current(job_id, attempt, "running")
-            if job is None:
-                return False
+
+        def failed(job: Job) -> None:
             job.state, job.error, job.finished_at = "failed", error, time.time()
-            self.store.put(job)
-            return True
+
+        return self._change(job_id, attempt, "running", failed) is not None
 
     def replace_image(self, job_id: str, data: bytes, slogan: str, compositor: dict[str, Any] | None) -> bool:
         """Keep a re-slogan's PNG as the job's image (the clean render stays as it was)."""
-        with self.store.transaction():
-            job = self.store.get(job_id)
-            if job is None or job.state != "done" or job.result is None:
+
+        def reslogan(job: Job) -> bool:
+            if job.state != "done" or job.result is None:
                 return False
-            self.store.put_blob(job_id, "image", data)
-            job.result = {**job.result, "plan": {**job.result["plan"], "slogan": slogan}, "compositor": compositor}
+            job.result = {
+                **job.result,
+                "plan": {**job.result["plan"], "slogan": slogan},
+                "compositor": compositor,
+            }
             job.image_version += 1
-            self.store.put(job)
             return True
+
+        return self.store.update(job_id, reslogan, {"image": data}) is not None
 
     # --- housekeeping --------------------------------------------------------------------
     def recover(self, *, startup: bool = False) -> list[str]:
@@ -256,39 +278,42 @@ class JobQueue:
         jobs. `startup` (embedded mode only): every hand-out is stale, the engine was flushed."""
         s = self.settings
         changed: list[str] = []
-        with self.store.transaction():
-            now = time.time()
-            live = self.live_workers(now)
-            # A hand-out waits in the engine while every worker is busy (one job ahead);
-            # if it is still there after a heartbeat period with a worker idle, its message
-            # was lost (a worker died between taking and starting it): hand it out again.
-            idle = sum(max(0, int(i.get("slots", 0)) - int(i.get("busy", 0))) for i in live.values())
-            for job in self.store.active():
-                if job.state == "running" and job.worker not in live:
-                    if job.starts >= s.service_max_attempts:
-                        job.state, job.finished_at = "failed", now
-                        job.error = (
-                            f"the worker stopped {job.starts} times while rendering this scene "
-                            "(out of memory?); try a smaller scene or ask the admin to check the GPU box"
-                        )
-                    else:
-                        job.state, job.worker, job.progress = "queued", None, Progress()
-                elif job.state == "running" and now - (job.started_at or now) > (
-                    s.service_job_timeout_s + s.service_worker_timeout_s
-                ):
+        now = time.time()
+        live = self.live_workers(now)
+        # A hand-out waits in the engine while every worker is busy (one job ahead);
+        # if it is still there after a heartbeat period with a worker idle, its message
+        # was lost (a worker died between taking and starting it): hand it out again.
+        idle = sum(max(0, int(i.get("slots", 0)) - int(i.get("busy", 0))) for i in live.values())
+
+        def put_back(job: Job) -> bool:  # decided again on the newest record if it changed
+            if job.state == "running" and job.worker not in live:
+                if job.starts >= s.service_max_attempts:
                     job.state, job.finished_at = "failed", now
-                    job.error = timeout_message(s.service_job_timeout_s)
-                elif job.state == "dispatched" and (
-                    startup or (idle and now - (job.dispatched_at or now) > s.service_worker_timeout_s)
-                ):
-                    job.state = "queued"
+                    job.error = (
+                        f"the worker stopped {job.starts} times while rendering this scene "
+                        "(out of memory?); try a smaller scene or ask the admin to check the GPU box"
+                    )
                 else:
-                    continue
-                self.store.put(job)
+                    job.state, job.worker, job.progress = "queued", None, Progress()
+            elif job.state == "running" and now - (job.started_at or now) > (
+                s.service_job_timeout_s + s.service_worker_timeout_s
+            ):
+                job.state, job.finished_at = "failed", now
+                job.error = timeout_message(s.service_job_timeout_s)
+            elif job.state == "dispatched" and (
+                startup or (idle and now - (job.dispatched_at or now) > s.service_worker_timeout_s)
+            ):
+                job.state = "queued"
+            else:
+                return False
+            return True
+
+        for job in self.store.active():
+            if put_back(job.model_copy(deep=True)) and self.store.update(job.id, put_back) is not None:
                 changed.append(job.id)
-            for worker, info in self.store.workers().items():
-                if now - info.get("at", 0) > 20 * s.service_worker_timeout_s:
-                    self.store.drop_worker(worker)
+        for worker, info in self.store.workers().items():
+            if now - info.get("at", 0) > 20 * s.service_worker_timeout_s:
+                self.store.drop_worker(worker)
         return changed
 
     def purge(self) -> int:

@@ -1,15 +1,20 @@
 """The scale-out store: job records, PNGs and heartbeats in the Redis every box shares.
 
-Keys (prefix `cartoon:`): `job:<id>` (JSON), `active` (set of ids), `finished` (sorted
-set id → finished_at), `blob:<id>:<kind>`, `counter:<name>`, `turns` and `workers`
-(hashes). `transaction()` is a redis-py `Lock` that expires on its own, so a worker
-killed while holding it cannot stall the others.
+Keys (prefix `cartoon:`): `job:<id>` (JSON), `blob:<id>:<kind>`, `counter:<name>`, `turns`
+and `workers` (hashes), and indexes kept in step with every record write (one MULTI/EXEC):
+`active` (queued, dispatched or running), `waiting` and `waiting:<user>` (queued or
+dispatched), `inflight` (dispatched or running), `finished` (sorted set id → finished_at).
+
+There is no store-wide lock. A job changes by optimistic compare-and-set (WATCH on its key,
+MULTI/EXEC, again on a conflict); a new job is admitted by a Lua script that checks the
+waiting limits and stores it in one atomic step; only the hand-out of jobs to free worker
+slots takes a lock (a redis-py `Lock` that expires on its own, so a box killed while
+holding it cannot stall the others), and submits and workers never wait on it.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -18,11 +23,34 @@ import redis
 
 from core.errors import FaultError
 from render.service.jobs import Job
-from render.service.store import Store
+from render.service.store import Change, Refusal, Store
 
 P = "cartoon:"
 LOCK_TIMEOUT_S = 10.0
 BLOB_KINDS = ("plan", "image", "clean")
+WAITING = ("queued", "dispatched")
+IN_FLIGHT = ("dispatched", "running")
+
+# KEYS: waiting:<user>, waiting, job, plan blob, active, inflight
+# ARGV: max per user, max waiting, job JSON, plan, job id
+ADMIT = """
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 'user' end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 'all' end
+redis.call('SET', KEYS[4], ARGV[4])
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('SADD', KEYS[5], ARGV[5])
+redis.call('SADD', KEYS[2], ARGV[5])
+redis.call('SADD', KEYS[1], ARGV[5])
+return false
+"""
+
+
+def _job_key(job_id: str) -> str:
+    return P + "job:" + job_id
+
+
+def _waiting_key(user: str) -> str:
+    return P + "waiting:" + user
 
 
 class RedisStore(Store):
@@ -33,62 +61,106 @@ class RedisStore(Store):
             self.redis.ping()
         except redis.RedisError as exc:
             raise FaultError(f"cannot reach Redis at {url} ({exc}); start it or fix CARTOON_REDIS_URL") from None
-        self._local = threading.local()
+        self._admit = self.redis.register_script(ADMIT)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if getattr(self._local, "depth", 0):
-            self._local.depth += 1
-            try:
-                yield
-            finally:
-                self._local.depth -= 1
-            return
-        # redis-py retries a taken lock every `sleep` seconds (0.1 by default, which showed up
-        # as 100 ms gaps between jobs under load); transactions here last a millisecond or two.
-        lock = self.redis.lock(
-            P + "lock", timeout=LOCK_TIMEOUT_S, sleep=0.002, blocking_timeout=60, thread_local=False
-        )
-        if not lock.acquire():
-            raise FaultError("the job store's lock in Redis stayed taken for 60 s; check the workers")
-        self._local.depth = 1
-        try:
-            yield
-        finally:
-            self._local.depth = 0
-            # An expired lock may already be another process's: nothing of ours to release.
-            with suppress(redis.exceptions.LockError):
-                lock.release()
+    def _write(self, pipe: Any, job: Job) -> None:
+        """Queue the record and its index updates on a MULTI pipeline."""
+        pipe.set(_job_key(job.id), job.model_dump_json())
+        for key, member in (
+            (P + "active", job.active),
+            (P + "waiting", job.state in WAITING),
+            (_waiting_key(job.user), job.state in WAITING),
+            (P + "inflight", job.state in IN_FLIGHT),
+        ):
+            (pipe.sadd if member else pipe.srem)(key, job.id)
+        if job.active:
+            pipe.zrem(P + "finished", job.id)
+        else:
+            pipe.zadd(P + "finished", {job.id: job.finished_at or 0.0})
 
     def get(self, job_id: str) -> Job | None:
-        raw = self.redis.get(P + "job:" + job_id)
+        raw = self.redis.get(_job_key(job_id))
         return Job.model_validate_json(raw) if raw else None
 
     def put(self, job: Job) -> None:
         pipe = self.redis.pipeline()
-        pipe.set(P + "job:" + job.id, job.model_dump_json())
-        if job.active:
-            pipe.sadd(P + "active", job.id)
-            pipe.zrem(P + "finished", job.id)
-        else:
-            pipe.srem(P + "active", job.id)
-            pipe.zadd(P + "finished", {job.id: job.finished_at or 0.0})
+        self._write(pipe, job)
         pipe.execute()
+
+    def update(self, job_id: str, change: Change, blobs: dict[str, bytes] | None = None) -> Job | None:
+        key = _job_key(job_id)
+        with self.redis.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    if not raw:
+                        return None
+                    job = Job.model_validate_json(raw)
+                    if not change(job):
+                        return None
+                    pipe.multi()
+                    for kind, data in (blobs or {}).items():
+                        pipe.set(f"{P}blob:{job_id}:{kind}", data)
+                    self._write(pipe, job)
+                    pipe.execute()
+                    return job
+                except redis.WatchError:  # written by another process meanwhile: decide again
+                    continue
+
+    def admit(self, job: Job, plan: bytes, max_per_user: int, max_waiting: int) -> Refusal | None:
+        keys = [
+            _waiting_key(job.user),
+            P + "waiting",
+            _job_key(job.id),
+            f"{P}blob:{job.id}:plan",
+            P + "active",
+            P + "inflight",
+        ]
+        refused = self._admit(keys=keys, args=[max_per_user, max_waiting, job.model_dump_json(), plan, job.id])
+        return refused.decode() if refused else None  # type: ignore[return-value]
+
+    @contextmanager
+    def dispatch_lock(self) -> Iterator[None]:
+        # redis-py retries a taken lock every `sleep` seconds (0.1 by default, which showed up
+        # as 100 ms gaps between jobs under load); a hand-out lasts a few milliseconds.
+        lock = self.redis.lock(
+            P + "lock:dispatch",
+            timeout=LOCK_TIMEOUT_S,
+            sleep=0.002,
+            blocking_timeout=60,
+            thread_local=False,
+        )
+        if not lock.acquire():
+            raise FaultError("the hand-out lock in Redis stayed taken for 60 s; check the workers")
+        try:
+            yield
+        finally:
+            # An expired lock may already be another process's: nothing of ours to release.
+            with suppress(redis.exceptions.LockError):
+                lock.release()
+
+    def in_flight(self) -> int:
+        return int(self.redis.scard(P + "inflight"))
 
     def active(self) -> list[Job]:
         ids = sorted(i.decode() for i in self.redis.smembers(P + "active"))
         if not ids:
             return []
-        raws = self.redis.mget([P + "job:" + i for i in ids])
+        raws = self.redis.mget([_job_key(i) for i in ids])
         return [Job.model_validate_json(raw) for raw in raws if raw]
 
     def finished_before(self, timestamp: float) -> list[str]:
         return [i.decode() for i in self.redis.zrangebyscore(P + "finished", "-inf", f"({timestamp}")]
 
     def delete(self, job_id: str) -> None:
+        job = self.get(job_id)
         pipe = self.redis.pipeline()
-        pipe.delete(P + "job:" + job_id, *(f"{P}blob:{job_id}:{kind}" for kind in BLOB_KINDS))
-        pipe.srem(P + "active", job_id)
+        pipe.delete(_job_key(job_id), *(f"{P}blob:{job_id}:{kind}" for kind in BLOB_KINDS))
+        for key in ("active", "waiting", "inflight"):
+            pipe.srem(P + key, job_id)
+        if job is not None:
+            pipe.srem(_waiting_key(job.user), job_id)
         pipe.zrem(P + "finished", job_id)
         pipe.execute()
 

@@ -10,13 +10,13 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from core.errors import FaultError
 from render.service.jobs import ACTIVE_STATES, FINAL_STATES, Job
-from render.service.store import Store
+from render.service.store import Change, Refusal, Store
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -77,6 +77,34 @@ class SqliteStore(Store):
             conn.execute("COMMIT")
         finally:
             self._local.depth = 0
+
+    def update(self, job_id: str, change: Change, blobs: dict[str, bytes] | None = None) -> Job | None:
+        with self.transaction():  # BEGIN IMMEDIATE: no other writer until the commit
+            job = self.get(job_id)
+            if job is None or not change(job):
+                return None
+            for kind, data in (blobs or {}).items():
+                self.put_blob(job_id, kind, data)
+            self.put(job)
+            return job
+
+    def admit(self, job: Job, plan: bytes, max_per_user: int, max_waiting: int) -> Refusal | None:
+        with self.transaction():
+            waiting = [j for j in self.active() if j.state in ("queued", "dispatched")]
+            if sum(j.user == job.user for j in waiting) >= max_per_user:
+                return "user"
+            if len(waiting) >= max_waiting:
+                return "all"
+            self.put_blob(job.id, "plan", plan)
+            self.put(job)
+            return None
+
+    def dispatch_lock(self) -> AbstractContextManager[None]:
+        return self.transaction()
+
+    def in_flight(self) -> int:
+        row = self.conn.execute("SELECT COUNT(*) FROM jobs WHERE state IN ('dispatched', 'running')").fetchone()
+        return int(row[0])
 
     def get(self, job_id: str) -> Job | None:
         row = self.conn.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from tests.service.helpers import TOKEN, ThreadServer
+from tests.service.helpers import TOKEN, RedisServer, ThreadServer
 
 
 def service_settings(folder: Path, **overrides: object) -> Settings:
@@ -32,4 +32,23 @@ def preview_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ThreadS
     settings = service_settings(tmp_path_factory.mktemp("service"))
     server = ThreadServer(create_app(settings, backend="preview", workers=1))
     yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """Debian's redis-server on a free port, for one test."""
+    server = RedisServer(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def queue_mode(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, object]]:
+    """Settings overrides for each store: embedded SQLite, and a real Redis (scale-out)."""
+    if request.param == "sqlite":
+        yield {}
+        return
+    server = RedisServer(tmp_path / "redis")
+    yield {"queue": "redis", "redis_url": server.url}
     server.stop()

@@ -1,18 +1,21 @@
-"""Fair order and limits, over real HTTP: one user's ten scenes do not block another's one,
-and past a limit the API answers 429 with Retry-After."""
+"""Fair order and limits, over real HTTP, with each store (SQLite and a real Redis): one
+user's ten scenes do not block another's one, past a waiting limit the API answers 429 with
+Retry-After, and a user never has more scenes rendering than the running limit."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from render.service.app import create_app
 from render.service.runtime import Runtime
 from tests.service.conftest import service_settings
-from tests.service.helpers import ThreadServer, client, submit, wait_for
+from tests.service.helpers import SLOW, ThreadServer, client, submit, wait_for
 
 
-def test_users_take_turns_and_limits_answer_429(tmp_path: Path) -> None:
-    settings = service_settings(tmp_path, service_max_queued=12)
+def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict[str, object]) -> None:
+    settings = service_settings(tmp_path, service_max_queued=12, **queue_mode)
     server = ThreadServer(create_app(settings, backend="preview", workers=0))  # API only: jobs wait
     worker: Runtime | None = None
     try:
@@ -43,6 +46,38 @@ def test_users_take_turns_and_limits_answer_429(tmp_path: Path) -> None:
     finally:
         if worker is not None:
             worker.stop()
+        server.stop()
+
+
+def test_running_limit_per_user(tmp_path: Path, queue_mode: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two worker slots, three scenes from alice and one from bob: alice's run one at a
+    time (CARTOON_SERVICE_MAX_RUNNING_PER_USER=1) while bob's takes the other slot."""
+    monkeypatch.setenv("CARTOON_TEST_STEP_S", "0.15")
+    monkeypatch.setenv("CARTOON_TEST_STEPS", "4")
+    settings = service_settings(tmp_path, service_max_running_per_user=1, **queue_mode)
+    server = ThreadServer(create_app(settings, backend=SLOW, workers=2))
+    try:
+        http = client(server.url)
+        alice = [submit(http, f"Milo slow at the desk, take {n}", user="alice") for n in range(3)]
+        bob = submit(http, "James slow at the whiteboard", user="bob")
+        most_alice, bob_beside_alice = 0, False
+
+        def all_final() -> bool:
+            nonlocal most_alice, bob_beside_alice
+            states = {j: http.get(f"/v1/jobs/{j}").json()["state"] for j in [*alice, bob]}
+            running = sum(states[j] == "running" for j in alice)
+            most_alice = max(most_alice, running)
+            bob_beside_alice |= running > 0 and states[bob] == "running"
+            return all(state in ("done", "failed", "cancelled") for state in states.values())
+
+        wait_for(all_final, 40, "all jobs final", every=0.02)
+        assert all(http.get(f"/v1/jobs/{j}").json()["state"] == "done" for j in [*alice, bob])
+        assert most_alice == 1 and bob_beside_alice  # a slot was free, yet alice's waited
+        store = server.server.config.app.state.runtime.store
+        runs = sorted((store.get(j) for j in alice), key=lambda r: r.started_at)
+        for before, after in zip(runs, runs[1:], strict=False):  # exact, from the records
+            assert after.started_at >= before.finished_at
+    finally:
         server.stop()
 
 

@@ -4,10 +4,7 @@ SIGKILL mid-render and the other finishes its job."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from render.service.store_redis import RedisStore
 from tests.service.helpers import (
@@ -20,13 +17,6 @@ from tests.service.helpers import (
     wait_for,
     wait_state,
 )
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")
-    yield server
-    server.stop()
 
 
 def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_server: RedisServer) -> None:
