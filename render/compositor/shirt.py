@@ -8,6 +8,7 @@ there are the torso, so the box keeps away from its sides.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,11 +28,14 @@ TORSO_COLUMN = 0.7  # a column is torso when the suit fills this much of the che
 SIDE_INSET = 0.18  # of the torso's width, each side
 MIN_BOX_PX = 32
 # Milo's grey fur: the head sits on the torso. A mid-bright, nearly grey band above the
-# torso's top tells his suit from a dark box of the same colour behind him.
+# torso's top (averaged over 3×3 cells against noise) tells his suit from a dark box of
+# the same colour behind him.
 FUR_V = (100, 235)
-FUR_MAX_S = 0.26
-HEAD_BAND = 0.3  # of the torso's width, above its top
-MIN_FUR = 0.25  # share of that band
+FUR_MAX_S = 0.28
+HEAD_BAND = 0.3  # of the torso's width, above its top, over the middle half of its columns
+MIN_FUR = 0.35  # share of that band
+STEADY_ROWS = 7  # cells
+MAX_TOPS = 96  # wide rows tried as the torso's top, from the blob's top down
 OPENING = 3  # cells: dark lines thinner than this are cut
 BLACK_V = 46  # max channel below this is near-black: darker than the charcoal suit
 BIG_BLACK = 0.02  # of the picture: a near-black region this large is background,
@@ -65,6 +69,7 @@ def find_suits(picture: Picture) -> list[Suit]:
     sizes[0] = 0
     ids = np.flatnonzero((sizes >= MIN_AREA * labels.size) & (sizes <= MAX_AREA * labels.size))
     slices = ndimage.find_objects(labels)
+    fur = _FurCounter(grid)
     suits = []
     for label in ids[np.argsort(sizes[ids])[::-1][:8]]:
         rows, cols = slices[label - 1]
@@ -74,18 +79,20 @@ def find_suits(picture: Picture) -> list[Suit]:
             continue
         if sizes[label] < MIN_FILL * h * w or h < MIN_TALL * w:
             continue
-        found = _chest(labels[rows, cols] == label, cut_at_bottom=rows.stop >= rows_n - 1)
-        if found is None:
+
+        def head_above(top: int, c0: int, c1: int, r: int = rows.start, c: int = cols.start) -> bool:
+            return fur.head_above(r + top, c + c0, c + c1)
+
+        min_cells = (MIN_BOX_PX / picture.sx, MIN_BOX_PX / picture.sy)
+        chest = _chest(labels[rows, cols] == label, rows.stop >= rows_n - 1, head_above, min_cells)
+        if chest is None:
             continue
-        (x0, y0, x1, y1), (top, c0, c1) = found
-        if not _head_above(grid, rows.start + top, cols.start + c0, cols.start + c1):
-            continue
+        x0, y0, x1, y1 = chest
         box = (
             round((cols.start + x0) * picture.sx), round((rows.start + y0) * picture.sy),
             round((cols.start + x1) * picture.sx), round((rows.start + y1) * picture.sy),
         )
-        if box[2] - box[0] >= MIN_BOX_PX and box[3] - box[1] >= MIN_BOX_PX:
-            suits.append(Suit(box, round(int(sizes[label]) * picture.sx * picture.sy)))
+        suits.append(Suit(box, round(int(sizes[label]) * picture.sx * picture.sy)))
     return suits
 
 
@@ -93,7 +100,10 @@ def _big_black(grid: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Near-black regions of the suit mask large enough to be background, not a pouch,
     a belt or the eye mask. Opened first so the thin outlines that touch everything do
     not join them to the figure."""
-    black = (mask & (grid.max(axis=-1) < BLACK_V)).view(np.uint8)
+    # Averaged over 3×3 cells first, so a noisy render's rack is not speckled with
+    # charcoal cells that keep its pieces in the suit mask.
+    value = ndimage.uniform_filter(grid.max(axis=-1), 3, mode="nearest")
+    black = (mask & (value < BLACK_V)).view(np.uint8)
     black = ndimage.maximum_filter(ndimage.minimum_filter(black, OPENING, mode="constant"), OPENING)
     labels, count = ndimage.label(black)
     if count == 0:
@@ -106,46 +116,73 @@ def _big_black(grid: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return big[labels]
 
 
-def _head_above(grid: np.ndarray, top: int, c0: int, c1: int) -> bool:
-    """Whether grey fur (Milo's head) sits above the torso whose top row is `top` and
-    whose columns are c0..c1 (grid cells)."""
-    band = grid[max(0, top - max(2, round(HEAD_BAND * (c1 - c0)))):top, c0:c1]
-    if band.size == 0:
-        return False
-    mx = band.max(axis=-1).astype(np.int16)
-    mn = band.min(axis=-1).astype(np.int16)
-    fur = (mx >= FUR_V[0]) & (mx <= FUR_V[1]) & ((mx - mn) * 100 <= mx * int(FUR_MAX_S * 100))
-    return bool(fur.mean() >= MIN_FUR)
+class _FurCounter:
+    """Grey fur cells of the grid, summed so any box's share is two subtractions."""
+
+    def __init__(self, grid: np.ndarray) -> None:
+        smooth = ndimage.uniform_filter(grid.astype(np.int16), size=(3, 3, 1), mode="nearest")
+        mx, mn = smooth.max(axis=-1), smooth.min(axis=-1)
+        fur = (mx >= FUR_V[0]) & (mx <= FUR_V[1]) & ((mx - mn) * 100 <= mx * int(FUR_MAX_S * 100))
+        self.sums = np.pad(fur.cumsum(axis=0).cumsum(axis=1), ((1, 0), (1, 0))).astype(np.int32)
+
+    def head_above(self, top: int, c0: int, c1: int) -> bool:
+        """Whether grey fur (Milo's head) sits above a torso whose top row is `top` and
+        whose columns are c0..c1 (grid cells). Only the middle half of the columns
+        counts: the arms at the sides may widen the torso's columns."""
+        r0 = max(0, top - max(2, round(HEAD_BAND * (c1 - c0))))
+        quarter = (c1 - c0) // 4
+        c0, c1 = c0 + quarter, c1 - quarter
+        area = (top - r0) * (c1 - c0)
+        if area <= 0:
+            return False
+        s = self.sums
+        count = s[top, c1] - s[r0, c1] - s[top, c0] + s[r0, c0]
+        return bool(count >= MIN_FUR * area)
 
 
 def _chest(
-    blob: np.ndarray, cut_at_bottom: bool
-) -> tuple[tuple[int, int, int, int], tuple[int, int, int]] | None:
-    """The chest box inside one suit blob and the torso's (top row, first column, end
-    column), in the blob's own cells, or None when the blob does not look like a figure.
+    blob: np.ndarray,
+    cut_at_bottom: bool,
+    head_above: Callable[[int, int, int], bool],
+    min_cells: tuple[float, float] = (0.0, 0.0),
+) -> tuple[int, int, int, int] | None:
+    """The chest box inside one suit blob, in the blob's own cells, or None when the blob
+    does not look like a figure.
 
-    The torso is the run of wide rows (at least half the widest) from the first one down:
-    a raised arm above it is narrow, and so are the legs below it. A blob that stays wide
+    The torso is the run of wide rows (at least half the widest) from its top down: a
+    raised arm above it is narrow, and so are the legs below it. A blob that stays wide
     to its bottom without being cut by the picture's edge is a box (a rack, a printer,
-    a switched-off monitor), not a figure.
+    a switched-off monitor), not a figure. The torso's top is the first wide row with
+    Milo's head above it and room for a chest box of at least `min_cells` (width,
+    height): when a dark box of the suit's own colour behind him joins his blob, its rows
+    come first and are passed over, and so is his eye mask.
     """
     h = blob.shape[0]
     counts = blob.sum(axis=1)
-    wide = counts >= TORSO_ROW * counts.max()
-    top = int(np.argmax(wide))
-    narrow_below = np.flatnonzero(~wide[top:])
-    end = top + int(narrow_below[0]) if narrow_below.size else h
-    if end >= h - 1 and not cut_at_bottom:
-        return None
-    torso = end - top
-    r0, r1 = top + round(CHEST_ROWS[0] * torso), top + max(2, round(CHEST_ROWS[1] * torso))
-    filled = blob[r0:r1].mean(axis=0) >= TORSO_COLUMN
-    if not filled.any():
-        return None
-    # The longest run of filled columns is the torso.
-    edges = np.diff(np.concatenate([[0], filled.astype(np.int8), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    longest = int(np.argmax(stops - starts))
-    c0, c1 = int(starts[longest]), int(stops[longest])
-    inset = round(SIDE_INSET * (c1 - c0))
-    return (c0 + inset, r0, c1 - inset, r1), (top, c0, c1)
+    # A row is wide against the widest row at or below it, so a wide box above the
+    # figure (a monitor's bezel) does not make his torso's rows look narrow; and "widest"
+    # is over a few rows, so a thin bar that touches him (a bike's frame) does not either.
+    steady = ndimage.minimum_filter1d(counts, STEADY_ROWS, mode="nearest")
+    widest_below = np.maximum.accumulate(steady[::-1])[::-1]
+    below = np.pad(blob.cumsum(axis=0), ((1, 0), (0, 0)))  # column sums of rows [0, r)
+    for top in np.flatnonzero(counts >= TORSO_ROW * widest_below)[:MAX_TOPS]:
+        narrow = np.flatnonzero(counts[top:] < TORSO_ROW * widest_below[top])
+        end = int(top + narrow[0]) if narrow.size else h
+        if end >= h - 1 and not cut_at_bottom:
+            continue
+        torso = end - top
+        r0, r1 = top + round(CHEST_ROWS[0] * torso), top + max(2, round(CHEST_ROWS[1] * torso))
+        filled = (below[r1] - below[r0]) >= TORSO_COLUMN * (r1 - r0)
+        if not filled.any():
+            continue
+        # The longest run of filled columns is the torso.
+        edges = np.diff(np.concatenate([[0], filled.astype(np.int8), [0]]))
+        starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+        longest = int(np.argmax(stops - starts))
+        c0, c1 = int(starts[longest]), int(stops[longest])
+        inset = round(SIDE_INSET * (c1 - c0))
+        if c1 - c0 - 2 * inset < min_cells[0] or r1 - r0 < min_cells[1]:
+            continue
+        if head_above(int(top), c0, c1):
+            return c0 + inset, r0, c1 - inset, r1
+    return None

@@ -22,7 +22,7 @@ from tests.render.helpers import make_plan
 
 NO_POSE = Settings(_env_file=None, pose_weights="does/not/exist.pt")
 SIZE = RenderOptions(width=1024, height=1024)
-SEEDS = range(1, 6)
+SEEDS = range(1, 7)
 CASTS = (["milo"], ["milo", "james"], ["james", "milo"])
 # draw_milo's torso, in figure units: x ±92, from its top (-425) down to the belt (-236).
 TORSO_X, TORSO_TOP, BELT = 92, -425, -236
@@ -59,3 +59,5 @@ def test_text_lands_on_milos_chest_without_a_panel(wall):
             if not (region[0] <= cx <= region[2] and region[1] <= cy <= region[3]):
                 misses.append((cast, seed, result.method, result.box, tuple(round(v) for v in region)))
     assert misses == [], f"{len(misses)} of {len(methods)} off Milo's chest: {misses}"
+    # and the suit stage found him, rather than the fixed box happening to cover him
+    assert methods.count("shirt-color") >= 0.85 * len(methods), methods
