@@ -3,6 +3,8 @@ are not a suit."""
 
 from __future__ import annotations
 
+from PIL import ImageDraw
+
 from agent.state import ScenePlan
 from core.settings import Settings
 from render.compositor import compose
@@ -57,6 +59,23 @@ def test_dark_boxes_are_not_suits():
     plan = ScenePlan(characters=["james", "milo"], plate="north", prompt="p", source="rules")
     result = compose(image, "RTFM", plan=plan, settings=NO_POSE).result
     assert result.method == "shirt-color" and inside_chest(result.box, milo.torso)
+
+
+def test_a_black_rack_behind_milo_is_not_his_suit():
+    # A near-black rack with LEDs, and a charcoal switch of the suit's own colour, that
+    # Milo's outline touches: without the cut they are one dark blob, widest at the rack.
+    image = fx.lab()
+    draw = ImageDraw.Draw(image)
+    # (it stands on the floor, as Milo does: his torso reaches below its foot)
+    draw.rectangle((300, 60, 740, 840), fill=(22, 23, 28), outline=(36, 38, 44), width=16)
+    draw.rectangle((330, 110, 710, 170), fill=(58, 62, 70), outline=(20, 20, 24), width=4)
+    for x in range(345, 700, 30):
+        draw.ellipse((x, 125, x + 10, 135), fill=(70, 230, 90))
+    milo = fx.milo(image, 520, panel=False, top=380)
+    draw.rectangle((milo.torso[0] - 6, milo.torso[1], milo.torso[2] + 6, milo.torso[3]), outline=(28, 28, 36), width=4)
+    for noisy in (image, fx.blurred(fx.noisy(image, sigma=8, seed=2), radius=1.0)):
+        suits = find_suits(Picture(noisy))
+        assert len(suits) == 1 and inside_chest(suits[0].chest, milo.torso)
 
 
 def test_james_alone_has_no_suit():
