@@ -11,10 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -30,52 +26,28 @@ from bot.client import MiloBot
 from bot.service_client import RenderClient
 from core.settings import Settings
 from tests.servers.discord_api import APPLICATION_ID, DiscordApi
+from tests.service.helpers import ServeProcess, service_env
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER_TOKEN = "test-render-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Service:
-    """A `cartoon serve` subprocess; `wait()` reads its JSON ready line."""
+class Service(ServeProcess):
+    """A `cartoon serve --backend preview` subprocess for the bot tests; `wait()` reads its
+    JSON ready line (start several, then wait for each: they start in parallel)."""
 
     def __init__(self, tmp: Path, **env: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / "serve.log"
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("CARTOON_")}
-        environ.update({
-            "PYTHONPATH": str(ROOT), "CARTOON_SERVICE_DIR": str(tmp / "service"),
-            # 1024 px: the compositor needs room for the slogan; preview renders it fast.
-            "CARTOON_SERVICE_WIDTH": "1024", "CARTOON_SERVICE_HEIGHT": "1024",
-            "CARTOON_RENDER_TOKEN": RENDER_TOKEN, **env,
-        })
-        with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "cartoon.py", "serve", "--backend", "preview", "--port", str(self.port), "--json"],
-                cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=log, text=True,
-            )
+        # 1024 px (service_env's size): the compositor needs room for the slogan; preview renders it fast.
+        environ = service_env(tmp / "service", CARTOON_RENDER_TOKEN=RENDER_TOKEN, **env)
+        super().__init__(environ, "--backend", "preview", wait=False)
 
     def wait(self) -> Service:
-        line = self.proc.stdout.readline() if self.proc.stdout else ""
-        if not line:
+        try:
+            self.wait_ready()
+        except RuntimeError:
             self.stop()
-            raise RuntimeError(f"cartoon serve did not start: {self.log.read_text()[-2000:]}")
-        self.info = json.loads(line)
+            raise
         return self
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
 
 
 @pytest.fixture(scope="session")

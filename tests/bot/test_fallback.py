@@ -20,7 +20,6 @@ from bot.views import RerollButton, SloganButton
 from tests.bot.conftest import (
     ChannelLog,
     Service,
-    _free_port,
     bot_settings,
     button_data,
     command_data,
@@ -34,13 +33,14 @@ from tests.bot.conftest import (
     until,
 )
 from tests.servers.discord_api import DiscordApi
+from tests.service.helpers import free_port
 
 pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
 def down_url() -> str:
-    return f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    return f"http://127.0.0.1:{free_port()}"  # nothing listens there
 
 
 @pytest_asyncio.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,18 +12,13 @@ from render.backends.base import RenderOptions, get_backend
 from render.inputs import kontext_input
 from tests.render.helpers import make_plan
 from tests.servers.comfyui import FakeComfyUI
+from tests.service.helpers import free_port
 
 OPTIONS = RenderOptions(width=256, height=192, steps=4, guidance=3.0)
 
 
 def settings_for(url: str, **extra) -> Settings:
     return Settings(_env_file=None, comfyui_url=url, **extra)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
