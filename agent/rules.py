@@ -236,9 +236,18 @@ def explicit_slogan(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def rotation_slogan(seed: int, sayings: tuple[str, ...]) -> str | None:
-    """The seed's saying from data/bofh.txt, so a rerun with the same seed matches."""
-    return sayings[seed % len(sayings)] if sayings else None
+def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = None) -> str | None:
+    """The seed's saying from data/bofh.txt, so a rerun with the same seed matches.
+
+    With `avoid` (the slogan already on the shirt), the first saying from the seed's on that
+    differs from it, so a "new slogan" is never the old one.
+    """
+    unwanted = avoid.casefold() if avoid else None
+    for offset in range(len(sayings)):
+        saying = sayings[(seed + offset) % len(sayings)]
+        if saying.casefold() != unwanted:
+            return saying
+    return None
 
 
 # --- the action ----------------------------------------------------------------------------

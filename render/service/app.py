@@ -200,7 +200,7 @@ def create_app(
         if not any(c in planner.characters and planner.characters[c].wears_panel for c in plan.characters):
             raise ServiceError(422, "nobody in this scene wears the chest panel, so there is no shirt to write on", "slogan")
         if body.slogan is None:
-            slogan = rotation_slogan(plan.seed + job.image_version + 1, planner.sayings) or "RTFM"
+            slogan = rotation_slogan(plan.seed + job.image_version + 1, planner.sayings, avoid=plan.slogan) or "RTFM"
         else:
             slogan = clean_text(body.slogan)
         kept = store.get_blob(job.id, "clean")

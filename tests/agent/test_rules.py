@@ -116,3 +116,14 @@ def test_position_of(planner: Planner) -> None:
     assert plan.position_of("milo") == "right"
     assert plan.position_of("james") == "left"
     assert planner.plan(SceneRequest(text="Milo", seed=0)).position_of("milo") == "center"
+
+
+def test_rotation_skips_the_slogan_to_avoid(planner: Planner) -> None:
+    from agent.rules import rotation_slogan
+
+    sayings = planner.sayings
+    for seed in range(len(sayings)):
+        assert rotation_slogan(seed, sayings) == sayings[seed]
+        assert rotation_slogan(seed, sayings, avoid=sayings[seed].upper()) == sayings[(seed + 1) % len(sayings)]
+    assert rotation_slogan(0, ("RTFM",), avoid="rtfm") is None
+    assert rotation_slogan(0, ()) is None

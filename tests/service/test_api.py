@@ -94,6 +94,21 @@ def test_reslogan_uses_the_kept_render(preview_server: ThreadServer) -> None:
     assert too_long.status_code == 422 and too_long.json()["field"] == "slogan"
 
 
+def test_the_next_saying_is_never_the_slogan_already_on_the_shirt(preview_server: ThreadServer) -> None:
+    from agent.graph import load_sayings
+    from core.paths import BOFH_FILE
+
+    sayings = load_sayings(BOFH_FILE)
+    seed = 5
+    # The explicit shirt is the very saying "next" would pick for this seed (seed + 0 + 1).
+    current = sayings[(seed + 1) % len(sayings)]
+    http = client(preview_server.url)
+    job_id = submit(http, "Milo at the desk", seed=seed, shirt=current)
+    wait_state(http, job_id, {"done"})
+    rotated = http.post(f"/v1/jobs/{job_id}/shirt", json={}).json()
+    assert rotated["slogan"] in sayings and rotated["slogan"] != current
+
+
 def test_a_ready_plan_is_rendered_as_given(preview_server: ThreadServer) -> None:
     http = client(preview_server.url)
     plan = http.post("/v1/scenes", json={"text": "James on the exercise bike", "seed": 9}).json()
