@@ -37,14 +37,17 @@ def fail(message: str, code: int = 2) -> int:
 # --- plan ------------------------------------------------------------------------------------
 @command
 def cmd_plan(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
+    from core.startup import loading_modules
 
-    from agent.graph import Planner
-    from agent.state import SceneRequest
-    from core.errors import CartoonError
-    from core.settings import get_settings
+    with loading_modules():
+        from pydantic import ValidationError
 
-    planner = Planner(get_settings())
+        from agent.graph import Planner
+        from agent.state import SceneRequest
+        from core.errors import CartoonError
+        from core.settings import get_settings
+
+        planner = Planner(get_settings())
     if args.jsonl is None:
         if not args.text:
             return fail('give a scene, e.g. cartoon plan "Milo debugging at 2 AM", or --jsonl FILE')

@@ -66,13 +66,16 @@ def progress_bar(description: str) -> Iterator[ProgressFn]:
 
 
 def run_scene(args: argparse.Namespace, emit: Emit) -> int:
-    from pydantic import ValidationError
+    from core.startup import loading_modules
 
-    from agent.graph import Planner
-    from agent.state import SceneRequest
-    from core.settings import get_settings
-    from render.backends.base import get_backend
-    from render.pipeline import ScenePipeline
+    with loading_modules():
+        from pydantic import ValidationError
+
+        from agent.graph import Planner
+        from agent.state import SceneRequest
+        from core.settings import get_settings
+        from render.backends.base import get_backend
+        from render.pipeline import ScenePipeline
 
     settings = get_settings()
     # 1. Check every argument before planning or loading anything.

@@ -1,0 +1,32 @@
+"""Faster start-up for the short `cartoon` commands (plan, scene, shirt).
+
+A fresh `cartoon plan` imports about a thousand modules: LangGraph pulls in
+langchain-core and the langsmith SDK, which build ~400 pydantic models at import time.
+While they load, Python's cyclic garbage collector runs again and again and finds
+nothing to free; it walks all of them once more on the first burst of real work and
+again at exit. Pausing it while importing, collecting once, and then freezing what is
+alive (so later collections, and the one at exit, skip it) takes a fresh
+`cartoon plan` from ~1.7 s to ~1.2 s on the 2-core dev machine.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def loading_modules() -> Iterator[None]:
+    """Import heavy modules inside this block; the collector is paused meanwhile."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # One collection first so that no garbage is frozen (frozen objects are never
+        # collected); what survives lives until the process ends anyway.
+        gc.collect()
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
