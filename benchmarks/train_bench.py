@@ -37,6 +37,7 @@ def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bo
     from diffusers import FluxTransformer2DModel
 
     from characters.train_step import Batch, FlowMatchingLoRA, LoraSettings
+    from core.settings import Settings
 
     torch.manual_seed(0)
     if device == "meta":  # --dry-run: the full-size model's structure, no memory, no GPU
@@ -59,7 +60,7 @@ def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bo
         transformer = FluxTransformer2DModel(**config)
     params = sum(p.numel() for p in transformer.parameters())
     trainer = FlowMatchingLoRA(
-        transformer, LoraSettings(rank=rank, alpha=rank / 2), device=device, dtype=dtype, gradient_checkpointing=checkpointing
+        transformer, LoraSettings.from_settings(Settings(_env_file=None), rank=rank, alpha=rank / 2), device=device, dtype=dtype, gradient_checkpointing=checkpointing
     )
     side = resolution // 8  # the VAE's 8× down-scale
     data = Batch(

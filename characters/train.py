@@ -20,7 +20,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,23 +41,26 @@ KEEP_CHECKPOINTS = 2
 
 @dataclass
 class TrainOptions:
+    """One training run's options. Built by `from_settings`, so the defaults live in one
+    place: core.settings (CARTOON_TRAIN_*), overridden by command-line flags."""
+
     steps: int
+    rank: int
+    alpha: float
+    targets: list[str]
+    lr: float
+    weight_decay: float
+    batch_size: int
+    resolution: int
+    guidance: float
+    checkpoint_every: int
+    sample_every: int  # 0: no samples
+    sample_steps: int
+    sample_size: int
+    sample_prompts: list[str]
+    seed: int
+    base_model: str
     resume: bool = False
-    rank: int = 32
-    alpha: float = 16.0
-    targets: list[str] = field(default_factory=lambda: ["to_q", "to_k", "to_v", "to_out.0"])
-    lr: float = 1e-4
-    weight_decay: float = 1e-4
-    batch_size: int = 1
-    resolution: int = 1024
-    guidance: float = 1.0
-    checkpoint_every: int = 100
-    sample_every: int = 100  # 0: no samples
-    sample_steps: int = 20
-    sample_size: int = 512
-    sample_prompts: list[str] = field(default_factory=list)
-    seed: int = 42
-    base_model: str = ""
     dataset: Path | None = None
     device: str | None = None
 

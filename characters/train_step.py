@@ -17,18 +17,34 @@ import torch
 if TYPE_CHECKING:
     from diffusers import FluxTransformer2DModel
 
+    from core.settings import Settings
+
 
 @dataclass(frozen=True)
 class LoraSettings:
-    rank: int = 32
-    alpha: float = 16.0
-    targets: tuple[str, ...] = ("to_q", "to_k", "to_v", "to_out.0")
-    lr: float = 1e-4
-    weight_decay: float = 1e-4
-    guidance: float = 1.0
+    """The LoRA and optimiser for one run; the defaults are core.settings' CARTOON_TRAIN_*."""
+
+    rank: int
+    alpha: float
+    targets: tuple[str, ...]
+    lr: float
+    weight_decay: float
+    guidance: float
     logit_mean: float = 0.0
     logit_std: float = 1.0
     max_grad_norm: float = 1.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: object) -> LoraSettings:
+        values: dict[str, object] = {
+            "rank": settings.train_rank,
+            "alpha": settings.train_alpha,
+            "targets": tuple(settings.train_targets),
+            "lr": settings.train_lr,
+            "weight_decay": settings.train_weight_decay,
+            "guidance": settings.train_guidance,
+        }
+        return cls(**{**values, **overrides})  # type: ignore[arg-type]
 
 
 @dataclass

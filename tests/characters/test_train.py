@@ -240,7 +240,7 @@ def test_gradient_checkpointing_keeps_lora_gradients() -> None:
     grads = []
     for checkpointing in (False, True):
         torch.manual_seed(0)
-        trainer = FlowMatchingLoRA(FluxTransformer2DModel(**TRANSFORMER_CONFIG), LoraSettings(), device="cpu", dtype=torch.float32,
+        trainer = FlowMatchingLoRA(FluxTransformer2DModel(**TRANSFORMER_CONFIG), LoraSettings.from_settings(Settings(_env_file=None)), device="cpu", dtype=torch.float32,
                                    gradient_checkpointing=checkpointing)
         trainer.loss(batch, torch.Generator().manual_seed(1)).backward()
         grads.append(torch.cat([p.grad.flatten() for p in trainer.params]))
