@@ -155,14 +155,11 @@ class Planner:
         elif item["slogan"]:
             action = rules.describe_action(action, None, self.cast, item["slogan"])
         action = action.strip()
-        prompt = prompts.kontext_prompt(
-            [self.characters[c] for c in item["characters"]],
-            item["outfits"],
-            WALLS[item["plate"]],
-            action,
-            has_slogan=bool(item["slogan"]),
-        )
-        return {**_decided(item, "action", action, source), "prompt": prompt}
+        cast = [self.characters[c] for c in item["characters"]]
+        wall = WALLS[item["plate"]]
+        prompt = prompts.kontext_prompt(cast, item["outfits"], wall, action, has_slogan=bool(item["slogan"]))
+        short = prompts.clip_prompt(cast, wall, action)
+        return {**_decided(item, "action", action, source), "prompt": prompt, "clip_prompt": short}
 
 
 def _decided(item: PlanItem, key: str, value, source: str) -> PlanItem:
@@ -177,6 +174,7 @@ def _to_plan(item: PlanItem) -> ScenePlan:
         plate=item["plate"],
         slogan=item["slogan"],
         prompt=item["prompt"],
+        clip_prompt=item["clip_prompt"],
         source="llm" if llm_decided else "rules",
         sources=item["sources"],
         action=item["action"],

@@ -20,11 +20,17 @@ KEEP_IDENTITY = (
 BLANK_PANEL = "The white chest panel is completely blank: no text, letters, numbers or logos."
 EMPTY_LAB = "The lab is empty: no people and no animals."
 MAX_T5_TOKENS = 512
+MAX_CLIP_TOKENS = 77
 
 
 def estimate_t5_tokens(text: str) -> int:
     """A safe over-estimate of T5 tokens (its vocabulary averages ~4 characters a token)."""
     return math.ceil(len(text) / 3) + 1
+
+
+def estimate_clip_tokens(text: str) -> int:
+    """A safe over-estimate of CLIP tokens (BPE, ~4 characters a token, plus start/end)."""
+    return math.ceil(len(text) / 3) + 2
 
 
 def kontext_prompt(
@@ -48,6 +54,20 @@ def kontext_prompt(
         words.pop()
     scene = f"Action: {' '.join(words)}." if words else ""
     return " ".join(p for p in [head, *cast_lines, scene, *tail_parts] if p)
+
+
+def clip_prompt(characters: list[Character], wall: Wall, action: str) -> str:
+    """The short prompt for FLUX's CLIP encoder, which reads only 77 tokens (its pooled
+    embedding sets the overall look; T5 reads the full prompt): style, who (trigger
+    words, left to right), where and the action, cut to fit."""
+    if characters:
+        fixed = f"{STYLE}. {' and '.join(c.trigger for c in characters)} at {wall.title} of a home AI lab."
+    else:
+        fixed = f"{STYLE}. {wall.title.capitalize()} of an empty home AI lab."
+    words = action.split()
+    while words and estimate_clip_tokens(f"{fixed} {' '.join(words)}.") > MAX_CLIP_TOKENS:
+        words.pop()
+    return f"{fixed} {' '.join(words)}." if words else fixed
 
 
 def _where(index: int, count: int) -> str:

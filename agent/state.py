@@ -75,6 +75,9 @@ class ScenePlan(BaseModel):
     plate: PlateName
     slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS)
     prompt: str = Field(min_length=1)
+    clip_prompt: str | None = Field(
+        None, description="A short prompt for CLIP (77 tokens); null: CLIP reads `prompt`, truncated"
+    )
     source: Source = Field(description="'llm' when the LLM decided every field, else 'rules'")
     sources: dict[str, Source] = Field(default_factory=dict, description="Who decided each field")
     action: str = Field("", description="What happens in the scene, pronouns resolved")
@@ -114,6 +117,7 @@ class PlanItem(TypedDict, total=False):
     outfits: dict[str, str]
     action: str
     prompt: str
+    clip_prompt: str
     sources: dict[str, Source]
 
 

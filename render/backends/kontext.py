@@ -391,7 +391,8 @@ class KontextBackend(Backend):
 
         result = pipe(
             image=image,
-            prompt=plan.prompt,
+            prompt=plan.clip_prompt or plan.prompt,  # CLIP: 77 tokens
+            prompt_2=plan.prompt,  # T5: the full prompt
             height=height,
             width=width,
             max_area=width * height,

@@ -111,6 +111,21 @@ def test_prompt_has_style_characters_wall_and_fits_t5(planner: Planner) -> None:
     assert estimate_t5_tokens(plan.prompt) <= MAX_T5_TOKENS
 
 
+@pytest.mark.parametrize("text", [case[0] for case in CASES] + ["Milo and James at the rack " + "very " * 180])
+def test_clip_prompt_names_the_cast_and_fits_77_tokens(planner: Planner, text: str) -> None:
+    from agent.prompts import MAX_CLIP_TOKENS, STYLE, estimate_clip_tokens
+
+    plan = planner.plan(SceneRequest(text=text, as_="james", seed=3))
+    assert plan.clip_prompt is not None and plan.clip_prompt.startswith(STYLE)
+    assert estimate_clip_tokens(plan.clip_prompt) <= MAX_CLIP_TOKENS
+    triggers = [planner.characters[c].trigger for c in plan.characters]
+    positions = [plan.clip_prompt.index(t) for t in triggers]
+    assert positions == sorted(positions)  # left to right, as in the picture
+    assert ("empty" in plan.clip_prompt) == (not plan.characters)
+    if plan.slogan:
+        assert plan.slogan.lower() not in plan.clip_prompt.lower()
+
+
 def test_position_of(planner: Planner) -> None:
     plan = planner.plan(SceneRequest(text="James and Milo", seed=0))
     assert plan.position_of("milo") == "right"

@@ -115,6 +115,21 @@ def test_switching_characters_changes_output_and_seed_reproduces(
     assert not np.array_equal(milo, render("milo", seed=4))
 
 
+def test_clip_reads_the_short_prompt_and_t5_the_full_one(
+    backend: KontextBackend, plans: dict[str, ScenePlan]
+) -> None:
+    render = lambda plan: pixels(  # noqa: E731
+        backend.render(plan, seed=3, options=SMALL, input_image=plate())
+    )
+    milo = plans["milo"]
+    assert milo.clip_prompt and milo.clip_prompt != milo.prompt
+    short = render(milo)
+    other_clip = render(milo.model_copy(update={"clip_prompt": "flat cartoon style. An empty lab."}))
+    no_clip = render(milo.model_copy(update={"clip_prompt": None}))  # CLIP falls back to the full prompt
+    assert np.abs(short - other_clip).mean() > 0.1
+    assert np.abs(short - no_clip).mean() > 0.1
+
+
 def test_hotswap_matches_set_adapters(
     kit: dict[str, Path], backend: KontextBackend, plans: dict[str, ScenePlan]
 ) -> None:
