@@ -19,6 +19,7 @@ import gc
 import logging
 import re
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -259,7 +260,11 @@ class KontextBackend(Backend):
         if state is None:
             state = _read_lora(adapter.path, f"{adapter.name}'s")
         try:
-            pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
+            with warnings.catch_warnings():
+                # peft warns on every adapter after the first; several named adapters
+                # (style + one per character) are the design here, not a mistake.
+                warnings.filterwarnings("ignore", message="Already found a `peft_config`", category=UserWarning)
+                pipe.load_lora_weights(_copy(state), adapter_name=adapter.name)
         except torch.OutOfMemoryError:
             raise
         except Exception as exc:
