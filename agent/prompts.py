@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 from agent.walls import WALLS, Wall
 from characters.sheet import Character
@@ -49,10 +50,8 @@ def kontext_prompt(
     if characters:
         tail_parts.append(KEEP_IDENTITY)
     fixed = " ".join([head, *cast_lines, *tail_parts])
-    words = action.split()
-    while words and estimate_t5_tokens(f"{fixed} Action: {' '.join(words)}.") > MAX_T5_TOKENS:
-        words.pop()
-    scene = f"Action: {' '.join(words)}." if words else ""
+    action = _leading_words_that_fit(action, lambda a: estimate_t5_tokens(f"{fixed} Action: {a}.") <= MAX_T5_TOKENS)
+    scene = f"Action: {action}." if action else ""
     return " ".join(p for p in [head, *cast_lines, scene, *tail_parts] if p)
 
 
@@ -64,10 +63,16 @@ def clip_prompt(characters: list[Character], wall: Wall, action: str) -> str:
         fixed = f"{STYLE}. {' and '.join(c.trigger for c in characters)} at {wall.title} of a home AI lab."
     else:
         fixed = f"{STYLE}. {wall.title.capitalize()} of an empty home AI lab."
+    action = _leading_words_that_fit(action, lambda a: estimate_clip_tokens(f"{fixed} {a}.") <= MAX_CLIP_TOKENS)
+    return f"{fixed} {action}." if action else fixed
+
+
+def _leading_words_that_fit(action: str, fits: Callable[[str], bool]) -> str:
+    """The longest run of `action`'s first words for which `fits` holds ("" when none)."""
     words = action.split()
-    while words and estimate_clip_tokens(f"{fixed} {' '.join(words)}.") > MAX_CLIP_TOKENS:
+    while words and not fits(" ".join(words)):
         words.pop()
-    return f"{fixed} {' '.join(words)}." if words else fixed
+    return " ".join(words)
 
 
 def _where(index: int, count: int) -> str:
