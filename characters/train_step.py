@@ -10,7 +10,7 @@ the velocity e - z (MSE). Only the peft LoRA weights learn. `cartoon train` and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -35,8 +35,8 @@ class LoraSettings:
     max_grad_norm: float = 1.0
 
     @classmethod
-    def from_settings(cls, settings: Settings, **overrides: object) -> LoraSettings:
-        values: dict[str, object] = {
+    def from_settings(cls, settings: Settings, **overrides: Any) -> LoraSettings:
+        values: dict[str, Any] = {
             "rank": settings.train_rank,
             "alpha": settings.train_alpha,
             "targets": tuple(settings.train_targets),
@@ -44,7 +44,7 @@ class LoraSettings:
             "weight_decay": settings.train_weight_decay,
             "guidance": settings.train_guidance,
         }
-        return cls(**{**values, **overrides})  # type: ignore[arg-type]
+        return cls(**{**values, **overrides})
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Faster start-up for the short `cartoon` commands (plan, scene, shirt).
+"""Faster start-up for the short `cartoon` commands that plan (`plan`, `scene`).
 
 A fresh `cartoon plan` imports about a thousand modules: LangGraph pulls in
 langchain-core and the langsmith SDK, which build ~400 pydantic models at import time.
