@@ -8,13 +8,14 @@ request is answered by `handler(body) -> Reply`; the server records every reques
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.servers.json_http import send_json, serving
 
 
 @dataclass
@@ -55,12 +56,7 @@ class OpenAICompatServer:
                     self.send_error(404)
                     return
                 listing = {"object": "list", "data": [{"id": m, "object": "model", "owned_by": "test"} for m in server.models]}
-                data = json.dumps(listing).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 200, listing)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", 0))
@@ -70,17 +66,8 @@ class OpenAICompatServer:
                 if reply.delay_s:
                     time.sleep(reply.delay_s)
                 payload = reply.raw if reply.raw is not None else chat_completion(reply.content, body.get("model", "m"))
-                data = json.dumps(payload).encode()
-                try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    for key, value in (reply.headers or {}).items():
-                        self.send_header(key, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (timeout test)
+                with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
+                    send_json(self, reply.status, payload, reply.headers)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -88,10 +75,5 @@ class OpenAICompatServer:
 
     @contextmanager
     def running(self) -> Iterator[OpenAICompatServer]:
-        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
+        with serving(self.httpd):
             yield self
-        finally:
-            self.httpd.shutdown()
-            self.httpd.server_close()
