@@ -37,6 +37,15 @@ class Backend(ABC):
 
     name: str = "base"
 
+    def check_inputs(self, plan: ScenePlan, options: RenderOptions) -> None:
+        """Refuse a request this backend cannot draw (raise `InputError`), before any work.
+
+        The CLI and the render service call it before queueing, so a bad size or an unknown
+        character fails at once instead of after a wait; `render` calls it again as its first
+        step. Cheap: no model loading, no network.
+        """
+        return None
+
     @abstractmethod
     def render(
         self, plan: ScenePlan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None
