@@ -182,6 +182,7 @@ def _to_plan(item: PlanItem) -> ScenePlan:
         seed=item["seed"],
         text=request.text,
         speaker=request.as_,
+        notes=item.get("notes", []),
     )
 
 
