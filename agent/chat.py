@@ -37,6 +37,7 @@ def addressing(bot_names: list[str]) -> re.Pattern[str]:
     asks = (r"draw|make|show|paint|render|create|generate|do|give|gimme|can|could|would|will|please|"
             r"pls|plz|i\s+want|i'd|id\s+like|picture|sketch|put|let's|lets|how\s+about|zeichne|dibuja|dessine")
     return re.compile(
-        rf"@(?:{names})\b|^\s*(?:(?:hey|hi|hello|yo|ok|okay|oi|dear)\s+)?(?:{names})\s*[,:!]\s*(?=(?:{asks})\b)",
+        rf"@(?:{names})\b|^\s*(?:(?:hey|hi|hello|yo|ok|okay|oi|dear)\s+(?:{names})\s*[,:!]?|(?:{names})\s*[,:!])"
+        rf"\s*(?=(?:{asks})\b)",
         re.IGNORECASE,
     )

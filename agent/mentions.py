@@ -75,9 +75,11 @@ _THING_AFTER = (
     r"plushie|plushy|plush|toy|sticker|meme|poster|mug|statue|figurine|doll|costume|mask|logo|emoji|icon|"
     r"gif|keychain|magnet|pillow|cutout|cut-out|balloon|onesie|fanart|highlights|documentary|biography|"
     r"bible|telescope|chocolate|powder|drink|cereal|milkshake|bobblehead|plushies|stickers|posters|"
-    r"figurines|merch|tote|hat|cap|socks|lamp|calendar|screensaver|wallpaper"
+    r"figurines|merch|tote|hat|cap|socks|lamp|calendar|screensaver|wallpaper|replica|plushie"
 )
-_ME_NOT_THERE = r"for|be|as|like|about|than|tell|telling|remind|ping|pinging|text|texting|call|calling|email|emailing|message|messaging"
+_ME_NOT_THERE = (r"for|be|as|like|about|than|tell|telling|remind|ping|pinging|text|texting|call|calling|email|"
+                 r"emailing|message|messaging|miss|misses|missing|waiting\s+for|waits\s+for|replacing|replaces|"
+                 r"imitating|imitates|copying|mocking|dreaming\s+of|thinking\s+of|thinking\s+about")
 _REQUEST_WORDS = (r"draw|make|show|give|paint|render|create|generate|do|send|sketch|illustrate|"
                   r"a|an|the|one|another|quick|little|new|cute|funny|nice|me|us|of|please|pls|hey|"
                   r"zeichne|dibuja|dessine|mir|moi")
@@ -101,6 +103,13 @@ class Cast:
         self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w-])", _FLAGS)
         self.pronoun_pattern = re.compile(
             rf"(?<![\w'-])({_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", _FLAGS
+        )
+        # Names proper (not "the raccoon", "handler"): a word of a character's name, or an alias
+        # that does not also come with "the" (the role words do: "the handler").
+        self.proper_names = frozenset(
+            n for n in self.id_by_name
+            if " " not in n and n.isalpha() and f"the {n}" not in self.id_by_name and n not in MERGED.alias_words
+            and not any(n == a for a in MERGED.alias_words.values())
         )
         # Typos are matched against one-word names of four letters or more.
         self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4)
@@ -170,7 +179,15 @@ _EVERYONE_AWAY = re.compile(
     _FLAGS,
 )
 _EMPTY = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.empty_scene)})(?![\w])", _FLAGS)
-_TITLE_BEFORE = re.compile(rf"(?<![\w])(?:{_TITLES})\s+$", _FLAGS)
+_TITLE_BEFORE = re.compile(rf"(?<![\w])(?:{_TITLES}|{phrase_re(MERGED.namesake_before)})\s+$", _FLAGS)
+_NAMESAKE_AFTER = re.compile(rf"^\s+(?:{phrase_re(MERGED.namesake_after)})(?![\w])", _FLAGS)
+_INDEFINITE_BEFORE = re.compile(r"(?<![\w])(?:a|an)\s+$", _FLAGS)
+_CONSUMED_BEFORE = re.compile(
+    r"(?<![\w])(?:drinks?|drinking|sips?|sipping|ha(?:s|ve|ving|d)|orders?|ordering|makes?|making|pours?|"
+    r"pouring|grabs?|grabbing|buys?|buying|enjoys?|enjoying|mixing|mixes)\s+(?:a|an|some)\s+$",
+    _FLAGS,
+)
+_DEPICTION_AFTER = re.compile(r"^\s+(?:drawing|doodle|sketch|painting|print|picture|photo|cartoon)s?(?![\w])", _FLAGS)
 _THING_BEFORE_RE = re.compile(rf"(?<![\w])(?:{_THING_BEFORE})[\s-]+$", _FLAGS)
 _CONTAINER_BEFORE = re.compile(rf"(?<![\w])(?:{_CONTAINER})s?\s+of\s+(?:(?:hot|cold|iced|warm|some|the)\s+)?$", _FLAGS)
 _DEPICTION_BEFORE = re.compile(rf"(?<![\w])(?P<noun>{_DEPICTION})s?\s+of\s+(?:(?:the|a|an|our|my|good\s+old)\s+)?$", _FLAGS)
@@ -183,7 +200,7 @@ _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 _TOKEN = re.compile(r"(?<![\w'])[^\W_][\w']{2,}(?![\w])")
-_CONTRACTION_AFTER = re.compile(rf"^\s+(?:{_COPULAS}|on|at|in|out|off|not|away|gone|home|asleep|busy|been|got|here|there|back|still|also|just|day|sick|about|going|always|never|now|so|too|very|really)(?![\w])", _FLAGS)
+_CONTRACTION_AFTER = re.compile(rf"^\s+(?:{_COPULAS}|on|at|in|out|off|not|away|gone|home|asleep|busy|been|got|here|there|back|still|also|just|day|sick|about|going|always|never|now|so|too|very|really|\w+ing)(?![\w])", _FLAGS)
 _GARMENT_SAYS = re.compile(
     rf"^\s+(?:new\s+)?(?:{phrase_re(MERGED.garments)})\b[^.;!?]{{0,20}}?(?:says|reads|reading|saying|should|will|:|with|that)",
     _FLAGS,
@@ -256,7 +273,11 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
         return _judge_pronoun(mention, word, before, after)
     if _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
         return replace(mention, status=Status.THING)
-    if _THING_AFTER_RE.match(after) and not word.endswith("'s"):
+    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith("'s"):
+        return replace(mention, status=Status.THING)
+    if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (
+        _CONSUMED_BEFORE.search(before) and word in cast.proper_names
+    ):  # "a raccoon drawing on the board", "drinking a Milo": not our Milo
         return replace(mention, status=Status.THING)
     depiction = _DEPICTION_BEFORE.search(before)
     if depiction:

@@ -27,7 +27,7 @@ _SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|re
          r"que\s+dice|que\s+pone|dice|mit\s+der\s+aufschrift|mit\s+aufschrift|avec\s+écrit|écrit|marqué)\s*:?")
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
 _END = (
-    r"(?=\s*(?:[.;!?\n]|,|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
+    r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
     r"beside|in\s+front\s+of|and\s+(?:he|she|then)|as\s+he|for\s+(?:{names})|on\s+(?:{names})|with\s+(?:{names}))\b)"
 )
 
@@ -55,8 +55,12 @@ class SloganReader:
             re.compile(rf"(?P<q>{_MARK})\s+(?:(?:is\s+)?(?:{_ON})\s+)?{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # shirt says X / t-shirt: X (no quotes; up to where the scene goes on)
             re.compile(rf"(?P<g>{_GARMENT})\s*{_SAYS}\s*(?P<u>[^\s{_MARK}][^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
-            # a RTFM tee (capitals only)
-            re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+(?P<g>{_GARMENT})(?![\w])"),
+            # a RTFM tee, PEBKAC printed on his chest (capitals only)
+            re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
+                       rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
+            # with sudo make me a sandwich printed on his chest
+            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>[^,.;!?{_MARK}]{{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
+                       rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
         )
 
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
@@ -71,7 +75,7 @@ class SloganReader:
         shouting = not any(c.islower() for c in text)
         best: tuple[int, re.Match[str]] | None = None
         for index, pattern in enumerate(self.patterns):
-            if index == 4 and shouting:
+            if index >= 4 and shouting:
                 continue
             match = pattern.search(flat)
             if match and (best is None or match.start() < best[1].start()):
@@ -84,14 +88,27 @@ class SloganReader:
             end = match.end("q")
             end = next((q.end for q in quotes if q.start == match.start("q")), end)
         else:
-            words = match.group("u").strip(" \t\"'*`.,;:")
-            end = match.end("u")
+            words = _scene_cut(match.group("u")).strip(" \t\"'*`.,;:")
+            end = match.start("u") + len(_scene_cut(match.group("u")))
         if not words:
             return None
         start = min(match.start(), match.start("g"))
         end = max(end, match.end("g"))
         owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
         return SloganAsk(words, owner, start, end)
+
+
+_SCENE_GOES_ON = re.compile(
+    r",\s*(?=(?:while|and|but|with|he|she|his|her|at|on|by|in|next|near|beside|under|then|as|"
+    r"so|because|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
+)
+
+
+def _scene_cut(words: str) -> str:
+    """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on the
+    bike"), not at one inside it ("Yes, it's prod")."""
+    match = _SCENE_GOES_ON.search(words)
+    return words[: match.start()] if match else words
 
 
 _POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)

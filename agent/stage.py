@@ -6,7 +6,7 @@ times as much where the scene happens ("on the couch", "at his keyboard", "am Fe
 a third as much when only talked about ("talking about the bike", "dreaming about a GPU
 cluster", "the rack blinking in the background"), and half in a sentence that draws no one
 ("Our rack has been loud all week."). Misspelt cue words of five letters or more count
-too ("whitebord", "monitrs"). The highest total wins; a tie goes to the first named; no
+too ("whitebord", "monitrs"; things, not verbs). The highest total wins; a tie goes to the first named; no
 cue at all gives the desk.
 """
 
@@ -26,12 +26,12 @@ MERE_MENTION = 0.3
 BACKGROUND_SENTENCE = 0.5
 
 
-def _cue_table() -> dict[str, tuple[PlateName, float]]:
+def _cue_table(with_actions: bool = True) -> dict[str, tuple[PlateName, float]]:
     table: dict[str, tuple[PlateName, float]] = {}
     for name, wall in WALLS.items():
         for cue in (*wall.cues, *wall.emoji):
             table.setdefault(cue.lower(), (name, CUE_WEIGHT))
-        for action in wall.actions:
+        for action in wall.actions if with_actions else ():
             table.setdefault(action.lower(), (name, ACTION_WEIGHT))
     for name, words in MERGED.walls.items():
         for word in words:
@@ -41,7 +41,9 @@ def _cue_table() -> dict[str, tuple[PlateName, float]]:
 
 _CUES = _cue_table()
 _CUE_PATTERN = re.compile(rf"(?<![\w-])(?:{phrase_re(list(_CUES))})(?![\w-])", _FLAGS)
-_FUZZY_CUES = tuple(c for c in _CUES if c.isalpha() and len(c) >= 5)
+# Misspellings are looked for among things only: verbs are too close to other verbs
+# ("doing" is one letter from "dozing").
+_FUZZY_CUES = tuple(c for c in _cue_table(with_actions=False) if c.isalpha() and len(c) >= 5)
 _CLAUSE_BREAK = re.compile(r"[,;.!?\n()—–]|\s-\s|\b(?:while|but|and then|though|whereas)\b", _FLAGS)
 _PLACE_BEFORE = re.compile(
     rf"(?<![\w])(?:{phrase_re(MERGED.places)})\s+(?:(?:the|a|an|his|her|my|our|their|its|your|this|that|"

@@ -73,7 +73,7 @@ WALLS: dict[PlateName, Wall] = {
          "window", "big window", "plant", "plants", "potted plant", "ferns", "fern", "succulent",
          "succulents", "monstera", "cactus", "flowers", "tv", "television", "loss curve",
          "loss curves", "loss", "south wall", "sunset", "sunrise", "the view", "pull-ups",
-         "push-ups", "plank", "squats", "cardio", "workout", "exercise", "chain", "handlebars",
+         "push-ups", "pushups", "pullups", "situps", "sit-ups", "plank", "squats", "cardio", "workout", "exercise", "chain", "handlebars",
          "saddle", "pedals"),
         ("cycling", "pedaling", "pedalling", "exercising", "working out", "sweating", "stretching",
          "riding", "spinning", "watering", "jogging", "running", "lifting", "training hard",
@@ -95,6 +95,6 @@ WALLS: dict[PlateName, Wall] = {
          "brainstorming", "planning", "explaining", "presenting", "lecturing", "sketching",
          "whiteboarding", "doodling", "teaching", "lounging", "resting",
          "snoozing", "passed out", "curled up"),
-        ("🛋️", "🛋", "🧑‍🏫", "👨‍🏫", "👩‍🏫", "🏫", "🖨️", "🖨", "🔧", "🔨", "🪛", "💤", "😴", "📋", "🖊️"),
+        ("🛋️", "🛋", "🧑‍🏫", "👨‍🏫", "👩‍🏫", "🏫", "🖨️", "🖨", "🪛", "💤", "😴", "📋", "🖊️"),
     ),
 }

@@ -38,6 +38,10 @@ class Lexicon:
     places: tuple[str, ...] = ()
     # Common words a typo must never be read as: "mild" is not Milo, "jams" is not James.
     not_names: tuple[str, ...] = ()
+    # Other people who share a name, by the word before or after it ("lebron" James,
+    # James "harden", "venus de" Milo): lower-case, so they are caught in any case.
+    namesake_before: tuple[str, ...] = ()
+    namesake_after: tuple[str, ...] = ()
     # Small words that are never part of a name (for telling "LeBron James" from "Milo and James").
     function_words: tuple[str, ...] = ()
 

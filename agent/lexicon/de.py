@@ -12,6 +12,7 @@ LEXICON = Lexicon(
         r"im\s+urlaub", r"in\s+(?:einer|der)\s+(?:besprechung|konferenz|sitzung)", r"(?:zu\s+hause|daheim)",
         r"beim\s+(?:arzt|zahnarzt|mittagessen)", r"unterwegs", r"frei", r"fehlt", r"nach\s+hause\s+gegangen",
         r"bleibt\s+(?:weg|draußen|zu\s+hause)", r"(?:ist\s+)?heute\s+nicht\s+da",
+        r"nicht(?=\s*(?:[,.;!?]|$))",
     ),
     empty_scene=("niemand", "niemanden", "keiner", "menschenleer", "leer", "leere", "leeren", "leeres",
                  "ohne personen", "ohne leute"),

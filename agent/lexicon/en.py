@@ -23,7 +23,8 @@ LEXICON = Lexicon(
         "is", "'s", "was", "are", "were", "'re", "am", "'m", "has", "have", "had", "has been",
         "is still", "will be", "'ll be", "went", "goes", "gone", "stays", "stayed", "stay", "got",
         "gets", "just", "already", "still", "probably", "totally", "completely", "left", "both",
-        "all", "has already", "is already", "'s already", "decided to", "is going to",
+        "all", "has already", "is already", "'s already", "decided to", "is going to", "off", "out",
+        "away", "currently", "again", "called in", "calls in", "phoned in",
     ),
     absent_after_re=(
         r"(?:off\s+)?sick(?:\s+today)?", r"ill", r"off(?=\s*(?:[,.;!?)]|$|today|tonight|this|work|duty|for))",
@@ -93,6 +94,17 @@ LEXICON = Lexicon(
         "jamás", "jame's", "handle", "handled", "handles", "handlebar", "handlebars", "handlers",
         "mascara", "bacon", "radon", "beach", "coach", "cough", "widow", "plans", "serve", "served",
         "serves", "disk", "deck", "dusk", "decks", "bench", "windows", "mouse", "mount",
+    ),
+    namesake_before=(
+        "king", "saint", "st", "st.", "lebron", "jesse", "etta", "henry", "rick", "harry", "lebron's",
+        "venus de", "venus di", "the venus de", "agent", "president", "uncle", "brother", "sir",
+    ),
+    namesake_after=(
+        "bond", "webb", "brown", "cameron", "franco", "corden", "dean", "joyce", "taylor", "may",
+        "harden", "hetfield", "gandolfini", "madison", "monroe", "earl jones", "spader", "mcavoy",
+        "bible", "version", "ventimiglia", "murphy", "murphy's", "yiannopoulos", "thatch", "of croton",
+        "beam", "fallon", "kimmel", "carter", "hendrix", "page", "choo", "neutron", "buffett", "hoffa",
+        "webb's", "bond's", "telescope", "park", "street", "river", "bay", "island", "gang",
     ),
     function_words=(
         "a", "an", "the", "and", "or", "but", "at", "on", "in", "of", "to", "for", "with", "without",
