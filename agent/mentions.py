@@ -51,6 +51,8 @@ class Mention:
 _SPEAKER_WORDS = r"myself|mine|my|me|i"
 _GROUP_WORDS = r"both of us|the two of us|ourselves|us|we"
 _BOT_WORDS = r"yourself|your|you"
+_ALL_WORDS = (r"both of them|the two of them|them both|the both of them|everyone|everybody|the whole gang|"
+              r"the whole crew|the whole team|all of them|beide|todos|los dos|tout le monde|les deux")
 _BODY = (r"face|head|hands?|paws?|tail|ears?|eyes?|nose|fur|back|arms?|legs?|feet|foot|belly|mouth|"
          r"smile|grin|reaction|turn|voice|whiskers|mask|own")
 _TITLES = (r"king|queen|saint|st\.?|san|santa|prince|princess|lord|sir|lady|pope|emperor|president|"
@@ -102,7 +104,7 @@ class Cast:
         name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
         self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w-])", _FLAGS)
         self.pronoun_pattern = re.compile(
-            rf"(?<![\w'-])({_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", _FLAGS
+            rf"(?<![\w'-])({_ALL_WORDS}|{_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", _FLAGS
         )
         # Names proper (not "the raccoon", "handler"): a word of a character's name, or an alias
         # that does not also come with "the" (the role words do: "the handler").
@@ -226,8 +228,10 @@ def _names(scan: str, cast: Cast) -> list[Mention]:
 def _pronouns(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     out = []
     for match in cast.pronoun_pattern.finditer(scan):
-        word = match.group(1).lower()
-        if re.fullmatch(_SPEAKER_WORDS, word):
+        word = " ".join(match.group(1).lower().split())
+        if re.fullmatch(_ALL_WORDS, word):
+            ids = cast.ids
+        elif re.fullmatch(_SPEAKER_WORDS, word):
             ids: tuple[str, ...] = (speaker,) if speaker else ()
         elif re.fullmatch(_GROUP_WORDS, word):
             if speaker:
@@ -372,6 +376,24 @@ def _framing(scan: str, mentions: list[Mention]) -> list[Mention]:
     if not others:
         return mentions
     return [replace(m, status=Status.THING) if m.kind == "framed" else m for m in mentions]
+
+
+_ONLY_BEFORE = re.compile(r"(?<![\w])(?:only|just|solo|nur|seulement|juste|solamente|solo)\s+(?:(?:the|el|la|le|der)\s+)?$", _FLAGS)
+
+
+def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
+    """"only Milo", "just James and Milo", "nur Milo": the ids the request keeps to, or None."""
+    kept: set[str] = set()
+    previous: Mention | None = None
+    for mention in mentions:
+        between = scan[previous.end if previous else 0 : mention.start]
+        if mention.status is Status.PRESENT and (
+            _ONLY_BEFORE.search(between)
+            or (previous is not None and previous.ids[0] in kept and _LIST_JOIN.match(between))
+        ):
+            kept.update(mention.ids)
+        previous = mention
+    return kept or None
 
 
 def scene_is_empty(scan: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from agent.chat import normalise
-from agent.mentions import Cast, Mention, Status, prepare, scene_is_empty
+from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.slogans import SloganAsk, SloganReader
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
@@ -48,6 +48,9 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     """
     scan, mentions = read(text, speaker, cast)
     absent = {i for m in mentions if m.status is Status.ABSENT for i in m.ids}
+    only = only_these(scan, mentions)
+    if only:
+        absent |= set(cast.ids) - only
     ordered: list[str] = []
     for mention in mentions:
         if mention.status is Status.PRESENT:

@@ -28,7 +28,7 @@ _SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|re
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
 _END = (
     r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
-    r"beside|in\s+front\s+of|and\s+(?:he|she|then)|as\s+he|for\s+(?:{names})|on\s+(?:{names})|with\s+(?:{names}))\b)"
+    r"beside|in\s+front\s+of|and\s+(?:he|she|then)|as\s+he|(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
 )
 
 
@@ -50,7 +50,7 @@ class SloganReader:
             # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X"
             re.compile(rf"(?P<g>{_GARMENT})(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
             # a "X" shirt
-            re.compile(rf"(?P<q>{_MARK})\s+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # "X" printed on his chest
             re.compile(rf"(?P<q>{_MARK})\s+(?:(?:is\s+)?(?:{_ON})\s+)?{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # shirt says X / t-shirt: X (no quotes; up to where the scene goes on)

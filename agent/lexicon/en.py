@@ -40,7 +40,10 @@ LEXICON = Lexicon(
         r"missing", r"absent", r"excluded", r"skipped", r"(?:sits|sitting|sat)\s+this\s+one\s+out",
         r"(?:can't|cannot|couldn't)\s+(?:make\s+it|come|be\s+there)", r"(?:has\s+|took\s+|having\s+)?(?:the|a|his|her)?\s*day\s+off",
         r"stays?\s+out(?:\s+of\s+(?:it|this|the\s+picture|frame))?", r"stayed\s+(?:out|home)",
-        r"(?:went|go|gone|goes|headed|heading)\s+home", r"out\s+today", r"\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)\b",
+        r"(?:went|go|gone|goes|headed|heading)\s+home", r"not\s+feeling\s+(?:well|good|great)",
+        r"(?:feeling\s+)?unwell", r"feeling\s+sick", r"under\s+the\s+weather", r"has\s+(?:the\s+)?(?:flu|covid|a\s+cold)",
+        r"(?:on\s+)?(?:a\s+)?(?:sick\s+day|day\s+off|break|lunch\s+break)", r"asleep\s+at\s+home", r"in\s+bed",
+        r"(?:still\s+)?(?:stuck\s+)?in\s+traffic", r"on\s+(?:a|the)\s+(?:plane|train|road)", r"abroad", r"offline", r"out\s+today", r"\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)\b",
     ),
     empty_scene=(
         "nobody", "no one", "no-one", "noone", "not a soul", "not a single soul", "no people",
