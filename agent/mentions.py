@@ -54,7 +54,8 @@ _BOT_WORDS = r"yourself|your|you"
 _ALL_WORDS = (r"both of them|the two of them|them both|the both of them|everyone|everybody|the whole gang|"
               r"the whole crew|the whole team|all of them|beide|todos|los dos|tout le monde|les deux")
 _BODY = (r"face|head|hands?|paws?|tail|ears?|eyes?|nose|fur|back|arms?|legs?|feet|foot|belly|mouth|"
-         r"smile|grin|reaction|turn|voice|whiskers|mask|own")
+         r"smile|grin|reaction|turn|voice|whiskers|mask|own|first|last|birthday|big\s+day|shift|moment|"
+         r"attempt|victory|celebration|dance|workout|nap")
 _TITLES = (r"king|queen|saint|st\.?|san|santa|prince|princess|lord|sir|lady|pope|emperor|president|"
            r"general|captain|agent|uncle|aunt|brother|sister|father|mother|father|dr\.?\s+no")
 _THING_BEFORE = (
@@ -77,7 +78,8 @@ _THING_AFTER = (
     r"plushie|plushy|plush|toy|sticker|meme|poster|mug|statue|figurine|doll|costume|mask|logo|emoji|icon|"
     r"gif|keychain|magnet|pillow|cutout|cut-out|balloon|onesie|fanart|highlights|documentary|biography|"
     r"bible|telescope|chocolate|powder|drink|cereal|milkshake|bobblehead|plushies|stickers|posters|"
-    r"figurines|merch|tote|hat|cap|socks|lamp|calendar|screensaver|wallpaper|replica|plushie"
+    r"figurines|merch|tote|hat|cap|socks|lamp|calendar|screensaver|wallpaper|replica|t-shirt|tshirt|"
+    r"shirt|tee|hoodie|jersey|sweater|brand|fan\s+club|fanclub"
 )
 _ME_NOT_THERE = (r"for|be|as|like|about|than|tell|telling|remind|ping|pinging|text|texting|call|calling|email|"
                  r"emailing|message|messaging|miss|misses|missing|waiting\s+for|waits\s+for|replacing|replaces|"
@@ -189,6 +191,10 @@ _CONSUMED_BEFORE = re.compile(
     r"pouring|grabs?|grabbing|buys?|buying|enjoys?|enjoying|mixing|mixes)\s+(?:a|an|some)\s+$",
     _FLAGS,
 )
+_ON_A_SCREEN = re.compile(
+    r"^\s+on\s+(?:his|her|the|a|my|their|your)\s+(?:screen|phone|monitor|tv|display|tablet|laptop|poster|mug)s?(?![\w])",
+    _FLAGS,
+)
 _DEPICTION_AFTER = re.compile(r"^\s+(?:drawing|doodle|sketch|painting|print|picture|photo|cartoon)s?(?![\w])", _FLAGS)
 _THING_BEFORE_RE = re.compile(rf"(?<![\w])(?:{_THING_BEFORE})[\s-]+$", _FLAGS)
 _CONTAINER_BEFORE = re.compile(rf"(?<![\w])(?:{_CONTAINER})s?\s+of\s+(?:(?:hot|cold|iced|warm|some|the)\s+)?$", _FLAGS)
@@ -283,6 +289,8 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
         _CONSUMED_BEFORE.search(before) and word in cast.proper_names
     ):  # "a raccoon drawing on the board", "drinking a Milo": not our Milo
         return replace(mention, status=Status.THING)
+    if _ON_A_SCREEN.match(after):  # "James at the desk with Milo on his screen"
+        return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)
     if depiction:
         framing = _FRAMING_NOUN.match(depiction.group("noun")) and _FRAMING_LEAD.match(before[: depiction.start()])
