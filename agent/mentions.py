@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import Any, TypeVar
 
 from agent import chat
 from agent.lexicon import MERGED, phrase_re
 from characters.sheet import Character
 
 _FLAGS = re.IGNORECASE
+T = TypeVar("T")
 
 
 class Status(Enum):
@@ -125,7 +128,7 @@ class Cast:
         self.asking_for = re.compile(
             rf"\b(?:draw|make|show|give|send|get|paint|render|create|generate|do)\s+me(?=\s+(?:{name_alt})\b)", _FLAGS
         )
-        self._readings: OrderedDict[tuple[str, str | None], list[Mention]] = OrderedDict()
+        self._readings: OrderedDict[tuple[str, str | None], Any] = OrderedDict()
 
     @property
     def bot(self) -> Character | None:
@@ -141,16 +144,20 @@ class Cast:
             return bot.id
         return next((c.id for c in self.characters if c.id != character_id), None)
 
+    def remember(self, key: tuple[str, str | None], make: Callable[[], T]) -> T:
+        """`make()` once per key (a request's text and speaker) among the last 1,024, so
+        the graph's nodes, each asking about one field, read a request only once."""
+        if key in self._readings:
+            return self._readings[key]
+        value = make()
+        self._readings[key] = value
+        if len(self._readings) > 1024:
+            self._readings.popitem(last=False)
+        return value
+
     def mentions(self, scan: str, speaker: str | None) -> list[Mention]:
-        """The mentions of `scan` (text from `prepare`), each with its status; cached."""
-        key = (scan, speaker)
-        cached = self._readings.get(key)
-        if cached is None:
-            cached = _read(scan, speaker, self)
-            self._readings[key] = cached
-            if len(self._readings) > 1024:
-                self._readings.popitem(last=False)
-        return cached
+        """The mentions of `scan` (text from `prepare`), each with its status."""
+        return _read(scan, speaker, self)
 
 
 # --- text prepared for reading --------------------------------------------------------------

@@ -11,6 +11,7 @@ millisecond a plan.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from agent.chat import normalise
@@ -33,10 +34,30 @@ def build_cast(characters: tuple[Character, ...]) -> Cast:
     return cast
 
 
-def read(text: str, speaker: str | None, cast: Cast) -> tuple[str, list[Mention]]:
-    """The prepared text and its mentions (cached on the cast, so each node reads once)."""
+@dataclass(frozen=True)
+class Reading:
+    """One request read once: `plain` (chat markup gone), `scan` (also apostrophes made
+    one kind and the words addressed to the bot blanked; same positions), the mentions,
+    and the slogan asked for."""
+
+    plain: str
+    scan: str
+    mentions: list[Mention]
+    slogan: SloganAsk | None
+
+
+def read(text: str, speaker: str | None, cast: Cast) -> Reading:
+    """The request read (cached on the cast, so the graph's nodes read it once)."""
+    return cast.remember((text, speaker), lambda: _read(text, speaker, cast))
+
+
+def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
+    plain = normalise(text)
     scan = prepare(text, cast)
-    return scan, cast.mentions(scan, speaker)
+    mentions = cast.mentions(scan, speaker)
+    reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
+    # Quotes are read in the text with its own apostrophes; positions match the scan's.
+    return Reading(plain, scan, mentions, reader.find(plain, mentions, speaker, cast))
 
 
 def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
@@ -46,7 +67,8 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     request empties the scene ("nobody", "not a soul", "everyone went home") or sends the
     mascot away, or shows only its things ("Milo's hoodie on the hook").
     """
-    scan, mentions = read(text, speaker, cast)
+    reading = read(text, speaker, cast)
+    scan, mentions = reading.scan, reading.mentions
     absent = {i for m in mentions if m.status is Status.ABSENT for i in m.ids}
     only = only_these(scan, mentions)
     if only:
@@ -67,8 +89,8 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
 
 def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
     """The wall where the action happens (see agent/stage.py); no cue → the desk."""
-    scan, mentions = read(text, speaker, cast)
-    asked = requested_slogan(text, speaker, cast)
+    reading = read(text, speaker, cast)
+    scan, mentions, asked = reading.scan, reading.mentions, reading.slogan
     if asked:  # the slogan's words ("Works on my GPU") are not the scene's
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
     return _score_walls(scan, [m.start for m in mentions if m.status is Status.PRESENT])
@@ -76,10 +98,7 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
 
 def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:
     """The shirt text the request asks for, with whose shirt it is (see agent/slogans.py)."""
-    _, mentions = read(text, speaker, cast)
-    reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
-    # Quotes are read in the text with its own apostrophes; positions match the scan's.
-    return reader.find(normalise(text), mentions, speaker, cast)
+    return read(text, speaker, cast).slogan
 
 
 def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = None) -> str | None:
@@ -111,8 +130,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
     into names, and the slogan request taken out (`without`: its span in the normalised
     text; the slogan is composited later, never prompted)."""
-    plain = normalise(text)
-    _, mentions = read(text, speaker, cast)
+    reading = read(text, speaker, cast)
+    plain, mentions = reading.plain, reading.mentions
     cut = without or (0, 0)
     pieces: list[str] = []
     cursor = 0
