@@ -60,7 +60,7 @@ _BODY = (r"face|head|hands?|paws?|tail|ears?|eyes?|nose|fur|back|arms?|legs?|fee
          r"smile|grin|reaction|turn|voice|whiskers|mask|own|first|last|birthday|big\s+day|shift|moment|"
          r"attempt|victory|celebration|dance|workout|nap")
 _TITLES = (r"king|queen|saint|st\.?|san|santa|prince|princess|lord|sir|lady|pope|emperor|president|"
-           r"general|captain|agent|uncle|aunt|brother|sister|father|mother|father|dr\.?\s+no")
+           r"general|captain|agent|uncle|aunt|brother|sister|father|mother")
 _THING_BEFORE = (
     r"stuffed|toy|plush|plushie|rubber|cardboard|lego|plastic|paper|inflatable|wooden|fake|ceramic|"
     r"printed|3d-printed|origami|knitted|crocheted|chocolate|robot|robotic|animatronic|exception|"
