@@ -36,21 +36,23 @@ class Quote:
     text: str  # what is inside, stripped
 
 
+def _neighbours(text: str, i: int) -> tuple[str, str]:
+    return (text[i - 1] if i > 0 else " "), (text[i + 1] if i + 1 < len(text) else " ")
+
+
 def _opens(text: str, i: int) -> bool:
-    char = text[i]
-    if char not in _APOSTROPHES:
+    """Any mark but an apostrophe opens; an apostrophe only at the start of a word."""
+    if text[i] not in _APOSTROPHES:
         return True
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    before, after = _neighbours(text, i)
     return (before.isspace() or before in "([{:—–-/") and not after.isspace()
 
 
 def _closes(text: str, i: int) -> bool:
-    char = text[i]
-    if char not in _APOSTROPHES:
+    """Any mark but an apostrophe closes; an apostrophe only at the end of a word."""
+    if text[i] not in _APOSTROPHES:
         return True
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
+    before, after = _neighbours(text, i)
     return not before.isspace() and (after.isspace() or after in ".,;:!?)]}—–-*")
 
 
