@@ -86,6 +86,34 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
+@command
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.startup import loading_modules
+
+    with loading_modules():
+        from agent.eval import DEFAULT_SET
+        from agent.eval.cases import load_cases
+        from agent.eval.score import evaluate, report_text
+        from agent.graph import Planner
+        from core.errors import InputError
+        from core.settings import get_settings
+
+    settings = get_settings()
+    if args.llm and not settings.llm_url:
+        raise InputError("--llm needs an LLM: set CARTOON_LLM_URL (e.g. http://spark2:8003/v1) and CARTOON_LLM_MODEL")
+    planner = Planner(settings if args.llm else settings.model_copy(update={"llm_url": None}))
+    path = Path(args.file) if args.file else DEFAULT_SET
+    cases = load_cases(path, set(planner.characters))
+    report = {"file": str(path), **evaluate(planner, cases, "llm" if args.llm else "rules")}
+    if args.json:
+        emit(report)
+    else:
+        print(report_text(report))
+    return 0
+
+
 def _request_or_error(text: str, as_: str | None, shirt: str | None, seed: int | None):
     from pydantic import ValidationError
 
@@ -343,6 +371,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--seed", type=int, help="seed (picks the slogan; default random)")
     plan.add_argument("--jsonl", metavar="FILE", help="plan one JSON request per line (- for stdin)")
     plan.add_argument("--json", action="store_true", help="print the plan as one JSON object")
+
+    evaluate = sub.add_parser("eval", help="score the planner on labelled requests: accuracy per field and kind, misses")
+    evaluate.add_argument("file", nargs="?", metavar="FILE.jsonl",
+                          help="labelled requests, one JSON object a line (default agent/eval/requests.jsonl)")
+    evaluate.add_argument("--llm", action="store_true", help="plan with the LLM at CARTOON_LLM_URL (default: the rules alone)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
     # --- scene, plates (render): sub-commands added here ---
     scene = sub.add_parser("scene", help="plan, render and write the slogan: one PNG (default backend: preview)")

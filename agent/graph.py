@@ -123,34 +123,52 @@ class Planner:
         llm = item.get("llm") or {}
         if llm.get("plate") in PLATES:
             return _decided(item, "plate", llm["plate"], "llm")
-        return _decided(item, "plate", rules.pick_plate(item["request"].text), "rules")
+        request = item["request"]
+        return _decided(item, "plate", rules.pick_plate(request.text, request.as_, self.cast), "rules")
 
     def _dress_one(self, item: PlanItem) -> PlanItem:
         request, llm = item["request"], item.get("llm") or {}
         wearer = next((c for c in item["characters"] if self.characters[c].wears_panel), None)
-        asked, _ = rules.explicit_slogan(request.text)
+        asked = rules.requested_slogan(request.text, request.as_, self.cast)
+        asked_text = request.shirt or (asked.text[:MAX_SLOGAN_CHARS] if asked else None)
+        owner = None if request.shirt or asked is None else asked.owner
         llm_slogan = llm.get("slogan")
         source = "rules"
-        if wearer is None:
-            slogan = None  # nobody in the picture can wear the panel (James never does)
-        elif request.shirt:
-            slogan = request.shirt
-        elif asked:
-            slogan = asked[:MAX_SLOGAN_CHARS]
+        notes: list[str] = []
+        if asked_text and owner is not None and not self.characters[owner].wears_panel:
+            slogan = None  # asked on someone without the panel: no slogan at all, and say so
+            notes.append(self._note_not_wearer(owner, asked_text))
+        elif wearer is None:
+            slogan = None  # nobody in the picture can wear the panel
+            if asked_text:
+                notes.append(self._note_absent_wearer(asked_text))
+        elif asked_text:
+            slogan = asked_text
         elif isinstance(llm_slogan, str) and 0 < len(llm_slogan.strip()) <= MAX_SLOGAN_CHARS:
             slogan, source = llm_slogan.strip(), "llm"
         else:
             slogan = rules.rotation_slogan(item["seed"], self.sayings)
         outfits = {c: ("panel" if slogan and c == wearer else "default") for c in item["characters"]}
-        return {**_decided(item, "slogan", slogan, source), "outfits": outfits}
+        span = (asked.start, asked.end) if asked else None
+        return {**_decided(item, "slogan", slogan, source), "outfits": outfits, "notes": notes, "slogan_span": span}
+
+    def _note_absent_wearer(self, text: str) -> str:
+        panel = next((c for c in self.character_list if c.wears_panel), None)
+        who = panel.name.split()[0] if panel else "The slogan wearer"
+        return f'{who} is not in this picture, so there is no shirt slogan ("{text}" is left out).'
+
+    def _note_not_wearer(self, owner: str, text: str) -> str:
+        name = self.characters[owner].name.split()[0]
+        panel = next((c for c in self.character_list if c.wears_panel), None)
+        only = f"only {panel.name.split()[0]}'s chest panel carries text" if panel else "nobody here wears a slogan"
+        return f'{name} does not wear a slogan shirt ({only}), so "{text}" is left out.'
 
     def _prompt_one(self, item: PlanItem) -> PlanItem:
         request, llm = item["request"], item.get("llm") or {}
         action = llm.get("action")
         source = "llm"
         if not (isinstance(action, str) and 0 < len(action.strip()) <= 500):
-            _, without_slogan = rules.explicit_slogan(request.text)
-            action = rules.describe_action(without_slogan, request.as_, self.cast, item["slogan"])
+            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"], item.get("slogan_span"))
             source = "rules"
         elif item["slogan"]:
             action = rules.describe_action(action, None, self.cast, item["slogan"])
@@ -182,6 +200,7 @@ def _to_plan(item: PlanItem) -> ScenePlan:
         seed=item["seed"],
         text=request.text,
         speaker=request.as_,
+        notes=item.get("notes", []),
     )
 
 

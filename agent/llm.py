@@ -40,6 +40,7 @@ class SceneLlm:
                 model=self.model,
                 messages=[
                     {"role": "system", "content": prompts.system_prompt(characters)},
+                    *prompts.example_messages(characters),
                     {"role": "user", "content": prompts.user_prompt(text, speaker)},
                 ],
                 temperature=0.0,

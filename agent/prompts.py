@@ -106,26 +106,83 @@ def answer_schema(character_ids: list[str]) -> dict:
 
 
 def system_prompt(characters: list[Character]) -> str:
+    """The instructions: the cast with aliases, the four walls with what is on them, the
+    rules of reading a request, and how the answer is checked."""
     cast = "\n".join(
         f"- id `{c.id}`: {c.name} (also called {', '.join(c.aliases) or 'nothing else'})"
-        f"{' — the bot; you speak as this character' if c.is_bot else ''}: {c.description}"
+        f"{' — the bot; you speak as this character, and with nobody named it is the one drawn' if c.is_bot else ''}"
+        f"{'; wears the white chest panel that carries the shirt slogan' if c.wears_panel else '; never wears a slogan'}"
+        f": {c.description}"
         for c in characters
     )
-    walls = "\n".join(f"- `{w.name}`: {w.title}: {w.description}" for w in WALLS.values())
+    walls = "\n".join(
+        f"- `{w.name}`: {w.title}: {w.description}. Cues: {', '.join(w.cues[:14])}; {', '.join(w.actions[:6])}"
+        for w in WALLS.values()
+    )
     return (
-        "You plan cartoon scenes set in a home AI lab. Read the request and answer with JSON only.\n"
+        "You plan cartoon scenes set in a home AI lab. Read one request and answer with one JSON object.\n"
         f"Characters:\n{cast}\n"
         f"Walls of the lab (the background plate):\n{walls}\n"
-        "Rules:\n"
+        "How to read a request (it may be in English, German, Spanish or French, with typos, emoji or chat markup):\n"
         "- characters: ids of everyone in the picture, in the order they are mentioned (left to right).\n"
-        "  'me', 'I', 'my' mean the speaker; 'us', 'we', 'both of us' mean the speaker and the other one;\n"
-        "  'you' addressed to the bot means the bot's character. 'nobody' or 'empty lab' means [].\n"
-        "  A negation ('without James', 'but not Milo') removes that character. If nobody is mentioned,\n"
-        "  the bot's character alone.\n"
-        "- plate: the wall the scene needs; with no cue, `east` (the desk).\n"
-        "- slogan: the exact shirt text only when the request asks for words on the shirt, else null.\n"
-        "- action: one short sentence of what happens, with names instead of pronouns, no shirt text."
+        "  'me', 'I' mean the speaker; 'us', 'we' the speaker and the other one; 'you' the bot's character.\n"
+        "  Someone said to be away is not in it: 'without X', 'skip X', 'X is off sick', 'X went home', 'X is at a\n"
+        "  conference', 'X stays out of it', 'ohne', 'sin', 'sans', 'X n'est pas là'.\n"
+        "  A name that is not the person does not count: a namesake (King James, LeBron James, James Webb), a toy,\n"
+        "  sticker, poster, photo or drawing of them, a cup of Milo (the drink), an 'exception handler'.\n"
+        "  Only their things ('James's headphones on the chair', 'my plants', 'my desk') do not put them in it.\n"
+        "  Typos still count: 'Jmes', 'Mlio', 'Meadlok'. 🦝 is the raccoon; 🧔 or 👨‍💻 alone are nobody.\n"
+        "  'nobody', 'not a soul', 'empty', 'everyone went home' mean []. With nobody named, the bot's character alone.\n"
+        "- plate: the wall where the action happens. When two places are named, the one the characters are at or\n"
+        "  acting on wins over one only talked about. With no cue, `east` (the desk).\n"
+        "- slogan: the exact words asked for on the shirt (inside any quotes: \" “ ” ‘ ’ « » „ “; keep apostrophes\n"
+        "  and commas inside), else null. Null when the shirt is someone else's or the panel wearer is not in the\n"
+        "  picture. Words on a sign, mug or whiteboard are not a slogan.\n"
+        "- action: one short English sentence of what happens, with names instead of pronouns, without the slogan.\n"
+        "Your answer is checked field by field; a field that is not valid is decided by fixed rules instead."
     )
+
+
+# Worked examples, one per kind of request the rules and the model must read right.
+EXAMPLES: tuple[tuple[str | None, str, dict], ...] = (
+    (None, "James is off sick today, draw the desk with Milo",
+     {"characters": ["milo"], "plate": "east", "slogan": None, "action": "Milo alone at the desk"}),
+    (None, "the couch, not a soul around",
+     {"characters": [], "plate": "west", "slogan": None, "action": "the empty couch"}),
+    (None, "James reading a King James Bible next to a stuffed raccoon on the sofa",
+     {"characters": ["james"], "plate": "west", "slogan": None,
+      "action": "James reading a King James Bible next to a stuffed raccoon on the sofa"}),
+    (None, "Milo's hoodie hanging on the hook by the whiteboard",
+     {"characters": [], "plate": "west", "slogan": None, "action": "Milo's hoodie hanging on a hook by the whiteboard"}),
+    ("james", "Milo watering my plants while I'm at lunch",
+     {"characters": ["milo"], "plate": "south", "slogan": None, "action": "Milo watering James Meadlock's plants"}),
+    (None, "jmes n mlio at teh rack",
+     {"characters": ["james", "milo"], "plate": "north", "slogan": None, "action": "James and Milo at the server rack"}),
+    (None, "Milo at the rack in a 'Don't Panic, it's only prod' tee",
+     {"characters": ["milo"], "plate": "north", "slogan": "Don't Panic, it's only prod", "action": "Milo at the server rack"}),
+    (None, "James wearing a shirt that says \"PEBKAC\" at his keyboard",
+     {"characters": ["james"], "plate": "east", "slogan": None, "action": "James typing at his keyboard"}),
+    (None, "The rack was beeping all night. Draw Milo passed out on the couch.",
+     {"characters": ["milo"], "plate": "west", "slogan": None, "action": "Milo passed out on the couch"}),
+    (None, "🦝 on the 🚴 🔥",
+     {"characters": ["milo"], "plate": "south", "slogan": None, "action": "Milo riding the exercise bike"}),
+    (None, "Milo con una camiseta que dice «Todo bien» junto a la ventana, sin James",
+     {"characters": ["milo"], "plate": "south", "slogan": "Todo bien", "action": "Milo by the window"}),
+    (None, "**James** at the whiteboard ||with Milo|| ~~and the bike~~",
+     {"characters": ["james", "milo"], "plate": "west", "slogan": None, "action": "James and Milo at the whiteboard"}),
+)
+
+
+def example_messages(characters: list[Character]) -> list[dict[str, str]]:
+    """The worked examples as user/assistant turns (only for the characters this cast has)."""
+    by_id = {c.id: c for c in characters}
+    messages: list[dict[str, str]] = []
+    for speaker, text, answer in EXAMPLES:
+        if speaker and speaker not in by_id or any(c not in by_id for c in answer["characters"]):
+            continue
+        messages.append({"role": "user", "content": user_prompt(text, by_id.get(speaker) if speaker else None)})
+        messages.append({"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)})
+    return messages
 
 
 def user_prompt(text: str, speaker: Character | None) -> str:

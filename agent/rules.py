@@ -1,239 +1,104 @@
 """Deterministic rules: who is in the scene, which wall, which slogan, what happens.
 
 They decide every field when no LLM is configured, and each field the LLM got wrong.
-Everything here is plain string work on pre-compiled patterns, so planning with the
-rules alone costs well under a millisecond.
+Reading a request: `mentions.prepare` takes the chat markup away, `Cast.mentions` finds
+every mention and what it means (in the picture, a namesake or look-alike, only their
+things, or away), `stage.pick_plate` scores the walls, `slogans.SloganReader` finds the
+shirt text. All plain string work on patterns compiled once per planner: well under a
+millisecond a plan.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from agent.walls import DEFAULT_PLATE, WALLS, PlateName
+from agent.chat import normalise
+from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
+from agent.slogans import SloganAsk, SloganReader
+from agent.stage import pick_plate as _score_walls
+from agent.walls import PlateName
 from characters.sheet import Character
 
-# --- request phrasing that mentions nobody -----------------------------------------------
-# "can you draw…", "I'd like…", "draw me a picture of…", "show me Milo": the speaker or the
-# bot is addressed, not put in the picture. These spans are blanked before mentions are read.
-_REQUEST_PHRASES = re.compile(
-    r"\b(?:can|could|would|will|won't|wont)\s+(?:you|u)\b"
-    r"|\bthank(?:s| you)\b"
-    r"|\b(?:can|could|may)\s+i\b"
-    r"|\bi\s*(?:'d|’d|would|want|wanna|need|wish|'m asking|am asking)\b"
-    r"|\b(?:please|pls)\b"
-    r"|\b(?:draw|make|show|give|send|get|paint|render|create)\s+me\b"
-    r"(?=\s+(?:a|an|the|some|one|what|how|milo|james|you|us)\b)",
-    re.IGNORECASE,
-)
-_EMPTY_LAB = re.compile(
-    r"\b(?:nobody|no ?one|no-one|empty (?:lab|room|office)|no (?:people|characters|one)|"
-    r"(?:just|only) the (?:lab|room|wall|background)|no characters)\b",
-    re.IGNORECASE,
-)
-_NEGATION_BEFORE = re.compile(
-    r"(?:\bwithout|\bbut not|\bnot|\bno|\bexcept(?: for)?|\bexcluding|\bminus|\bother than|"
-    r"\bleave out|\bleaving out|\bskip)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_LIST_JOIN = re.compile(r"^\s*(?:,|and|or|nor|,\s*(?:and|or|nor))\s*(?:the\s+)?$", re.IGNORECASE)
-_CLAUSE_START = re.compile(r"[.;!?]|\bbut\b(?!\s+not)", re.IGNORECASE)
-
-_SPEAKER_WORDS = r"me|myself|mine|my|i"
-_GROUP_WORDS = r"both of us|the two of us|ourselves|ours|our|us|we"
-_BOT_WORDS = r"yourself|your|you"
+__all__ = ["Cast", "SloganAsk", "build_cast", "describe_action", "detect_characters", "pick_plate",
+           "requested_slogan", "rotation_slogan"]
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    ids: tuple[str, ...]
-    word: str
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class Cast:
-    """The characters known to the rules, with their mention patterns compiled once."""
-
-    characters: tuple[Character, ...]
-    name_pattern: re.Pattern[str]
-    pronoun_pattern: re.Pattern[str]
-    id_by_name: dict[str, str]
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.characters)
-
-    @property
-    def bot(self) -> Character | None:
-        return next((c for c in self.characters if c.is_bot), None)
-
-    def by_id(self, character_id: str) -> Character:
-        return next(c for c in self.characters if c.id == character_id)
-
-    def other_than(self, character_id: str) -> str | None:
-        """The one 'us' adds to the speaker: the bot, or for the bot the first human."""
-        bot = self.bot
-        if bot and bot.id != character_id:
-            return bot.id
-        return next((c.id for c in self.characters if c.id != character_id), None)
+_SLOGAN_READERS: WeakKeyDictionary[Cast, SloganReader] = WeakKeyDictionary()
 
 
 def build_cast(characters: tuple[Character, ...]) -> Cast:
-    id_by_name: dict[str, str] = {}
-    for character in characters:
-        for name in character.names():
-            id_by_name.setdefault(name, character.id)
-    # Longest names first so "the raccoon" wins over "raccoon"; whole words only, so a
-    # name inside another word ("Jameson", "milord") is not a mention.
-    names = sorted(id_by_name, key=len, reverse=True)
-    name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    name_pattern = re.compile(rf"(?<![\w-])({name_alt})(?:'s|’s)?(?![\w-])", re.IGNORECASE)
-    pronoun_pattern = re.compile(
-        rf"(?<![\w'’-])({_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", re.IGNORECASE
-    )
-    return Cast(characters, name_pattern, pronoun_pattern, id_by_name)
+    cast = Cast(characters)
+    _SLOGAN_READERS[cast] = SloganReader(cast)
+    return cast
 
 
-def _blank(text: str, pattern: re.Pattern[str]) -> str:
-    """Replace every match with spaces so positions stay the same."""
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+@dataclass(frozen=True)
+class Reading:
+    """One request read once: `plain` (chat markup gone), `scan` (also apostrophes made
+    one kind and the words addressed to the bot blanked; same positions), the mentions,
+    and the slogan asked for."""
+
+    plain: str
+    scan: str
+    mentions: list[Mention]
+    slogan: SloganAsk | None
 
 
-def find_mentions(text: str, speaker: str | None, cast: Cast) -> list[Mention]:
-    """Every mention of a character, by name or pronoun, in order, with negation marked."""
-    scan = _blank(text, _REQUEST_PHRASES)
-    found: list[Mention] = []
-    for match in cast.name_pattern.finditer(scan):
-        found.append(Mention(match.start(), match.end(), (cast.id_by_name[_norm(match.group(1))],), match.group(0)))
-    for match in cast.pronoun_pattern.finditer(scan):
-        word = match.group(1).lower()
-        ids = _pronoun_ids(word, match.group(1), speaker, cast)
-        if ids:
-            found.append(Mention(match.start(), match.end(), ids, match.group(0)))
-    found.sort(key=lambda m: m.start)
-    return _mark_negations(scan, found)
+def read(text: str, speaker: str | None, cast: Cast) -> Reading:
+    """The request read (cached on the cast, so the graph's nodes read it once)."""
+    return cast.remember((text, speaker), lambda: _read(text, speaker, cast))
 
 
-def _norm(name: str) -> str:
-    return " ".join(name.lower().split())
-
-
-def _pronoun_ids(word: str, original: str, speaker: str | None, cast: Cast) -> tuple[str, ...]:
-    if re.fullmatch(_SPEAKER_WORDS, word):
-        # A lone lower-case "i" is rarely the pronoun in chat ("i" as in "Wi-Fi" is excluded by
-        # the word boundary); accept both cases, since chat is often lower-case.
-        return (speaker,) if speaker else ()
-    if re.fullmatch(_GROUP_WORDS, word):
-        if speaker:
-            other = cast.other_than(speaker)
-            return (speaker, other) if other else (speaker,)
-        bot = cast.bot
-        human = next((c.id for c in cast.characters if not c.is_bot), None)
-        return tuple(i for i in (human, bot.id if bot else None) if i)
-    bot = cast.bot
-    return (bot.id,) if bot else ()
-
-
-def _mark_negations(text: str, mentions: list[Mention]) -> list[Mention]:
-    marked: list[Mention] = []
-    previous: Mention | None = None
-    for mention in mentions:
-        before = text[previous.end if previous else 0 : mention.start]
-        clause_breaks = list(_CLAUSE_START.finditer(before))
-        if clause_breaks:
-            before = before[clause_breaks[-1].end() :]
-        negated = bool(_NEGATION_BEFORE.search(before)) or bool(
-            previous and previous.negated and not clause_breaks and _LIST_JOIN.match(before)
-        )
-        mention = Mention(mention.start, mention.end, mention.ids, mention.word, negated)
-        marked.append(mention)
-        previous = mention
-    return marked
+def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
+    plain = normalise(text)
+    scan = prepare(text, cast)
+    mentions = cast.mentions(scan, speaker)
+    reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
+    # Quotes are read in the text with its own apostrophes; positions match the scan's.
+    return Reading(plain, scan, mentions, reader.find(plain, mentions, speaker, cast))
 
 
 def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     """Character ids in the picture, left to right in order of first mention.
 
-    No mention at all means the mascot (the bot's character) alone; an explicit
-    "nobody" or "empty lab" means no one.
+    Nobody in the picture by name means the mascot (the bot's character) alone, unless the
+    request empties the scene ("nobody", "not a soul", "everyone went home") or sends the
+    mascot away, or shows only its things ("Milo's hoodie on the hook").
     """
-    mentions = find_mentions(text, speaker, cast)
-    removed = {i for m in mentions if m.negated for i in m.ids}
+    reading = read(text, speaker, cast)
+    scan, mentions = reading.scan, reading.mentions
+    absent = {i for m in mentions if m.status is Status.ABSENT for i in m.ids}
+    only = only_these(scan, mentions)
+    if only:
+        absent |= set(cast.ids) - only
     ordered: list[str] = []
     for mention in mentions:
-        if mention.negated:
-            continue
-        for character_id in mention.ids:
-            if character_id not in removed and character_id not in ordered:
-                ordered.append(character_id)
+        if mention.status is Status.PRESENT:
+            ordered.extend(i for i in mention.ids if i not in absent and i not in ordered)
     if ordered:
         return ordered
-    if _EMPTY_LAB.search(text):
+    if scene_is_empty(scan):
         return []
+    set_aside = absent | {i for m in mentions if m.status is Status.BELONGS for i in m.ids}
     bot = cast.bot
     default = [bot.id] if bot else list(cast.ids[:1])
-    return [i for i in default if i not in removed]
+    return [i for i in default if i not in set_aside]
 
 
-# --- the wall ------------------------------------------------------------------------------
-_WALL_PATTERNS: dict[PlateName, re.Pattern[str]] = {
-    name: re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(wall.cues, key=len, reverse=True)) + r")(?![\w-])",
-        re.IGNORECASE,
-    )
-    for name, wall in WALLS.items()
-}
+def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
+    """The wall where the action happens (see agent/stage.py); no cue → the desk."""
+    reading = read(text, speaker, cast)
+    scan, mentions, asked = reading.scan, reading.mentions, reading.slogan
+    if asked:  # the slogan's words ("Works on my GPU") are not the scene's
+        scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
+    return _score_walls(scan, [m.start for m in mentions if m.status is Status.PRESENT])
 
 
-def pick_plate(text: str) -> PlateName:
-    """The wall whose cues the text names most; ties go to the first named; no cue → desk."""
-    best: tuple[int, int, PlateName] | None = None
-    for name, pattern in _WALL_PATTERNS.items():
-        hits = [m.start() for m in pattern.finditer(text)]
-        if not hits:
-            continue
-        key = (-len(hits), hits[0], name)
-        if best is None or key < best:
-            best = key
-    return best[2] if best else DEFAULT_PLATE
-
-
-# --- the slogan ----------------------------------------------------------------------------
-_OPEN_Q = "\"“'‘«"
-_CLOSE_Q = "\"”'’»"
-_QUOTED = rf"[{_OPEN_Q}](?P<q>[^{_CLOSE_Q}\n]{{1,80}})[{_CLOSE_Q}]"
-_GARMENT = r"(?:t-?shirt|tee|shirt|chest panel|panel|chest)"
-_UNQUOTED_END = r"(?=\s*(?:[.;!?,]|$|\s(?:while|at|in|on|next|beside|by|with|and then)\s))"
-_SLOGAN_PATTERNS = (
-    # his shirt says "RTFM" / shirt reading: PEBKAC / shirt that says Works On My Machine
-    re.compile(
-        rf"(?:(?:with|and|in)\s+)?(?:(?:his|a|the|her|their|milo's|milo’s)\s+)?{_GARMENT}\s+"
-        rf"(?:that\s+|which\s+)?(?:says|saying|reads|reading|read|printed with|with the words)\s*:?\s*"
-        rf"(?:{_QUOTED}|(?P<u>[^.;!?,\n]{{1,60}}?){_UNQUOTED_END})",
-        re.IGNORECASE,
-    ),
-    # "RTFM" on his shirt
-    re.compile(rf"{_QUOTED}\s+(?:written\s+)?on\s+(?:\w+(?:'s|’s)\s+|his\s+|the\s+|a\s+|her\s+)?{_GARMENT}", re.IGNORECASE),
-    # wearing a "PEBKAC" shirt
-    re.compile(rf"(?:wearing|in)\s+(?:a|an|the|his|her)\s+{_QUOTED}\s+{_GARMENT}", re.IGNORECASE),
-    # slogan: "RTFM"
-    re.compile(rf"\bslogan\s*(?:of|:|is|=)?\s*{_QUOTED}", re.IGNORECASE),
-)
-
-
-def explicit_slogan(text: str) -> tuple[str | None, str]:
-    """A slogan the text asks for, and the text with that request taken out."""
-    for pattern in _SLOGAN_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            slogan = (match.groupdict().get("q") or match.groupdict().get("u") or "").strip()
-            if slogan:
-                rest = (text[: match.start()] + " " + text[match.end() :]).strip()
-                return slogan, " ".join(rest.split())
-    return None, text
+def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:
+    """The shirt text the request asks for, with whose shirt it is (see agent/slogans.py)."""
+    return read(text, speaker, cast).slogan
 
 
 def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = None) -> str | None:
@@ -260,28 +125,39 @@ _LEADING_ASK = re.compile(
 )
 
 
-def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None) -> str:
-    """The scene in words for the prompt: the ask stripped, pronouns turned into names,
-    and the slogan taken out (it is composited later, never prompted)."""
-    mentions = find_mentions(text, speaker, cast)
+def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
+                    without: tuple[int, int] | None = None) -> str:
+    """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
+    into names, and the slogan request taken out (`without`: its span in the normalised
+    text; the slogan is composited later, never prompted)."""
+    reading = read(text, speaker, cast)
+    plain, mentions = reading.plain, reading.mentions
+    cut = without or (0, 0)
     pieces: list[str] = []
     cursor = 0
     for mention in mentions:
-        pieces.append(text[cursor : mention.start])
+        if mention.kind != "pronoun" or cut[0] <= mention.start < cut[1]:
+            continue
+        pieces.append(_cut(plain, cursor, mention.start, cut))
         pieces.append(_named(mention, cast))
         cursor = mention.end
-    pieces.append(text[cursor:])
+    pieces.append(_cut(plain, cursor, len(plain), cut))
     action = "".join(pieces)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
-    action = _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
-    return action
+    return _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
+
+
+def _cut(text: str, start: int, end: int, cut: tuple[int, int]) -> str:
+    """text[start:end] without the part inside `cut`."""
+    a, b = max(start, cut[0]), min(end, cut[1])
+    if a >= b:
+        return text[start:end]
+    return text[start:a] + " " + text[b:end]
 
 
 def _named(mention: Mention, cast: Cast) -> str:
     word = mention.word.lower()
-    if len(mention.ids) == 1 and not cast.pronoun_pattern.fullmatch(mention.word):
-        return mention.word  # already a name
     names = " and ".join(cast.by_id(i).name for i in mention.ids)
     if word in {"my", "mine", "our", "ours", "your"}:
         return f"{names}'s" if len(mention.ids) == 1 else "their"

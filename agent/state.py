@@ -85,6 +85,10 @@ class ScenePlan(BaseModel):
     seed: int = Field(0, ge=0, lt=2**32)
     text: str = Field("", description="The request text, cleaned")
     speaker: str | None = None
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Plain sentences for the user about what was asked but not honoured",
+    )
 
     def position_of(self, character: str) -> Literal["left", "center", "right"] | None:
         """Where a character stands in the picture, from the left-to-right order."""
@@ -119,6 +123,8 @@ class PlanItem(TypedDict, total=False):
     prompt: str
     clip_prompt: str
     sources: dict[str, Source]
+    notes: list[str]
+    slogan_span: tuple[int, int] | None
 
 
 class PlanState(TypedDict):

@@ -1,5 +1,11 @@
 """The four walls of the lab: the same descriptions for the rules, the LLM prompt,
-the plates and the tests."""
+the plates and the tests, and the English words and emoji that call for each wall.
+
+`cues` are the things on a wall and their common synonyms; `actions` are what people do
+there (weighted a little higher by the rules: "typing" puts the scene at the desk more
+surely than a mention of a mug); `emoji` stand for either. Other languages' wall words
+are in `agent/lexicon/`.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +22,11 @@ class Wall:
     name: PlateName
     title: str
     description: str
-    # Words and phrases in a request that call for this wall (lower-case, whole words).
+    # Things on this wall, lower-case, whole words ("server rack", "dgx").
     cues: tuple[str, ...]
+    # What people do here ("soldering", "pedalling").
+    actions: tuple[str, ...] = ()
+    emoji: tuple[str, ...] = ()
 
 
 WALLS: dict[PlateName, Wall] = {
@@ -26,37 +35,71 @@ WALLS: dict[PlateName, Wall] = {
         "the server rack wall",
         "a tall server rack holding two DGX Spark nodes, a network switch with blinking green "
         "and amber LEDs, neatly bundled blue and yellow cables, and a UPS at the bottom",
-        ("rack", "server", "servers", "server rack", "dgx", "spark", "sparks", "switch", "cable",
-         "cables", "cabling", "led", "leds", "ups", "network", "networking", "blinking",
-         "north wall", "datacenter", "data center", "patch", "router", "hardware", "node", "nodes"),
+        ("rack", "the rack", "server", "servers", "server rack", "server room", "dgx", "dgx spark",
+         "spark", "sparks", "switch", "network switch", "cable", "cables", "cabling", "led", "leds",
+         "ups", "battery", "network", "networking", "north wall", "datacenter", "data center",
+         "patch panel", "patch cable", "router", "hardware", "node", "nodes", "gpu", "gpus",
+         "gpu node", "cluster", "psu", "power supply", "ethernet", "fiber", "fibre", "blade",
+         "drive", "drives", "hard drive", "ssd", "fan", "fans", "port", "ports", "nas", "homelab",
+         "racks", "transceiver", "sfp", "wires", "cable mess", "battery backup", "gpu box", "gpu server",
+         "server cabinet", "cabinet", "blinkenlights", "h100", "h100s", "a100", "nvlink", "infiniband"),
+        ("cabling", "crimping", "rebooting", "racking", "wiring", "reseating", "plugging",
+         "swapping", "untangling", "rewiring", "labelling", "labeling"),
+        ("🔌", "🖧", "💾", "🗄️", "🗄", "🟢", "🚨"),
     ),
     "east": Wall(
         "east",
         "the desk wall",
         "a long desk with three monitors showing code and dashboards, a mechanical keyboard, "
         "a mouse, and several coffee mugs",
-        ("desk", "monitor", "monitors", "screen", "screens", "keyboard", "coffee", "mug", "mugs",
-         "debugging", "debug", "debugs", "coding", "code", "codes", "typing", "programming",
-         "computer", "email", "emails", "ticket", "tickets", "terminal", "east wall", "deploy",
-         "deploying", "on call", "on-call", "pager"),
+        ("desk", "standing desk", "monitor", "monitors", "screen", "screens", "keyboard",
+         "mechanical keyboard", "coffee", "mug", "mugs", "computer", "email", "emails", "ticket",
+         "tickets", "terminal", "east wall", "pager", "on call", "on-call", "dashboard",
+         "dashboards", "code", "pull request", "laptop", "mouse", "chair", "office chair",
+         "video call", "zoom call", "logs", "spreadsheet", "slack", "discord", "espresso",
+         "latte", "cup of coffee", "workstation", "ide", "vim", "emacs", "alerts", "grafana", "displays",
+         "ultrawide", "keeb", "cups", "coffee cup", "coffee cups", "teacup", "tea", "pr", "stack trace",
+         "jira", "inbox"),
+        ("debugging", "debug", "debugs", "coding", "codes", "typing", "programming", "deploying",
+         "deploy", "emailing", "reviewing", "pair-programming", "refactoring", "compiling",
+         "hacking", "googling", "answering", "procrastinating"),
+        ("🖥️", "🖥", "💻", "⌨️", "⌨", "🖱️", "🖱", "☕", "📧", "🧑‍💻", "👨‍💻", "👩‍💻"),
     ),
     "south": Wall(
         "south",
         "the fitness corner",
         "an exercise bike beside a big window with potted plants, and a wall-mounted TV "
         "showing training loss curves",
-        ("bike", "exercise", "exercising", "cycling", "workout", "working out", "fitness", "gym",
-         "treadmill", "window", "plant", "plants", "tv", "television", "loss curve",
-         "loss curves", "south wall", "pedaling", "pedalling", "sweating", "stretching"),
+        ("bike", "exercise bike", "spin bike", "stationary bike", "bicycle", "peloton",
+         "treadmill", "rowing machine", "rower", "elliptical", "dumbbell", "dumbbells",
+         "weights", "kettlebell", "yoga mat", "pull-up bar", "fitness corner", "fitness", "gym",
+         "window", "big window", "plant", "plants", "potted plant", "ferns", "fern", "succulent",
+         "succulents", "monstera", "cactus", "flowers", "tv", "television", "loss curve",
+         "loss curves", "loss", "south wall", "sunset", "sunrise", "the view", "pull-ups",
+         "push-ups", "pushups", "pullups", "situps", "sit-ups", "plank", "squats", "cardio", "workout", "exercise", "chain", "handlebars",
+         "saddle", "pedals", "ergometer", "houseplants", "greenery", "ficus", "windowsill", "blinds",
+         "telly", "flatscreen", "tensorboard", "training curves", "wandb", "yoga", "jump rope"),
+        ("cycling", "pedaling", "pedalling", "exercising", "working out", "sweating", "stretching",
+         "riding", "spinning", "watering", "jogging", "running", "lifting", "training hard",
+         "potting", "gardening"),
+        ("🚴", "🚲", "🏋️", "🏋", "🏃", "🪴", "🌱", "🌿", "🌵", "📺", "📉", "🪟", "🌅", "💪", "🧘"),
     ),
     "west": Wall(
         "west",
         "the whiteboard wall",
         "a large whiteboard covered in diagrams, a workbench with hand tools and a 3D printer, "
         "and a worn couch",
-        ("whiteboard", "white board", "diagram", "diagrams", "workbench", "bench", "tools",
-         "3d printer", "printer", "printing", "couch", "sofa", "nap", "napping", "soldering",
-         "brainstorm", "brainstorming", "planning", "west wall", "explaining", "lecture",
-         "marker", "sketching"),
+        ("whiteboard", "white board", "board", "diagram", "diagrams", "workbench", "bench",
+         "work bench", "tools", "3d printer", "printer", "couch", "sofa", "marker", "markers",
+         "soldering iron", "solder", "sticky notes", "post-its", "west wall", "blanket", "pillow",
+         "architecture", "flowchart", "equations", "roadmap", "oscilloscope", "multimeter",
+         "dev board", "breadboard", "arduino", "raspberry pi", "screwdriver", "filament",
+         "nap", "siesta", "earplugs", "futon", "beanbag", "dry-erase board", "tool bench",
+         "soldering station", "prusa", "bambu", "settee", "loveseat", "cushion", "cushions", "blanket fort"),
+        ("napping", "sleeping", "dozing", "soldering", "printing", "3d-printing", "3d printing",
+         "brainstorming", "planning", "explaining", "presenting", "lecturing", "sketching",
+         "whiteboarding", "doodling", "teaching", "lounging", "resting",
+         "snoozing", "passed out", "curled up", "snooze"),
+        ("🛋️", "🛋", "🧑‍🏫", "👨‍🏫", "👩‍🏫", "🏫", "🖨️", "🖨", "🪛", "💤", "😴", "📋", "🖊️"),
     ),
 }

@@ -1,5 +1,6 @@
-"""Benchmark the planner: plans per second in-process (rules, batched like `--jsonl`),
-and the wall time of `cartoon plan` as a fresh process.
+"""Benchmark the planner: plans per second in-process (rules, batched like `--jsonl`, on
+the labelled set's requests, each made unique), and the wall time of `cartoon plan` as a
+fresh process.
 
     .venv/bin/python benchmarks/plan_bench.py [--n 3000] [--fresh 5] [--json]
 """
@@ -19,14 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PHRASES = [
-    "Milo debugging at 2 AM",
-    "draw us at the whiteboard",
-    "James asleep on the exercise bike while the GPU trains",
-    "Milo with a shirt that says RTFM at the rack",
-    "an empty lab at night",
-    "me and Milo fixing cables",
-]
+
+def phrases() -> list[str]:
+    """The labelled set's requests (every kind: typos, slogans, de/es/fr, emoji, Discord)."""
+    from agent.eval import DEFAULT_SET
+
+    return [json.loads(line)["text"] for line in DEFAULT_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def main() -> None:
@@ -41,7 +40,9 @@ def main() -> None:
     from core.settings import Settings
 
     planner = Planner(Settings(_env_file=None, llm_url=None))
-    requests = [SceneRequest(text=PHRASES[i % len(PHRASES)], as_="james", seed=i) for i in range(args.n)]
+    texts = phrases()
+    # Each request unique (a take number), so no plan is read from the rules' per-text cache.
+    requests = [SceneRequest(text=f"{texts[i % len(texts)]} (take {i})", as_="james", seed=i) for i in range(args.n)]
     started = time.perf_counter()
     planned = sum(1 for _ in planner.plan_many(requests))
     in_process = planned / (time.perf_counter() - started)

@@ -99,3 +99,12 @@ def test_plan_path_does_not_import_torch() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CARTOON_")}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_plan_json_says_why_a_shirt_is_not_honoured() -> None:
+    result = cartoon("plan", "James at the desk in a 'PEBKAC' shirt", "--json")
+    plan = json.loads(result.stdout)
+    assert plan["characters"] == ["james"] and plan["slogan"] is None
+    assert plan["notes"] == [
+        'James does not wear a slogan shirt (only Milo\'s chest panel carries text), so "PEBKAC" is left out.'
+    ]

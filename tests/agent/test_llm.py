@@ -35,7 +35,27 @@ def test_valid_answer_is_used_and_sent_with_a_json_schema() -> None:
     assert request["response_format"]["type"] == "json_schema"
     schema = request["response_format"]["json_schema"]["schema"]
     assert schema["properties"]["plate"]["enum"] == ["north", "east", "south", "west"]
-    assert "James Meadlock" in request["messages"][1]["content"]  # the speaker is named
+    assert "James Meadlock" in request["messages"][-1]["content"]  # the speaker is named
+    assert request["chat_template_kwargs"] == {"enable_thinking": False}  # Qwen3: one short completion
+
+
+def test_prompt_names_walls_aliases_and_sends_worked_examples() -> None:
+    from agent.prompts import EXAMPLES
+
+    server = OpenAICompatServer(lambda body: answer())
+    with server.running():
+        planner_for(server).plan(SceneRequest(text="Milo at the desk", seed=1))
+    messages = server.requests[0]["messages"]
+    system = messages[0]["content"]
+    for needle in ("north", "east", "south", "west", "server rack", "whiteboard", "the raccoon", "meadlock", "🦝"):
+        assert needle in system, needle
+    examples = messages[1:-1]
+    assert 8 <= len(examples) // 2 <= 12 and len(examples) == 2 * len(EXAMPLES)
+    assert [m["role"] for m in examples[:2]] == ["user", "assistant"]
+    for reply in examples[1::2]:  # every worked answer is valid under the schema's fields
+        parsed = json.loads(reply["content"])
+        assert set(parsed) == {"characters", "plate", "slogan", "action"}
+        assert parsed["plate"] in {"north", "east", "south", "west"}
 
 
 def test_invalid_json_falls_back_to_rules() -> None:

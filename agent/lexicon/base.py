@@ -1,0 +1,52 @@
+"""The shape of a lexicon: the phrases the rules read, grouped by the job they do."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.walls import PlateName
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    and_words: tuple[str, ...] = ()
+    # Just before a name: "without Milo", "ohne James", "sans Milo", "🚫🦝".
+    without: tuple[str, ...] = ()
+    # Just after a name (and a verb such as "is", "went", "ist", "está"): "is off sick".
+    absent_after_re: tuple[str, ...] = ()
+    # The verbs that may stand between a name and an absence: "is", "'s", "went", "ist".
+    copulas: tuple[str, ...] = ()
+    # The whole scene is empty: "not a soul", "niemand", "nadie", "vide".
+    empty_scene: tuple[str, ...] = ()
+    # A group of everyone in the lab, for "everyone went home".
+    everyone: tuple[str, ...] = ()
+    # Asking the bot, which mentions nobody: "could you", "zeichne", "dibuja", "dessine".
+    request_re: tuple[str, ...] = ()
+    # Another word for one of the characters' aliases: {"waschbär": "raccoon"}.
+    alias_words: dict[str, str] = field(default_factory=dict)
+    # Shirt text: the garments, the words between a garment and its text, and things that
+    # carry text but are not the shirt (a sign, a mug, the whiteboard).
+    garments: tuple[str, ...] = ()
+    shirt_links: tuple[str, ...] = ()
+    on_garment: tuple[str, ...] = ()
+    text_carriers: tuple[str, ...] = ()
+    # Wall words in this language (English ones are in agent/walls.py).
+    walls: dict[PlateName, tuple[str, ...]] = field(default_factory=dict)
+    # Where something happens: "at", "on", "am", "auf", "en", "sur".
+    places: tuple[str, ...] = ()
+    # Common words a typo must never be read as: "mild" is not Milo, "jams" is not James.
+    not_names: tuple[str, ...] = ()
+    # Other people who share a name, by the word before or after it ("lebron" James,
+    # James "harden", "venus de" Milo): lower-case, so they are caught in any case.
+    namesake_before: tuple[str, ...] = ()
+    namesake_after: tuple[str, ...] = ()
+    # Small words that are never part of a name (for telling "LeBron James" from "Milo and James").
+    function_words: tuple[str, ...] = ()
+
+
+def phrase_re(phrases: tuple[str, ...] | list[str]) -> str:
+    """Plain phrases as one alternation, longest first, a space matching any white space."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)

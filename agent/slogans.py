@@ -1,0 +1,145 @@
+"""The slogan a request asks for, and whose shirt it is meant for.
+
+Quoted text (any quote style, see `agent.quotes`) is a slogan when a garment word is tied
+to it: "a shirt that says “Yes, it's prod”", "a «Ceci n'est pas un bug» shirt", "'LGTM'
+printed on his chest", "T-Shirt mit der Aufschrift „…“", "camiseta que dice '…'". Without
+quotes: "t-shirt: Cardio is my cron job", "his chest reads: ssh is love", "a shirt saying
+Works on my GPU at the bike" (up to where the scene goes on), "a RTFM tee" (capitals only).
+Text on a sign, a mug or the whiteboard is not a slogan. The owner is the character whose
+garment it is ("James's tee", "James wearing a … shirt"); None when the request does not say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.lexicon import MERGED, phrase_re
+from agent.mentions import Cast, Mention, Status
+from agent.quotes import find_quotes
+
+_FLAGS = re.IGNORECASE
+_MARK = "\ue000"  # stands for a quoted phrase in the skeleton
+_GARMENT = rf"(?:{phrase_re(MERGED.garments)})"
+_LINK = rf"(?:{phrase_re(MERGED.shirt_links)})"
+_ON = rf"(?:{phrase_re(MERGED.on_garment)})"
+_SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|:|"
+         r"que\s+dice|que\s+pone|dice|mit\s+der\s+aufschrift|mit\s+aufschrift|avec\s+écrit|écrit|marqué)\s*:?")
+_OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
+_END = (
+    r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
+    r"beside|in\s+front\s+of|and\s+(?:he|she|then)|as\s+he|(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
+)
+
+
+@dataclass(frozen=True)
+class SloganAsk:
+    text: str
+    owner: str | None  # character id whose garment carries it; None: not said
+    start: int  # where the request for it starts and ends in the prepared text
+    end: int
+
+
+class SloganReader:
+    """Patterns built once per cast (the end of an unquoted slogan may be a name: "… for Milo")."""
+
+    def __init__(self, cast: Cast) -> None:
+        names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
+        end = _END.format(names=names)
+        self.patterns = (
+            # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X"
+            re.compile(rf"(?P<g>{_GARMENT})(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
+            # a "X" shirt
+            re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            # "X" printed on his chest
+            re.compile(rf"(?P<q>{_MARK})\s+(?:(?:is\s+)?(?:{_ON})\s+)?{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            # shirt says X / t-shirt: X (no quotes; up to where the scene goes on)
+            re.compile(rf"(?P<g>{_GARMENT})\s*{_SAYS}\s*(?P<u>[^\s{_MARK}][^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
+            # a RTFM tee, PEBKAC printed on his chest (capitals only)
+            re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
+                       rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
+            # with sudo make me a sandwich printed on his chest
+            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>[^,.;!?{_MARK}]{{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
+                       rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+        )
+
+    def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
+        """The first slogan the text asks for (by position), with its owner."""
+        quotes = find_quotes(text)
+        skeleton = list(text)
+        by_mark: dict[int, str] = {}
+        for quote in quotes:
+            skeleton[quote.start : quote.end] = [_MARK] + [" "] * (quote.end - quote.start - 1)
+            by_mark[quote.start] = quote.text
+        flat = "".join(skeleton)
+        shouting = not any(c.islower() for c in text)
+        best: tuple[int, re.Match[str]] | None = None
+        for index, pattern in enumerate(self.patterns):
+            if index >= 4 and shouting:
+                continue
+            match = pattern.search(flat)
+            if match and (best is None or match.start() < best[1].start()):
+                best = (index, match)
+        if best is None:
+            return None
+        match = best[1]
+        if match.groupdict().get("q") is not None:
+            words = by_mark[match.start("q")]
+            end = match.end("q")
+            end = next((q.end for q in quotes if q.start == match.start("q")), end)
+        else:
+            words = _scene_cut(match.group("u")).strip(" \t\"'*`.,;:")
+            end = match.start("u") + len(_scene_cut(match.group("u")))
+        if not words:
+            return None
+        start = min(match.start(), match.start("g"))
+        end = max(end, match.end("g"))
+        owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
+        return SloganAsk(words, owner, start, end)
+
+
+_SCENE_GOES_ON = re.compile(
+    r",\s*(?=(?:while|and|but|with|he|she|his|her|at|on|by|in|next|near|beside|under|then|as|"
+    r"so|because|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
+)
+
+
+def _scene_cut(words: str) -> str:
+    """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on the
+    bike"), not at one inside it ("Yes, it's prod")."""
+    match = _SCENE_GOES_ON.search(words)
+    return words[: match.start()] if match else words
+
+
+_POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
+_PRONOUN_GARMENT = re.compile(r"(?<![\w])(his|her|my|your|its|son|sa|su|sein|seinem|seine)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
+_AFTER_OWNER = re.compile(r"^\s*(?:for|on|auf|para|pour)\s+(?P<who>[\w]+)", _FLAGS)
+
+
+def _owner(flat: str, garment: int, after_end: int, mentions: list[Mention], speaker: str | None, cast: Cast) -> str | None:
+    """Whose garment: a possessive before it, else the nearest person named before it in the
+    same sentence, else "… for Milo" after it."""
+    people = [
+        m for m in mentions
+        if m.status is not Status.THING and len(m.ids) == 1
+        and (m.kind != "pronoun" or m.word.lower() in {"me", "i", "you", "myself", "yourself"})
+    ]
+    head = flat[:garment]
+    possessive = _POSSESSIVE_GARMENT.search(head)
+    if possessive:
+        word = possessive.group(1).lower()
+        if word in cast.id_by_name:
+            return cast.id_by_name[word]
+    pronoun = _PRONOUN_GARMENT.search(head)
+    if pronoun and pronoun.group(1).lower() == "my":
+        return speaker
+    if pronoun and pronoun.group(1).lower() == "your":
+        return cast.bot.id if cast.bot else None
+    sentence_start = max(head.rfind(c) for c in ".!?\n") + 1
+    before = [m for m in people if sentence_start <= m.start < garment]
+    if before:
+        return before[-1].ids[0]
+    after = _AFTER_OWNER.match(flat[after_end:])
+    if after and after.group("who").lower() in cast.id_by_name:
+        return cast.id_by_name[after.group("who").lower()]
+    return None

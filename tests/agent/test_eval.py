@@ -1,0 +1,163 @@
+"""`cartoon eval`: the labelled set scored on the rules (a floor), the LLM path against an
+OpenAI-compatible server on 127.0.0.1, and malformed files named by line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.eval import DEFAULT_SET, HOLDOUT_SET
+from agent.eval.cases import load_cases
+from agent.eval.score import evaluate, same_slogan
+from agent.graph import Planner
+from agent.state import clean_text
+from tests.servers.openai_compat import OpenAICompatServer, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+KINDS = {"plain", "absence", "lookalike", "speaker", "typo", "slogan", "place", "emoji", "lang", "discord"}
+# Measured on the rules: 100 % of requests.jsonl fully right (see docs/planning.md). The floor
+# leaves room for a deliberate trade-off, not for a kind of request to stop working.
+FLOOR_OVERALL = 0.97
+FLOOR_PER_KIND = 0.90
+
+
+def cartoon(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("CARTOON_")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cartoon.py"), *args],
+        capture_output=True, text=True, cwd=ROOT, env={**base, **(env or {})}, timeout=120,
+    )
+
+
+@pytest.mark.parametrize("path", [DEFAULT_SET, HOLDOUT_SET])
+def test_labelled_sets_are_well_formed(planner: Planner, path: Path) -> None:
+    cases = load_cases(path, set(planner.characters))
+    counts = {kind: sum(c.kind == kind for c in cases) for kind in KINDS}
+    assert {c.kind for c in cases} == KINDS
+    assert len(cases) >= (250 if path == DEFAULT_SET else 100)
+    assert min(counts.values()) >= (20 if path == DEFAULT_SET else 10), counts
+    assert len({c.text for c in cases}) == len(cases)  # no request twice
+
+
+def test_rules_stay_above_the_floor(planner: Planner) -> None:
+    cases = load_cases(DEFAULT_SET, set(planner.characters))
+    report = evaluate(planner, cases, "rules")
+    misses = [(m["line"], m["text"], m["wrong"]) for m in report["misses"]]
+    assert report["accuracy"]["all"] >= FLOOR_OVERALL, misses
+    for kind, tally in report["kinds"].items():
+        assert tally["all"] >= FLOOR_PER_KIND, (kind, misses)
+
+
+def test_slogans_compare_without_case_or_outer_punctuation() -> None:
+    assert same_slogan("Have you tried rebooting?", "have you tried rebooting")
+    assert same_slogan("“RTFM”", "rtfm!")
+    assert not same_slogan("RTFM", "PEBKAC")
+    assert not same_slogan(None, "RTFM") and same_slogan(None, None)
+
+
+def test_cli_eval_prints_one_json_object_and_exits_0() -> None:
+    result = cartoon("eval", "--json")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.strip().splitlines()) == 1
+    report = json.loads(result.stdout)
+    assert report["source"] == "rules" and report["cases"] >= 250
+    assert set(report["accuracy"]) == {"cases", "all", "characters", "plate", "slogan"}
+    assert set(report["kinds"]) == KINDS
+
+
+def test_cli_eval_text_shows_the_misses(tmp_path: Path) -> None:
+    source = tmp_path / "mine.jsonl"
+    lines = [
+        {"text": "Milo at the rack", "characters": ["milo"], "plates": ["north"], "kind": "plain"},
+        # labelled wrong on purpose: the plan cannot match it, so it must be listed as a miss
+        {"text": "James on the couch", "characters": ["milo"], "plates": ["south"], "kind": "odd"},
+        {"text": "Milo, shirt says \"It's prod\"", "characters": ["milo"], "plates": ["east"], "slogan": "it's prod"},
+    ]
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n")
+    result = cartoon("eval", str(source))
+    assert result.returncode == 0, result.stderr
+    assert "line 2 [odd] 'James on the couch': wrong characters, plate" in result.stdout
+    assert "misses (1)" in result.stdout
+    overall = next(line for line in result.stdout.splitlines() if line.startswith("overall"))
+    assert overall.split()[1:3] == ["3", "66.7"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('{"text": "Milo", "characters": ["milo"], "plates": ["east"]}\n{broken\n', ":2: not valid JSON"),
+        ('{"text": "Milo", "characters": ["cindy"], "plates": ["east"]}\n', ":1: unknown character 'cindy'"),
+        ('{"text": "Milo", "characters": ["milo"]}\n', ":1: plates: Field required"),
+        ('{"text": "Milo", "characters": ["milo"], "plates": ["attic"]}\n', ":1: plates.0:"),
+        ('{"text": "   ", "characters": [], "plates": ["east"]}\n', ":1: text: text is empty"),
+        ('{"text": "Milo", "characters": ["milo"], "plates": ["east"], "as": "cindy"}\n', ":1: unknown character 'cindy'"),
+        ('["Milo"]\n', ":1: expected a JSON object"),
+        ("\n\n", "no cases"),
+    ],
+)
+def test_malformed_eval_file_names_the_line_and_exits_2(tmp_path: Path, content: str, expected: str) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text(content)
+    result = cartoon("eval", str(source))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("cartoon: error: ") and expected in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_missing_eval_file_and_llm_without_url_are_one_line() -> None:
+    for args in (("eval", "/nonexistent/set.jsonl"), ("eval", "--llm")):
+        result = cartoon(*args)
+        assert result.returncode == 2, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+
+
+def _labelled_model(path: Path):
+    """A server that answers every request with its label: the perfect model."""
+    labels = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            case = json.loads(line)
+            labels[clean_text(case["text"])] = case
+
+    def handler(body: dict) -> Reply:
+        request = json.loads(body["messages"][-1]["content"])["request"]
+        case = labels[request]
+        return Reply(json.dumps({"characters": case["characters"], "plate": case["plates"][0],
+                                 "slogan": case.get("slogan"), "action": "as asked"}))
+
+    return handler
+
+
+def test_eval_llm_runs_against_an_openai_compatible_server() -> None:
+    server = OpenAICompatServer(_labelled_model(DEFAULT_SET))
+    with server.running():
+        result = cartoon("eval", "--llm", "--json",
+                         env={"CARTOON_LLM_URL": server.url, "CARTOON_LLM_MODEL": "qwen3-test"})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["source"] == "llm"
+    assert report["llm_share"] == 1.0  # the model decided every cast and wall
+    assert report["accuracy"]["characters"] == 1.0 and report["accuracy"]["plate"] == 1.0
+    first = server.requests[0]
+    assert first["model"] == "qwen3-test"
+    assert first["response_format"]["type"] == "json_schema"
+    assert first["chat_template_kwargs"] == {"enable_thinking": False}
+    assert len(server.requests) == report["cases"]
+
+
+def test_eval_llm_with_a_broken_model_scores_the_rules() -> None:
+    server = OpenAICompatServer(lambda body: Reply("I think the answer is the desk"))
+    with server.running():
+        result = cartoon("eval", "--llm", "--json", env={"CARTOON_LLM_URL": server.url})
+    rules = json.loads(cartoon("eval", "--json").stdout)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, result.stderr
+    assert report["llm_share"] == 0.0
+    assert report["accuracy"] == rules["accuracy"]
