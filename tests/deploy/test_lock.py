@@ -8,8 +8,8 @@ import importlib.util
 import subprocess
 import sys
 import tomllib
-from importlib.machinery import SourceFileLoader
 from importlib import metadata
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from types import ModuleType
 
