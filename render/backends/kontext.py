@@ -39,7 +39,6 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 from diffusers import FluxKontextPipeline
-from diffusers.pipelines.flux.pipeline_flux_kontext import PREFERRED_KONTEXT_RESOLUTIONS
 from PIL import Image, ImageStat
 from safetensors.torch import load_file
 
@@ -47,6 +46,7 @@ from characters.sheet import load_characters
 from core.errors import FaultError, InputError
 from render.backends.base import Backend, ProgressFn, RenderOptions
 from render.inputs import build_input_image
+from render.resolutions import input_size, kontext_size
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
@@ -58,7 +58,6 @@ DEFAULT_STEPS = 28
 DEFAULT_GUIDANCE = 2.5
 STYLE = "style"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-_KONTEXT_AREA = 1024 * 1024  # the area PREFERRED_KONTEXT_RESOLUTIONS are drawn around
 
 
 def adapter_name(character_id: str) -> str:
@@ -67,35 +66,7 @@ def adapter_name(character_id: str) -> str:
     return f"-{character_id}-"
 
 
-# --- sizes -----------------------------------------------------------------------------------
-def _nearest_preferred(aspect: float) -> tuple[int, int]:
-    _, width, height = min((abs(aspect - w / h), w, h) for w, h in PREFERRED_KONTEXT_RESOLUTIONS)
-    return width, height
-
-
-def _scaled(size: tuple[int, int], scale: float, multiple_of: int) -> tuple[int, int]:
-    return tuple(max(multiple_of, int(n * scale) // multiple_of * multiple_of) for n in size)  # type: ignore[return-value]
-
-
-def kontext_size(width: int, height: int, multiple_of: int = 16) -> tuple[int, int]:
-    """The Kontext training resolution nearest in aspect ratio to width×height, scaled to the
-    requested area and rounded down to `multiple_of`: 1024×1024 → 1024×1024, 1392×752 stays,
-    32×32 → 32×32 (the tiny test pipeline)."""
-    preferred = _nearest_preferred(width / height)
-    return _scaled(preferred, (width * height / (preferred[0] * preferred[1])) ** 0.5, multiple_of)
-
-
-def input_size(
-    image_width: int, image_height: int, area: int, multiple_of: int = 16
-) -> tuple[int, int]:
-    """Size for the input image: what the pipeline's own auto-resize picks (the Kontext
-    resolution nearest the image's aspect ratio) for 1024² output, scaled down with the
-    output's area so small test renders get small inputs."""
-    return _scaled(
-        _nearest_preferred(image_width / image_height), (area / _KONTEXT_AREA) ** 0.5, multiple_of
-    )
-
-
+# --- sizes (the arithmetic lives in render/resolutions.py) ----------------------------------
 def letterbox(image: Image.Image, width: int, height: int) -> Image.Image:
     """`image` scaled to fit width×height, centred on a canvas of its mean colour: every cast
     (plate + one or two references, or a photo) becomes the same shape for a compiled graph."""
