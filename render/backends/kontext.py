@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 from diffusers import FluxKontextPipeline
-from PIL import Image, ImageStat
+from PIL import Image
 from safetensors.torch import load_file
 
 from characters.sheet import load_characters
 from core.errors import FaultError, InputError
 from render.backends.base import Backend, ProgressFn, RenderOptions
-from render.inputs import build_input_image
+from render.inputs import build_input_image, letterbox
 from render.resolutions import input_size, kontext_size
 
 if TYPE_CHECKING:
@@ -64,19 +64,6 @@ def adapter_name(character_id: str) -> str:
     """The peft adapter name of a LoRA: `-milo-`. Character ids never hold a hyphen (sheet.py),
     so no name is a substring of another one or of a module path."""
     return f"-{character_id}-"
-
-
-# --- sizes (the arithmetic lives in render/resolutions.py) ----------------------------------
-def letterbox(image: Image.Image, width: int, height: int) -> Image.Image:
-    """`image` scaled to fit width×height, centred on a canvas of its mean colour: every cast
-    (plate + one or two references, or a photo) becomes the same shape for a compiled graph."""
-    image = image.convert("RGB")
-    scale = min(width / image.width, height / image.height)
-    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    fill = tuple(round(c) for c in ImageStat.Stat(image).mean)
-    canvas = Image.new("RGB", (width, height), fill)  # type: ignore[arg-type]
-    canvas.paste(image.resize(size, Image.Resampling.LANCZOS), ((width - size[0]) // 2, (height - size[1]) // 2))
-    return canvas
 
 
 # --- loading ---------------------------------------------------------------------------------

@@ -41,10 +41,12 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def make_character(root: Path, n: int = 3) -> Path:
-    """characters/james with a sheet copy and `n` captioned 64×64 images; returns the characters dir."""
+    """characters/james with a sheet and reference copy and `n` captioned 64×64 images; returns
+    the characters dir."""
     folder = root / "characters" / "james"
     (folder / "dataset").mkdir(parents=True)
     shutil.copy(ROOT / "characters" / "james" / "character.toml", folder / "character.toml")
+    shutil.copytree(ROOT / "characters" / "james" / "references", folder / "references")
     rng = np.random.default_rng(0)
     for i in range(n):
         arr = np.zeros((64, 64, 3), np.uint8)
