@@ -13,12 +13,12 @@
 #                                     GPU code path at toy size on the CPU (any machine)
 #
 # Each prints one JSON object on stdout (logs on stderr) and stops itself after
-# GPU_CHECK_TIMEOUT_S seconds (default 470). PYTHON picks the interpreter (default .venv's).
+# GPU_CHECK_TIMEOUT_S seconds (default 450; SIGKILL 20 s later). PYTHON picks the interpreter (default .venv's).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 python="${PYTHON:-$root/.venv/bin/python}"
-limit="${GPU_CHECK_TIMEOUT_S:-470}"
+limit="${GPU_CHECK_TIMEOUT_S:-450}"
 
 run() {
   # SIGINT first (Python unwinds, CUDA memory is released), SIGKILL 20 s later.
