@@ -153,3 +153,44 @@ def test_env_file_values_are_read_like_settings(tmp_path: Path) -> None:
     env.write_text("# comment\nexport CARTOON_DEFAULT_BACKEND='kontext'  # the GPU\nDISCORD_TOKEN=\nnot a line\n")
     assert needs.read_env_file(env) == {"CARTOON_DEFAULT_BACKEND": "kontext", "DISCORD_TOKEN": ""}
     assert needs.read_env_file(tmp_path / "missing") == {}
+
+
+# command line → extras it must run with (scripts/needs.py's choice for it)
+LIGHT_COMMANDS = [
+    ["scene", "Milo debugging at 2 AM", "--shirt", "PEBKAC", "--seed", "1", "-o", "{tmp}/scene.png"],
+    ["plan", "James at the whiteboard", "--json"],
+    ["plates", "--out", "{tmp}/plates", "--size", "64x64"],
+]
+
+
+@pytest.mark.parametrize("argv", LIGHT_COMMANDS, ids=lambda a: a[0])
+def test_light_commands_import_nothing_outside_their_extras(argv: list[str], tmp_path: Path) -> None:
+    """Run the command with every distribution that its extras do not pull in made unimportable:
+    what scripts/cartoon installs for it is enough."""
+    from tests.deploy.test_images import dependency_closure
+
+    data = project()
+    lines = list(data["dependencies"])
+    for extra in needs.needs(argv, {}):
+        lines += data["optional-dependencies"][extra]
+    allowed = dependency_closure(lines) | {"milo-cartoons", "pip", "setuptools"}
+    blocked = sorted({module for module, dists in metadata.packages_distributions().items()
+                      if not any(canonicalize_name(d) in allowed for d in dists) and module.isidentifier()})
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    code = (
+        "import sys\n"
+        f"blocked = set({blocked!r})\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in blocked:\n"
+        "            raise ImportError(f'{name} is outside the extras scripts/cartoon installs for this command')\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import cartoon\n"
+        f"sys.exit(cartoon.main({argv!r}))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path), "CARTOON_LLM_URL": "",
+           "CARTOON_OUTPUT_DIR": str(tmp_path / "out")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"torch", "diffusers", "ultralytics", "fastapi"} <= set(blocked)  # the guard really blocks
