@@ -6,7 +6,6 @@ every key of it maps in ComfyUI's FLUX LoRA key conversion."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +20,9 @@ from characters.train import TARGET_PRESETS, TrainOptions, train_character
 from core.errors import InputError
 from core.settings import Settings
 from tests.characters.comfyui_keys import comfyui_maps, modules
-from tests.characters.test_train import make_character, render
-from tests.tiny import save_tiny_kontext
+from tests.characters.helpers import make_character, render
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return save_tiny_kontext(tmp_path_factory.mktemp("tiny") / "model")
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def train(chars: Path, model: Path, args: argparse.Namespace | None = None, **options: Any) -> dict:

@@ -16,11 +16,10 @@ from PIL import Image
 from agent.graph import Planner
 from agent.state import ScenePlan, SceneRequest
 from core.errors import FaultError, InputError
-from core.paths import CHARACTERS_DIR
-from core.settings import Settings
 from render.backends.base import RenderOptions, get_backend
 from render.backends.kontext import KontextBackend, input_size, kontext_size
-from tests.tiny import save_tiny_kontext, write_random_lora
+from tests.render.kontext_kit import kit_settings, make_kit
+from tests.tiny import write_random_lora
 
 SMALL = RenderOptions(width=32, height=32, steps=2)
 
@@ -38,27 +37,10 @@ def one_thread() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A saved tiny model, a copy of the character sheets with a random LoRA each, a style LoRA."""
-    root = tmp_path_factory.mktemp("kontext")
-    model = save_tiny_kontext(root / "model")
-    characters = root / "characters"
-    shutil.copytree(
-        CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__")
-    )
-    for seed, cid in enumerate(["milo", "james"], start=1):
-        write_random_lora(model, characters / cid / "lora" / f"{cid}.safetensors", seed=seed)
-    style = write_random_lora(model, root / "style" / "flat-cartoon.safetensors", seed=9, rank=2)
-    return {"root": root, "model": model, "characters": characters, "style": style}
+    return make_kit(tmp_path_factory.mktemp("kontext"))
 
 
-def make_settings(kit: dict[str, Path], **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "kontext_model": str(kit["model"]),
-        "characters_dir": kit["characters"],
-        "style_lora": kit["style"],
-        "kontext_device": "cpu",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, llm_url=None, **values)
+make_settings = kit_settings
 
 
 @pytest.fixture(scope="module")
