@@ -440,7 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
     train.add_argument("--rank", type=int, help="LoRA rank (default 32)")
     train.add_argument("--alpha", type=float, help="LoRA alpha (default 16)")
-    train.add_argument("--targets", help="comma-separated modules, default to_q,to_k,to_v,to_out.0")
+    train.add_argument("--targets", help="attention (default: to_q,to_k,to_v,to_out.0), wide, or comma-separated modules")
+    train.add_argument("--mode", choices=["i2i", "t2i"],
+                       help="i2i: condition on the reference image as Kontext renders (default); t2i: text alone")
     train.add_argument("--lr", type=float, help="learning rate (default 1e-4)")
     train.add_argument("--batch-size", type=int, help="images per step (default 1)")
     train.add_argument("--resolution", type=int, help="training side in pixels (default 1024)")

@@ -103,7 +103,7 @@ FULL_SIZE: Arch = (FLUX_TRANSFORMER, FLUX_VAE, CLIP_L, T5_XXL)
 # name → (settings overrides, LoRAs on, description)
 CONFIGS: dict[str, tuple[dict[str, Any], bool, str]] = {
     "plain": ({"kontext_require_loras": False}, False, "{dtype}, no LoRA"),
-    "lora": ({}, True, "{dtype} + style + character LoRA (set_adapters)"),
+    "lora": ({}, True, "{dtype} + style LoRA (fused at load) + character LoRA (set_adapters)"),
     "compile": ({"kontext_compile": True}, True, "{dtype} + LoRAs, torch.compile + LoRA hot-swap"),
     "fast": (
         {"kontext_compile": True, "kontext_attention": "_native_cudnn"},

@@ -7,9 +7,10 @@
 On CUDA the transformer has the full FLUX.1 [dev]/Kontext architecture (19 double + 38
 single blocks, 3072 wide, 12B parameters; the config is written below, nothing is
 downloaded) with random bf16 weights: a step costs the same whatever the weights are. It
-trains at 1024² (4096 image tokens + 512 T5 tokens) with rank-32 LoRA on
-to_q/to_k/to_v/to_out.0, gradient checkpointing and bf16, batch 1, as `cartoon train` does
-by default. Target: 1000 steps in 20 minutes on one H100 (≤ 1.2 s/step).
+trains at 1024² in Kontext's image-to-image mode (4096 target + 4096 condition image tokens +
+512 T5 tokens; `--mode t2i` drops the condition) with rank-32 LoRA on to_q/to_k/to_v/to_out.0
+(`--targets wide` for the wider set), gradient checkpointing and bf16, batch 1, as `cartoon
+train` does by default. Target: 1000 steps in 20 minutes on one H100 (≤ 1.2 s/step).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from benchmarks.kontext_bench import FLUX_TRANSFORMER as FLUX_CONFIG  # noqa: E4
 TARGET_S_PER_STEP = 20 * 60 / 1000
 
 
-def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bool):
+def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bool, mode: str = "i2i",
+          targets: str = "attention"):
     import torch
     from diffusers import FluxTransformer2DModel
 
+    from characters.train import TARGET_PRESETS
     from characters.train_step import Batch, FlowMatchingLoRA, LoraSettings
     from core.settings import Settings
 
@@ -60,13 +63,17 @@ def build(device: str, resolution: int, batch: int, rank: int, checkpointing: bo
         transformer = FluxTransformer2DModel(**config)
     params = sum(p.numel() for p in transformer.parameters())
     trainer = FlowMatchingLoRA(
-        transformer, LoraSettings.from_settings(Settings(_env_file=None), rank=rank, alpha=rank / 2), device=device, dtype=dtype, gradient_checkpointing=checkpointing
+        transformer,
+        LoraSettings.from_settings(Settings(_env_file=None), rank=rank, alpha=rank / 2,
+                                   targets=tuple(TARGET_PRESETS[targets])),
+        device=device, dtype=dtype, gradient_checkpointing=checkpointing,
     )
     side = resolution // 8  # the VAE's 8× down-scale
     data = Batch(
         latents=torch.randn(batch, 16, side, side),
         prompt_embeds=torch.randn(batch, 512, config["joint_attention_dim"]),
         pooled=torch.randn(batch, config["pooled_projection_dim"]),
+        cond_latents=torch.randn(batch, 16, side, side) if mode == "i2i" else None,
     )
     return trainer, data, params
 
@@ -79,16 +86,18 @@ def main() -> None:
     parser.add_argument("--resolution", type=int, help="default 64 on CPU (tiny model), 1024 on CUDA")
     parser.add_argument("--batch-size", type=int, default=1)
     parser.add_argument("--rank", type=int, default=32)
+    parser.add_argument("--mode", choices=["i2i", "t2i"], default="i2i", help="i2i: with a 1024² condition image (default)")
+    parser.add_argument("--targets", choices=["attention", "wide"], default="attention")
     parser.add_argument("--no-checkpointing", action="store_true", help="CUDA: turn gradient checkpointing off")
     parser.add_argument("--threads", type=int, help="CPU: torch threads")
     parser.add_argument("--dry-run", action="store_true", help="build the full-size model + LoRA on meta: sizes only")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.dry_run:
-        trainer, _, params = build("meta", 1024, 1, args.rank, True)
+        trainer, _, params = build("meta", 1024, 1, args.rank, True, args.mode, args.targets)
         lora = trainer.trainable_parameters
         result = {"device": "meta (dry run)", "transformer_parameters": params, "lora_parameters": lora,
-                  "lora_file_mib_bf16": round(lora * 2 / 2**20, 1), "rank": args.rank}
+                  "lora_file_mib_bf16": round(lora * 2 / 2**20, 1), "rank": args.rank, "targets": args.targets}
         print(json.dumps(result) if args.json else "\n".join(f"{k:>24}: {v}" for k, v in result.items()))
         return
 
@@ -104,7 +113,8 @@ def main() -> None:
     steps = args.steps or (30 if cuda else 20)
     checkpointing = cuda and not args.no_checkpointing
     started = time.perf_counter()
-    trainer, data, params = build(args.device, resolution, args.batch_size, args.rank, checkpointing)
+    trainer, data, params = build(args.device, resolution, args.batch_size, args.rank, checkpointing, args.mode,
+                                  args.targets)
     build_s = time.perf_counter() - started
 
     def one(step: int) -> tuple[float, float]:
@@ -133,6 +143,8 @@ def main() -> None:
         "resolution": resolution,
         "batch_size": args.batch_size,
         "rank": args.rank,
+        "mode": args.mode,
+        "targets": args.targets,
         "gradient_checkpointing": checkpointing,
         "steps_timed": steps,
         "seconds_per_step": round(s_per_step, 4),

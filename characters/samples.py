@@ -28,8 +28,10 @@ def render_samples(
     steps: int,
     seed: int,
     device: torch.device,
+    condition: Path | None = None,
 ) -> list[Path]:
-    """One image per sample prompt at `step`; the transformer is put back in train mode."""
+    """One image per sample prompt at `step`, drawn from `condition` (the reference image, in
+    I2I mode) as a render would; the transformer is put back in train mode."""
     import torch
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -41,6 +43,7 @@ def render_samples(
         for index in range(embeds.shape[0]):
             generator = torch.Generator(device="cpu").manual_seed(seed)
             image = pipe(
+                image=_open(condition) if condition is not None else None,
                 prompt_embeds=embeds[index : index + 1].to(device, transformer.dtype),
                 pooled_prompt_embeds=pooled[index : index + 1].to(device, transformer.dtype),
                 height=size,
@@ -86,3 +89,8 @@ def write_progress_gif(folder: Path, out: Path, frame_ms: int = 600) -> Path | N
     frames[0].save(tmp, save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
     tmp.replace(out)
     return out
+
+
+def _open(path: Path) -> Image.Image:
+    with Image.open(path) as image:
+        return image.convert("RGB")

@@ -1,10 +1,17 @@
-"""One LoRA training step on the FLUX transformer: flow matching (seed 002).
+"""One LoRA training step on the FLUX Kontext transformer: flow matching (seed 002).
 
 Given clean latents z, noise e and a noise level s drawn logit-normally
 (`compute_density_for_timestep_sampling`), the transformer sees z_s = (1 - s) z + s e,
 packed into FLUX's 2×2 patches, with the guidance embedding set, and is trained to predict
-the velocity e - z (MSE). Only the peft LoRA weights learn. `cartoon train` and
-`benchmarks/train_bench.py` both run this class, so the benchmark times the real step.
+the velocity e - z (MSE over z's tokens). Only the peft LoRA weights learn.
+
+Kontext's image-to-image mode (the default, as in diffusers' Kontext DreamBooth script): the
+condition's clean latents c (the character's reference image) are packed too and appended
+along the sequence, [z_s ; c], with position ids whose first axis is 1 for c's tokens (0 for
+the target's), exactly how the pipeline passes its input image at render time; the loss reads
+only the first len(z_s) tokens of the prediction. Without c (text-to-image), the sequence is
+z_s alone. `cartoon train` and `benchmarks/train_bench.py` both run this class, so the
+benchmark times the real step.
 """
 
 from __future__ import annotations
@@ -49,11 +56,13 @@ class LoraSettings:
 
 @dataclass
 class Batch:
-    """Cached inputs for one step: VAE latents (B, 16, h, w) and text embeddings."""
+    """Cached inputs for one step: VAE latents (B, 16, h, w), text embeddings, and in I2I mode
+    the condition's latents (B, 16, hc, wc)."""
 
     latents: torch.Tensor
     prompt_embeds: torch.Tensor  # (B, seq, joint_attention_dim), T5
     pooled: torch.Tensor  # (B, pooled_projection_dim), CLIP
+    cond_latents: torch.Tensor | None = None  # None: text-to-image
 
 
 class FlowMatchingLoRA:
@@ -122,8 +131,16 @@ class FlowMatchingLoRA:
         s = sigmas.view(-1, 1, 1, 1).to(self.dtype)
         noisy = (1.0 - s) * z + s * noise
 
-        packed = FluxKontextPipeline._pack_latents(noisy, bsz, channels, height, width)
-        img_ids = FluxKontextPipeline._prepare_latent_image_ids(bsz, height // 2, width // 2, self.device, self.dtype)
+        packed = FluxKontextPipeline._pack_latents(noisy, bsz, channels, height, width)  # (B, T, 64)
+        ids = FluxKontextPipeline._prepare_latent_image_ids(bsz, height // 2, width // 2, self.device, self.dtype)
+        tokens = packed.shape[1]
+        if batch.cond_latents is not None:
+            c = batch.cond_latents.to(self.device, self.dtype)
+            _, _, cond_h, cond_w = c.shape
+            cond_ids = FluxKontextPipeline._prepare_latent_image_ids(bsz, cond_h // 2, cond_w // 2, self.device, self.dtype)
+            cond_ids[..., 0] = 1  # Kontext marks the condition's tokens on the first id axis
+            packed = torch.cat([packed, FluxKontextPipeline._pack_latents(c, bsz, channels, cond_h, cond_w)], dim=1)
+            ids = torch.cat([ids, cond_ids], dim=0)
         prompt_embeds = batch.prompt_embeds.to(self.device, self.dtype)
         txt_ids = torch.zeros(prompt_embeds.shape[1], 3, device=self.device, dtype=self.dtype)
         guidance = None
@@ -136,12 +153,11 @@ class FlowMatchingLoRA:
             pooled_projections=batch.pooled.to(self.device, self.dtype),
             encoder_hidden_states=prompt_embeds,
             txt_ids=txt_ids,
-            img_ids=img_ids,
+            img_ids=ids,
             return_dict=False,
-        )[0]
-        # _unpack_latents takes pixel sizes; FLUX's VAE scale factor is 8 (latent side × 8).
-        pred = FluxKontextPipeline._unpack_latents(pred, height=height * 8, width=width * 8, vae_scale_factor=8)
-        target = noise - z
+        )[0][:, :tokens]  # the target's tokens only
+        # The velocity e - z, packed the same way (the MSE does not care about token order).
+        target = FluxKontextPipeline._pack_latents(noise - z, bsz, channels, height, width)
         return torch.nn.functional.mse_loss(pred.float(), target.float())
 
     def step(self, batch: Batch, generator: torch.Generator) -> float:

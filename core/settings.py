@@ -182,6 +182,9 @@ class Settings(BaseSettings):
     train_rank: int = Field(32, ge=1)
     train_alpha: float = Field(16.0, gt=0)
     train_targets: list[str] = ["to_q", "to_k", "to_v", "to_out.0"]
+    train_mode: Literal["i2i", "t2i"] = Field(
+        "i2i", description="i2i: condition on the character's reference image (Kontext); t2i: text alone"
+    )
     train_lr: float = 1e-4
     train_weight_decay: float = 1e-4
     train_batch_size: int = Field(1, ge=1)

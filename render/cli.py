@@ -99,9 +99,10 @@ def run_scene(args: argparse.Namespace, emit: Emit) -> int:
     plan = Planner(settings).plan(request)
     plan_ms = round((time.perf_counter() - started) * 1000, 2)
 
-    # 3. Render, write the slogan, save.
+    # 3. Render, write the slogan, save; the backend refuses what it cannot draw first.
     backend = get_backend(name, settings)
     try:
+        backend.check_inputs(plan, options)
         with progress_bar(f"{name} render") as progress:
             result = ScenePipeline(settings, backend).render(
                 plan,

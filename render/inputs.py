@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageStat, UnidentifiedImageError
 
 from core.errors import FaultError, InputError
 
@@ -96,3 +96,15 @@ def kontext_input(plan: ScenePlan, settings: Settings, size: tuple[int, int] | N
 def build_input_image(plan: ScenePlan, settings: Settings, size: tuple[int, int] | None = None) -> Image.Image:
     """The name the kontext backend calls; the same as `kontext_input`."""
     return kontext_input(plan, settings, size)
+
+
+def letterbox(image: Image.Image, width: int, height: int) -> Image.Image:
+    """`image` scaled to fit width×height, centred on a canvas of its mean colour: every cast
+    (plate + one or two references, or a photo) becomes the same shape for a compiled graph."""
+    image = image.convert("RGB")
+    scale = min(width / image.width, height / image.height)
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    fill = tuple(round(c) for c in ImageStat.Stat(image).mean)
+    canvas = Image.new("RGB", (width, height), fill)  # type: ignore[arg-type]
+    canvas.paste(image.resize(size, Image.Resampling.LANCZOS), ((width - size[0]) // 2, (height - size[1]) // 2))
+    return canvas

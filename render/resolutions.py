@@ -1,6 +1,7 @@
 """Kontext's preferred output sizes, and snapping a requested `WxH` to one of them.
 
-No torch here: `cartoon scene --size` is parsed before any backend loads.
+No torch here: `cartoon scene --size` is parsed before any backend loads, and the comfyui
+backend snaps its output size with the same arithmetic as the kontext one.
 """
 
 from __future__ import annotations
@@ -43,6 +44,29 @@ def snap_size(width: int, height: int) -> tuple[int, int]:
     aspect = width / height
     _, w, h = min((abs(aspect - w / h), w, h) for w, h in PREFERRED_KONTEXT_RESOLUTIONS)
     return w, h
+
+
+def _scaled(size: tuple[int, int], scale: float, multiple_of: int) -> tuple[int, int]:
+    w, h = (max(multiple_of, int(n * scale) // multiple_of * multiple_of) for n in size)
+    return w, h
+
+
+def kontext_size(width: int, height: int, multiple_of: int = 16) -> tuple[int, int]:
+    """The Kontext resolution nearest in aspect ratio to width×height, scaled to the requested
+    area and rounded down to `multiple_of` (FLUX packs 2×2 latent patches of 8× down-scaled
+    pixels, so 16): 1024×1024 stays, 1000×700 → 1024×672, 32×32 → 32×32 (the tiny test model)."""
+    preferred = snap_size(width, height)
+    return _scaled(preferred, (width * height / (preferred[0] * preferred[1])) ** 0.5, multiple_of)
+
+
+_KONTEXT_AREA = 1024 * 1024  # the area PREFERRED_KONTEXT_RESOLUTIONS are drawn around
+
+
+def input_size(image_width: int, image_height: int, area: int, multiple_of: int = 16) -> tuple[int, int]:
+    """Size for a Kontext input image: what the pipeline's own auto-resize picks (the Kontext
+    resolution nearest the image's aspect ratio) for 1024² output, scaled down with the
+    output's area so small test renders get small inputs."""
+    return _scaled(snap_size(image_width, image_height), (area / _KONTEXT_AREA) ** 0.5, multiple_of)
 
 
 def parse_size(text: str) -> tuple[int, int]:

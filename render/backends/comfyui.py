@@ -1,10 +1,13 @@
 """The comfyui backend: the same FLUX Kontext + LoRA graph run by a ComfyUI server
 (`CARTOON_COMFYUI_URL`) through its HTTP API.
 
-For each picture: open the /ws websocket (so no progress message is missed), upload the
+For each picture: check that the server has every LoRA the request needs (GET
+/object_info/LoraLoaderModelOnly, so a missing one is named with its character before
+anything is sent), open the /ws websocket (so no progress message is missed), upload the
 stitched input image (/upload/image), queue the filled-in workflow (POST /prompt), follow
-`progress` messages until the prompt finishes, then read /history/{id} and /view. Node
-errors, execution errors and an unreachable server come back as one-line errors.
+`progress` messages until the prompt finishes, then read /history/{id} and /view. The output
+size is snapped to a Kontext resolution as the kontext backend snaps it. Node errors,
+execution errors and an unreachable server come back as one-line errors.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,6 +29,7 @@ from PIL import Image, UnidentifiedImageError
 from core.errors import FaultError, InputError
 from render.backends.base import Backend, ProgressFn, RenderOptions
 from render.backends.comfyui_graph import GraphRequest, build_graph, load_workflow
+from render.resolutions import kontext_size
 
 if TYPE_CHECKING:
     from websockets.sync.client import ClientConnection
@@ -34,6 +39,13 @@ if TYPE_CHECKING:
 
 DEFAULT_STEPS = 28
 DEFAULT_GUIDANCE = 2.5
+
+
+@dataclass(frozen=True)
+class Lora:
+    name: str  # the file name in ComfyUI's models/loras
+    weight: float
+    for_what: str  # whose it is, for the error when the server lacks it
 
 
 class ComfyUIBackend(Backend):
@@ -59,40 +71,64 @@ class ComfyUIBackend(Backend):
 
         sheets = load_characters(Path(self.settings.characters_dir))
         loras = self._style_lora() + [
-            (Path(sheets[c].lora.file).name, sheets[c].lora.weight) for c in plan.characters if c in sheets
+            Lora(Path(sheets[c].lora.file).name, sheets[c].lora.weight, f"{c}'s LoRA ({sheets[c].lora_path})")
+            for c in plan.characters if c in sheets
         ]
+        self._check_loras(loras)
         image = kontext_input(plan, self.settings, size=(options.width, options.height))
-        return self._run(image, plan.prompt, seed, options, loras, progress)
+        return self._run(image, plan.prompt, plan.clip_prompt, seed, options, loras, progress)
 
     def edit(
         self, image: Image.Image, prompt: str, *, seed: int, options: RenderOptions,
         progress: ProgressFn | None = None,
     ) -> Image.Image:
-        return self._run(image, prompt, seed, options, self._style_lora(), progress)
+        loras = self._style_lora()
+        self._check_loras(loras)
+        return self._run(image, prompt, None, seed, options, loras, progress)
 
     def close(self) -> None:
         self.http.close()
 
     # --- one prompt, end to end -------------------------------------------------------------------
-    def _run(self, image: Image.Image, prompt: str, seed: int, options: RenderOptions,
-             loras: list[tuple[str, float]], progress: ProgressFn | None) -> Image.Image:
+    def _run(self, image: Image.Image, prompt: str, clip_prompt: str | None, seed: int, options: RenderOptions,
+             loras: list[Lora], progress: ProgressFn | None) -> Image.Image:
+        width, height = kontext_size(options.width, options.height)
         with self._websocket() as ws:
             name = self._upload(image)
             graph = build_graph(self.template, GraphRequest(
-                image_name=name, prompt=prompt, seed=seed,
+                image_name=name, prompt=prompt, clip_prompt=clip_prompt, seed=seed,
                 steps=options.steps or DEFAULT_STEPS,
                 guidance=DEFAULT_GUIDANCE if options.guidance is None else options.guidance,
-                width=options.width, height=options.height,
+                width=width, height=height,
                 unet=self.settings.comfyui_unet, clip_l=self.settings.comfyui_clip_l,
-                t5=self.settings.comfyui_t5, vae=self.settings.comfyui_vae, loras=tuple(loras),
+                t5=self.settings.comfyui_t5, vae=self.settings.comfyui_vae,
+                loras=tuple((lora.name, lora.weight) for lora in loras),
             ))
             prompt_id = self._queue(graph)
             self._follow(ws, prompt_id, progress)
         return self._fetch(prompt_id)
 
-    def _style_lora(self) -> list[tuple[str, float]]:
+    def _style_lora(self) -> list[Lora]:
         name = self.settings.comfyui_style_lora
-        return [(name, self.settings.comfyui_style_lora_weight)] if name else []
+        return [Lora(name, self.settings.comfyui_style_lora_weight, "the style LoRA (CARTOON_COMFYUI_STYLE_LORA)")] if name else []
+
+    def _check_loras(self, loras: list[Lora]) -> None:
+        """Every LoRA must be a file in the server's models/loras; ask before sending anything,
+        so the error names whose LoRA it is. A server that does not list them is left to
+        validate the prompt itself."""
+        if not loras:
+            return
+        answer = self._call("GET", "/object_info/LoraLoaderModelOnly", ok=(200, 404))
+        try:
+            available = combo_options(answer.json()["LoraLoaderModelOnly"]["input"]["required"]["lora_name"])
+        except (ValueError, KeyError, TypeError, IndexError):
+            return
+        for lora in loras:
+            if lora.name not in available:
+                raise FaultError(
+                    f"ComfyUI at {self.url} has no '{lora.name}' in models/loras, needed as {lora.for_what}; "
+                    "copy the file into ComfyUI's models/loras folder (or fix the name), then try again"
+                )
 
     @contextmanager
     def _websocket(self) -> Iterator[ClientConnection]:
@@ -206,6 +242,16 @@ class ComfyUIBackend(Backend):
     def _unreachable(self, exc: BaseException) -> FaultError:
         reason = one_line(str(exc)) or exc.__class__.__name__
         return FaultError(f"ComfyUI at {self.url} is not reachable ({reason}); start it or set CARTOON_COMFYUI_URL")
+
+
+def combo_options(spec: list[Any]) -> list[str]:
+    """The choices of a combo input in /object_info: `[[a, b]]`, or `["COMBO", {"options": [a, b]}]`
+    in the newer node schema."""
+    if isinstance(spec[0], list):
+        return [str(v) for v in spec[0]]
+    if spec[0] == "COMBO":
+        return [str(v) for v in spec[1]["options"]]
+    raise TypeError(f"not a combo input: {spec[0]!r}")
 
 
 def describe_rejection(body: dict[str, Any]) -> str:

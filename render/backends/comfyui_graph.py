@@ -1,6 +1,8 @@
-"""Fill the shipped ComfyUI API workflow in for one request: models, prompt, the input
-image's uploaded name, seed, steps, guidance, size, and a LoraLoaderModelOnly per LoRA
-(the style LoRA, then each present character's) chained in front of the KSampler.
+"""Fill the shipped ComfyUI API workflow in for one request: models, prompts (CLIPTextEncodeFlux:
+the short `clip_prompt` for CLIP-L's 77 tokens, the full prompt for T5, as the kontext backend
+does), the input image's uploaded name, seed, steps, guidance, size, and a
+LoraLoaderModelOnly per LoRA (the style LoRA, then each present character's) chained in front
+of the KSampler.
 
 Nodes are found by `class_type`, so another workflow with the same kinds of node works.
 """
@@ -23,7 +25,7 @@ STYLE_TITLE = "flat cartoon style LoRA"
 @dataclass(frozen=True)
 class GraphRequest:
     image_name: str
-    prompt: str
+    prompt: str  # the full prompt, for T5
     seed: int
     steps: int
     guidance: float
@@ -34,6 +36,7 @@ class GraphRequest:
     t5: str
     vae: str
     loras: tuple[tuple[str, float], ...] = ()  # (file name in models/loras, strength)
+    clip_prompt: str | None = None  # the short prompt for CLIP-L; None: the full one
 
 
 def load_workflow(path: Path | None = None) -> Graph:
@@ -63,7 +66,14 @@ def build_graph(template: Graph, request: GraphRequest) -> Graph:
     clip["clip_name1"], clip["clip_name2"] = request.clip_l, request.t5
     node_of(graph, "VAELoader")[1]["inputs"]["vae_name"] = request.vae
     node_of(graph, "LoadImage")[1]["inputs"]["image"] = request.image_name
-    node_of(graph, "CLIPTextEncode")[1]["inputs"]["text"] = request.prompt
+    flux = [n for n in graph.values() if n["class_type"] == "CLIPTextEncodeFlux"]
+    if flux:
+        for node in flux:
+            node["inputs"]["clip_l"] = request.clip_prompt or request.prompt
+            node["inputs"]["t5xxl"] = request.prompt
+            node["inputs"]["guidance"] = request.guidance
+    else:  # a workflow of the user's with one CLIPTextEncode: both encoders read the prompt
+        node_of(graph, "CLIPTextEncode")[1]["inputs"]["text"] = request.prompt
     node_of(graph, "FluxGuidance")[1]["inputs"]["guidance"] = request.guidance
     latent = node_of(graph, "EmptySD3LatentImage")[1]["inputs"]
     latent["width"], latent["height"] = request.width, request.height

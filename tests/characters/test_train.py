@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,59 +17,11 @@ import torch
 from PIL import Image
 
 from characters.sheet import load_sheet
-from characters.train import TrainOptions, train_character
 from core.errors import FaultError, InputError
 from core.settings import Settings
-from tests.tiny import save_tiny_kontext
+from tests.characters.helpers import make_character, render, run
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread() -> Iterator[None]:
-    """Two shared cores: one torch thread is several times faster than two fighting."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return save_tiny_kontext(tmp_path_factory.mktemp("tiny") / "model")
-
-
-def make_character(root: Path, n: int = 3) -> Path:
-    """characters/james with a sheet copy and `n` captioned 64×64 images; returns the characters dir."""
-    folder = root / "characters" / "james"
-    (folder / "dataset").mkdir(parents=True)
-    shutil.copy(ROOT / "characters" / "james" / "character.toml", folder / "character.toml")
-    rng = np.random.default_rng(0)
-    for i in range(n):
-        arr = np.zeros((64, 64, 3), np.uint8)
-        arr[:, :, i % 3] = 200
-        arr[16:48, 16:48] = rng.integers(0, 255, (32, 32, 3))
-        Image.fromarray(arr).save(folder / "dataset" / f"im{i}.png")
-        (folder / "dataset" / f"im{i}.txt").write_text(f"j4m3s man at the desk, shot {i}\n")
-    return root / "characters"
-
-
-def run(chars: Path, model: Path, **options) -> dict:
-    settings = Settings(_env_file=None, characters_dir=chars, kontext_model=str(model))
-    defaults = {"resolution": 64, "batch_size": 2, "sample_every": 0, "device": "cpu", "checkpoint_every": 2}
-    opts = TrainOptions.from_settings(settings, **{**defaults, **options})
-    return train_character(load_sheet(chars / "james" / "character.toml"), opts, settings)
-
-
-def render(model: Path, lora: Path | None) -> np.ndarray:
-    from diffusers import FluxKontextPipeline
-
-    pipe = FluxKontextPipeline.from_pretrained(model)
-    pipe.set_progress_bar_config(disable=True)
-    if lora is not None:
-        pipe.load_lora_weights(lora)
-    return pipe(prompt="j4m3s man at the desk", height=32, width=32, max_area=32 * 32, num_inference_steps=2,
-                generator=torch.Generator().manual_seed(0), output_type="np").images[0]
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, model: Path, planner) -> None:

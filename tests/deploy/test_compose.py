@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "compose.yaml"
-GPU_SERVICES = {"render", "render-worker", "llm"}
+GPU_SERVICES = {"render", "render-worker", "llm"}  # each takes "a GPU" (the first)
 SECRET_NAME = re.compile(r"TOKEN|API_KEY|PASSWORD|SECRET", re.I)
 
 pytestmark = pytest.mark.skipif(
@@ -48,7 +48,7 @@ def compose_config(compose: Path, env_file: Path, *profiles: str) -> subprocess.
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env = dummy_env(tmp_path_factory.mktemp("env"))
-    done = compose_config(COMPOSE, env, "llm", "scale")
+    done = compose_config(COMPOSE, env, "llm", "llm-gpu1", "scale")
     assert done.returncode == 0, done.stderr
     return yaml.safe_load(done.stdout)
 
@@ -63,7 +63,7 @@ def test_docker_compose_rejects_a_broken_file(tmp_path: Path) -> None:
 
 
 def test_the_services(config: dict) -> None:
-    assert set(config["services"]) == {"bot", "render", "llm", "redis", "render-worker"}
+    assert set(config["services"]) == {"bot", "render", "llm", "llm-gpu1", "redis", "render-worker"}
 
 
 def test_gpu_is_reserved_only_where_it_is_used(config: dict) -> None:
@@ -71,6 +71,8 @@ def test_gpu_is_reserved_only_where_it_is_used(config: dict) -> None:
         devices = service.get("deploy", {}).get("resources", {}).get("reservations", {}).get("devices", [])
         if name in GPU_SERVICES:
             assert devices == [{"driver": "nvidia", "capabilities": ["gpu"], "count": 1}], name
+        elif name == "llm-gpu1":  # its own card, never the render service's
+            assert devices == [{"driver": "nvidia", "capabilities": ["gpu"], "device_ids": ["1"]}], name
         else:
             assert devices == [], name
 
@@ -112,10 +114,70 @@ def test_render_runs_kontext_with_models_read_only(config: dict) -> None:
 
 
 def test_llm_is_vllm_serving_qwen3_with_host_ipc(config: dict) -> None:
-    llm = config["services"]["llm"]
-    assert llm["ipc"] == "host"
-    assert llm["image"].startswith("vllm/vllm-openai:v")
-    assert any(arg.startswith("--model=Qwen/Qwen3") for arg in llm["command"])
+    for name in ("llm", "llm-gpu1"):
+        llm = config["services"][name]
+        assert llm["ipc"] == "host"
+        assert llm["image"].startswith("vllm/vllm-openai:v")
+        assert llm["entrypoint"] == ["vllm", "serve"]
+        assert any(arg.startswith("--model=Qwen/Qwen3") for arg in llm["command"])
+        # served under the name the planner asks for, whatever checkpoint it is
+        assert "--served-model-name=Qwen/Qwen3-32B" in llm["command"]
+    # the second-GPU one answers at the same name, so CARTOON_LLM_URL does not change
+    assert "llm" in config["services"]["llm-gpu1"]["networks"]["default"]["aliases"]
+    assert config["services"]["llm"]["profiles"] == ["llm"] and config["services"]["llm-gpu1"]["profiles"] == ["llm-gpu1"]
+
+
+# The memory budget of one GPU shared by the render service and the LLM (GB). Kontext: 31.4 GiB
+# of bf16 weights (docs/kontext.md) + activations at 1024²; Qwen3-32B's KV cache: 64 layers ×
+# 8 KV heads × 128 × 2 (K, V) × 2 bytes = 0.26 MB a token; vLLM's own overhead (CUDA graphs,
+# activations) about 3 GB. GB10's memory is shared with the OS and the CPU side (about 10 GB).
+KONTEXT_GB = 40.0
+CHECKPOINT_GB = {"Qwen/Qwen3-32B": 65.5, "Qwen/Qwen3-32B-FP8": 33.0, "Qwen/Qwen3-32B-AWQ": 19.5, "Qwen/Qwen3-14B-AWQ": 9.5}
+KV_GB_PER_TOKEN = 64 * 8 * 128 * 2 * 2 / 1e9
+VLLM_OVERHEAD_GB = 3.0
+# machine → (memory GB, reserved for the OS, checkpoint, --gpu-memory-utilization): the rows of
+# docs/OPERATORS.md's table for `--profile llm` beside the render service.
+SHARED = {
+    "H100 80 GB": (80.0, 0.0, "Qwen/Qwen3-32B-AWQ", 0.35),
+    "GB10 128 GB": (128.0, 10.0, "Qwen/Qwen3-32B-FP8", 0.40),
+}
+
+
+def llm_fits(memory: float, checkpoint: str, fraction: float, max_len: int = 16384) -> bool:
+    """vLLM's share holds the checkpoint, a full context's KV cache and its overhead."""
+    return memory * fraction >= CHECKPOINT_GB[checkpoint] + max_len * KV_GB_PER_TOKEN + VLLM_OVERHEAD_GB
+
+
+def fits(memory: float, reserved: float, checkpoint: str, fraction: float) -> bool:
+    """... and what is left holds Kontext (and, on unified memory, the OS)."""
+    return llm_fits(memory, checkpoint, fraction) and memory * fraction + KONTEXT_GB + reserved <= memory
+
+
+def test_the_llm_profile_leaves_the_render_service_its_memory(config: dict) -> None:
+    command = config["services"]["llm"]["command"]
+    args = dict(a.removeprefix("--").split("=", 1) for a in command if "=" in a)
+    # compose's defaults are the H100 row, and they fit
+    assert (args["model"], float(args["gpu-memory-utilization"])) == SHARED["H100 80 GB"][2:]
+    for machine, row in SHARED.items():
+        assert fits(*row), machine
+    # the old setting did not: Qwen3-32B in bf16 at 0.85 beside Kontext on an H100
+    assert not fits(80.0, 0.0, "Qwen/Qwen3-32B", 0.85)
+    assert not fits(80.0, 0.0, "Qwen/Qwen3-32B-AWQ", 0.85)  # a fraction that starves Kontext
+    # a 24 GB card has no room for both: the guide sends the LLM to its own GPU
+    assert not any(fits(24.0, 0.0, c, f / 100) for c in CHECKPOINT_GB for f in range(5, 95, 5))
+    second = config["services"]["llm-gpu1"]["command"]
+    assert "--gpu-memory-utilization=0.90" in second
+    assert llm_fits(24.0, "Qwen/Qwen3-14B-AWQ", 0.90)  # a second 24 GB card, alone
+    assert llm_fits(80.0, "Qwen/Qwen3-32B-FP8", 0.90)  # a second 80 GB card
+
+
+def test_the_operators_guide_gives_each_machine_its_llm_size() -> None:
+    """The guide's table is the one checked above."""
+    guide = (ROOT / "docs" / "OPERATORS.md").read_text()
+    for machine, (_, _, checkpoint, fraction) in SHARED.items():
+        row = next((line for line in guide.splitlines() if line.startswith(f"| {machine}")), "")
+        assert checkpoint in row and f"{fraction:.2f}" in row, machine
+    assert "--profile llm-gpu1" in guide and "| 24 GB card" in guide
 
 
 def test_images_are_pinned(config: dict) -> None:

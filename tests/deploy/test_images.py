@@ -1,4 +1,6 @@
-"""The two images: the bot image's dependency set has no torch, both run as a non-root
+"""The two images: the Dockerfile as BuildKit's parser reads it and as hadolint lints it; the
+render image's base and torch index for each architecture (arm64: DGX Spark, amd64: H100);
+the bot image's dependency set has no torch; both install from the lock, run as a non-root
 user from pinned bases, and nothing secret or heavy goes into the build context.
 
 The dependency set is resolved offline from the installed venv: the requirement lines
@@ -15,6 +17,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+import dockerfile
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -46,33 +49,68 @@ def dependency_closure(lines: list[str]) -> set[str]:
     return set(seen)
 
 
-def dockerfile_instructions() -> list[str]:
-    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
-    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def instructions(path: Path = DOCKERFILE) -> list:
+    """The Dockerfile as BuildKit's own parser reads it (the `dockerfile` package wraps
+    moby/buildkit's Go parser): a file it rejects fails here as `docker build` would."""
+    return list(dockerfile.parse_file(str(path)))
 
 
-def stages() -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    current = ""
-    for line in dockerfile_instructions():
-        if m := re.match(r"FROM\s+(\S+)\s+AS\s+(\S+)", line, re.I):
-            current = m[2]
-            out[current] = [line]
-        elif current:
-            out[current].append(line)
+def stages(path: Path = DOCKERFILE) -> dict[str, list]:
+    """stage name → its instructions, FROM first."""
+    out: dict[str, list] = {}
+    current = None
+    for command in instructions(path):
+        if command.cmd == "FROM":
+            current = command.value[2] if len(command.value) == 3 and command.value[1].upper() == "AS" else command.value[0]
+            out[current] = [command]
+        elif current is not None:
+            out[current].append(command)
     return out
+
+
+def global_args() -> dict[str, str]:
+    """The ARGs before the first FROM, with their defaults."""
+    args = {}
+    for command in instructions():
+        if command.cmd == "FROM":
+            break
+        if command.cmd == "ARG":
+            name, _, default = command.value[0].partition("=")
+            args[name] = default
+    return args
+
+
+def expand(text: str, values: dict[str, str]) -> str:
+    return re.sub(r"\$\{(\w+)\}", lambda m: values[m[1]], text)
+
+
+def render_for(arch: str) -> tuple[str, str]:
+    """(base image, torch index) of the render image that `--platform linux/ARCH` builds."""
+    values = {**global_args(), "TARGETARCH": arch}
+    all_stages = stages()
+    base_stage = expand(all_stages["render"][0].value[0], values)
+    assert base_stage in all_stages, base_stage
+    first, *rest = all_stages[base_stage]
+    env = next(c for c in rest if c.cmd == "ENV" and c.value[0] == "TORCH_INDEX")
+    return expand(first.value[0], values), expand(env.value[1], values)
+
+
+def runs(stage: str) -> list[str]:
+    return [c.value[0] for c in stages()[stage] if c.cmd == "RUN"]
 
 
 @pytest.fixture(scope="module")
 def requirement_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
-    """Run the `requirements` stage's own command on pyproject.toml."""
+    """Run the `requirements` stage's own RUN line, through a shell, on pyproject.toml and the lock."""
     work = tmp_path_factory.mktemp("requirements")
-    (work / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
-    run = next(line for line in stages()["requirements"] if line.startswith("RUN python -c"))
-    code = re.fullmatch(r'RUN python -c "(.*)"', run)[1]
-    subprocess.run([sys.executable, "-c", code], cwd=work, check=True, timeout=30)
-    return {name: (work / f"{name}.txt").read_text().splitlines() for name in ("bot", "render")}
+    for name in ("pyproject.toml", "requirements.lock"):
+        (work / name).write_text((ROOT / name).read_text())
+    [command] = runs("requirements")
+    bindir = Path(sys.executable).parent
+    done = subprocess.run(["/bin/sh", "-c", command], cwd=work, capture_output=True, text=True, timeout=30,
+                          env={"PATH": f"{bindir}:/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    return {name: (work / f"{name}.txt").read_text().splitlines() for name in ("bot", "render", "torch")}
 
 
 def test_bot_image_dependency_set_has_no_torch(requirement_files: dict[str, list[str]]) -> None:
@@ -89,33 +127,79 @@ def test_render_image_dependency_set_has_torch(requirement_files: dict[str, list
     assert "discord-py" not in render
 
 
-def test_each_image_installs_only_its_extras() -> None:
-    s = stages()
-    assert re.match(r"FROM \$\{BOT_BASE\} AS bot", s["bot"][0])
-    assert any('pip install --no-deps -e ".[bot]"' in line for line in s["bot"])
-    assert any("/src/bot.txt" in line for line in s["bot"])
-    assert any('pip install --no-deps -e ".[service,gpu,pose]"' in line for line in s["render"])
-    assert any("/src/render.txt" in line for line in s["render"])
+def test_buildkits_parser_reads_every_stage() -> None:
+    assert list(stages()) == ["requirements", "bot", "render-base-amd64", "render-base-arm64", "render"]
+
+
+
+def test_the_parser_is_real(tmp_path: Path) -> None:
+    bad = tmp_path / "Dockerfile"
+    bad.write_text("FROM python:3.11-slim\nRUN <<EOF\n")  # an unterminated heredoc
+    with pytest.raises(dockerfile.GoParseError):
+        instructions(bad)
+
+
+@pytest.mark.parametrize(("arch", "cuda", "index"), [
+    # GB10 (sm_121) needs CUDA 13 and torch built for it; H100 (sm_90) runs CUDA 12.8.
+    ("arm64", "nvidia/cuda:13.", "/whl/cu130"),
+    ("amd64", "nvidia/cuda:12.8.", "/whl/cu128"),
+])
+def test_the_render_base_and_torch_index_follow_the_architecture(arch: str, cuda: str, index: str) -> None:
+    base, torch_index = render_for(arch)
+    assert base.startswith(cuda) and "runtime-ubuntu" in base
+    assert torch_index.startswith("https://download.pytorch.org") and torch_index.endswith(index)
+
+
+def test_torch_comes_from_that_index_at_the_locked_version(requirement_files: dict[str, list[str]]) -> None:
+    locked = dict(re.findall(r"^([a-z0-9-]+)==(\S+)$", (ROOT / "requirements.lock").read_text(), re.M))
+    assert requirement_files["torch"] == [f"torch=={locked['torch']}", f"torchvision=={locked['torchvision']}"]
+    [install, _project] = runs("render")[1:]
+    assert 'pip install --index-url "$TORCH_INDEX" -r /tmp/torch.txt' in install
+    assert "pip install -c /tmp/requirements.lock -r /tmp/render.txt" in install
+    assert "torch.version.cuda" in install  # a CPU-only torch fails the build
+
+
+def test_each_image_installs_only_its_extras_from_the_lock() -> None:
+    bot, render = runs("bot"), runs("render")
+    assert any("pip install -c /tmp/requirements.lock -r /tmp/bot.txt" in r for r in bot)
+    assert any('pip install --no-deps -e ".[bot]"' in r for r in bot)
+    assert any('pip install --no-deps -e ".[service,gpu,pose]"' in r for r in render)
+    copies = [c for c in stages()["render"] if c.cmd == "COPY" and "--from=requirements" in c.flags]
+    assert "/src/render.txt" in copies[0].value and "/src/requirements.lock" in copies[0].value
 
 
 def test_bases_are_pinned_and_users_are_not_root() -> None:
-    args = dict(re.findall(r"^ARG (\w+_BASE)=(\S+)$", DOCKERFILE.read_text(), re.M))
+    args = global_args()
     assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", args["BOT_BASE"])
-    assert re.fullmatch(r"(pytorch/pytorch:[\d.]+-cuda[\d.]+-cudnn\d+-runtime|nvidia/cuda:[\d.]+-\S+)", args["RENDER_BASE"])
+    for name in ("RENDER_BASE_AMD64", "RENDER_BASE_ARM64"):
+        assert re.fullmatch(r"nvidia/cuda:\d+\.\d+\.\d+-cudnn-runtime-ubuntu\d+\.\d+", args[name]), name
     for name in ("bot", "render"):
-        users = [line for line in stages()[name] if line.startswith("USER ")]
-        assert users and users[-1] not in ("USER root", "USER 0"), name
+        users = [c.value[0] for c in stages()[name] if c.cmd == "USER"]
+        assert users and users[-1] not in ("root", "0") and not users[-1].startswith("0:"), name
+
+
+def test_hadolint_passes_and_is_real(tmp_path: Path) -> None:
+    hadolint = Path(sys.executable).parent / "hadolint"
+    done = subprocess.run([str(hadolint), "--failure-threshold", "info", str(DOCKERFILE)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    sloppy = tmp_path / "Dockerfile"
+    sloppy.write_text("FROM ubuntu\nRUN apt-get update && apt-get install -y curl\n")
+    done = subprocess.run([str(hadolint), str(sloppy)], capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "DL3006" in done.stdout  # an untagged base is caught
 
 
 def test_render_image_never_installs_or_downloads_at_run_time() -> None:
-    env = next(line for line in stages()["render"] if line.startswith("ENV "))
-    assert "YOLO_AUTOINSTALL=false" in env and "YOLO_OFFLINE=true" in env
+    env = " ".join(" ".join(c.value) for c in stages()["render"] if c.cmd == "ENV")
+    assert "YOLO_AUTOINSTALL false" in env and "YOLO_OFFLINE true" in env
 
 
 def test_no_secret_or_weight_in_an_image() -> None:
-    text = "\n".join(dockerfile_instructions())
-    assert not re.search(r"^(ENV|ARG)\b.*(TOKEN|API_KEY|PASSWORD|SECRET)", text, re.M)
-    assert not re.search(r"\.safetensors|huggingface-cli download|hf download|wget|curl", text)
+    text = DOCKERFILE.read_text()
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    body = "\n".join(lines)
+    assert not re.search(r"^(ENV|ARG)\b.*(TOKEN|API_KEY|PASSWORD|SECRET)", body, re.M)
+    assert not re.search(r"\.safetensors|huggingface-cli download|hf download|wget|curl", body)
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     for pattern in (".env", ".git", ".venv/", "models/", "**/*.safetensors", "**/*.pt"):
         assert pattern in ignored, pattern

@@ -14,7 +14,7 @@ from tests.render.helpers import make_plan
 from tests.servers.comfyui import FakeComfyUI
 from tests.service.helpers import free_port
 
-OPTIONS = RenderOptions(width=256, height=192, steps=4, guidance=3.0)
+OPTIONS = RenderOptions(width=240, height=160, steps=4, guidance=3.0)  # a Kontext size: no snapping
 
 
 def settings_for(url: str, **extra) -> Settings:
@@ -31,13 +31,13 @@ def comfy():
 @pytest.fixture(autouse=True)
 def _reset(comfy: FakeComfyUI):
     yield
-    comfy.fail_class, comfy.drop_ws, comfy.step_delay_s = None, False, 0.0
+    comfy.fail_class, comfy.drop_ws, comfy.step_delay_s, comfy.combo_schema = None, False, 0.0, False
     comfy.models["loras"] |= {"milo.safetensors"}
 
 
 def test_renders_the_plan_through_upload_prompt_websocket_history_and_view(comfy: FakeComfyUI) -> None:
     settings = settings_for(comfy.url)
-    plan = make_plan(["james", "milo"], "north")
+    plan = make_plan(["james", "milo"], "north").model_copy(update={"clip_prompt": "m1l0 raccoon and j4m3s man"})
     steps: list[tuple[int, int]] = []
     backend = get_backend("comfyui", settings)
     try:
@@ -45,14 +45,18 @@ def test_renders_the_plan_through_upload_prompt_websocket_history_and_view(comfy
     finally:
         backend.close()
 
-    assert image.size == (256, 192)
+    assert image.size == (240, 160)
     assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
     graph = comfy.prompts[-1]["prompt"]
     by_class = {n["class_type"]: n["inputs"] for n in graph.values()}
     assert by_class["KSampler"]["seed"] == 4242 and by_class["KSampler"]["steps"] == 4
     assert by_class["FluxGuidance"]["guidance"] == 3.0
-    assert by_class["CLIPTextEncode"]["text"] == plan.prompt
-    assert (by_class["EmptySD3LatentImage"]["width"], by_class["EmptySD3LatentImage"]["height"]) == (256, 192)
+    # CLIP-L reads the short prompt (77 tokens), T5 the full one, as in the kontext backend
+    assert plan.clip_prompt and plan.clip_prompt != plan.prompt
+    assert by_class["CLIPTextEncodeFlux"]["clip_l"] == plan.clip_prompt
+    assert by_class["CLIPTextEncodeFlux"]["t5xxl"] == plan.prompt
+    assert by_class["CLIPTextEncodeFlux"]["guidance"] == 3.0
+    assert (by_class["EmptySD3LatentImage"]["width"], by_class["EmptySD3LatentImage"]["height"]) == (240, 160)
     # the LoRA chain: UNET → style → james (1.0) → milo (0.9, from the sheets) → KSampler
     chain, link = [], by_class["KSampler"]["model"]
     while graph[link[0]]["class_type"] == "LoraLoaderModelOnly":
@@ -63,18 +67,18 @@ def test_renders_the_plan_through_upload_prompt_websocket_history_and_view(comfy
     assert chain[::-1] == [("FLUX-kontext-lora-flat-cartoon-style.safetensors", 1.0),
                            ("james.safetensors", 1.0), ("milo.safetensors", 0.9)]
     # the uploaded input is the stitched plate + references; the output came back from /view
-    expected = np.asarray(kontext_input(plan, settings, size=(256, 192)))
+    expected = np.asarray(kontext_input(plan, settings, size=(240, 160)))
     uploaded = np.asarray(Image.open(__import__("io").BytesIO(comfy.uploads[by_class["LoadImage"]["image"]])))
     assert np.array_equal(uploaded, expected)
     out = np.asarray(image)
-    assert np.array_equal(out[8:, 8:], expected[8:192, 8:256])
+    assert np.array_equal(out[8:, 8:], expected[8:160, 8:240])
     assert tuple(out[0, 0]) == (4242 % 256, 4242 // 256, 7)
 
 
 def test_edit_uses_only_the_style_lora_and_none_when_unset(comfy: FakeComfyUI) -> None:
     photo = Image.new("RGB", (300, 200), (10, 120, 200))
     backend = get_backend("comfyui", settings_for(comfy.url))
-    assert backend.edit(photo, "cartoonify", seed=1, options=OPTIONS).size == (256, 192)
+    assert backend.edit(photo, "cartoonify", seed=1, options=OPTIONS).size == (240, 160)
     loras = [n["inputs"]["lora_name"] for n in comfy.prompts[-1]["prompt"].values() if n["class_type"] == "LoraLoaderModelOnly"]
     assert loras == ["FLUX-kontext-lora-flat-cartoon-style.safetensors"]
     backend = get_backend("comfyui", settings_for(comfy.url, comfyui_style_lora=""))
@@ -84,14 +88,48 @@ def test_edit_uses_only_the_style_lora_and_none_when_unset(comfy: FakeComfyUI) -
     assert graph["13"]["inputs"]["model"] == ["1", 0]
 
 
-def test_a_missing_lora_on_the_server_is_a_one_line_fault(comfy: FakeComfyUI) -> None:
+@pytest.mark.parametrize("combo_schema", [False, True])
+def test_a_missing_lora_is_named_before_anything_is_sent(comfy: FakeComfyUI, combo_schema: bool) -> None:
     comfy.models["loras"].discard("milo.safetensors")
+    comfy.combo_schema = combo_schema
+    prompts, uploads = len(comfy.prompts), len(comfy.uploads)
     backend = get_backend("comfyui", settings_for(comfy.url))
     with pytest.raises(FaultError) as info:
         backend.render(make_plan(["milo"]), seed=1, options=OPTIONS)
     message = str(info.value)
-    assert "node lora2 (LoraLoaderModelOnly): Value not in list: lora_name: 'milo.safetensors'" in message
-    assert "models folder" in message and "\n" not in message
+    assert "has no 'milo.safetensors' in models/loras, needed as milo's LoRA (" in message
+    assert "copy the file into ComfyUI's models/loras folder" in message and "\n" not in message
+    assert (len(comfy.prompts), len(comfy.uploads)) == (prompts, uploads)  # nothing was sent
+    comfy.models["loras"].discard("FLUX-kontext-lora-flat-cartoon-style.safetensors")
+    with pytest.raises(FaultError, match=r"needed as the style LoRA \(CARTOON_COMFYUI_STYLE_LORA\)"):
+        backend.edit(Image.new("RGB", (64, 64)), "cartoonify", seed=1, options=OPTIONS)
+    comfy.models["loras"].add("FLUX-kontext-lora-flat-cartoon-style.safetensors")
+
+
+def test_the_output_size_is_snapped_to_a_kontext_resolution(comfy: FakeComfyUI) -> None:
+    """1000×700 (as the service may pass it) becomes the Kontext size of that aspect and area,
+    the one the kontext backend draws; a 1024² request stays."""
+    backend = get_backend("comfyui", settings_for(comfy.url))
+    for (width, height), expected in [((1000, 700), (1024, 672)), ((1024, 1024), (1024, 1024)), ((300, 200), (288, 192))]:
+        image = backend.render(make_plan(["milo"]), seed=1, options=RenderOptions(width=width, height=height, steps=1))
+        latent = next(n["inputs"] for n in comfy.prompts[-1]["prompt"].values() if n["class_type"] == "EmptySD3LatentImage")
+        assert (latent["width"], latent["height"]) == expected
+        assert latent["width"] % 16 == 0 and latent["height"] % 16 == 0
+        assert image.size == expected
+
+
+def test_a_workflow_with_plain_clip_text_encode_still_works(comfy: FakeComfyUI, tmp_path) -> None:
+    import json
+
+    from render.backends.comfyui_graph import WORKFLOW
+
+    graph = json.loads(WORKFLOW.read_text())
+    graph["8"] = {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["2", 0]}}
+    custom = tmp_path / "plain.json"
+    custom.write_text(json.dumps(graph))
+    plan = make_plan(["james"])
+    get_backend("comfyui", settings_for(comfy.url, comfyui_workflow=str(custom))).render(plan, seed=1, options=OPTIONS)
+    assert comfy.prompts[-1]["prompt"]["8"]["inputs"]["text"] == plan.prompt
 
 
 def test_an_execution_error_comes_back_from_the_websocket(comfy: FakeComfyUI) -> None:

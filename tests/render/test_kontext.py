@@ -16,11 +16,10 @@ from PIL import Image
 from agent.graph import Planner
 from agent.state import ScenePlan, SceneRequest
 from core.errors import FaultError, InputError
-from core.paths import CHARACTERS_DIR
-from core.settings import Settings
 from render.backends.base import RenderOptions, get_backend
 from render.backends.kontext import KontextBackend, input_size, kontext_size
-from tests.tiny import save_tiny_kontext, write_random_lora
+from tests.render.kontext_kit import kit_settings, make_kit
+from tests.tiny import write_random_lora
 
 SMALL = RenderOptions(width=32, height=32, steps=2)
 
@@ -38,28 +37,10 @@ def one_thread() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A saved tiny model, a copy of the character sheets with a random LoRA each, a style LoRA."""
-    root = tmp_path_factory.mktemp("kontext")
-    model = save_tiny_kontext(root / "model")
-    characters = root / "characters"
-    shutil.copytree(
-        CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__")
-    )
-    for seed, cid in enumerate(["milo", "james"], start=1):
-        write_random_lora(model, characters / cid / "lora" / f"{cid}.safetensors", seed=seed)
-    # Loaded first with a lower rank than the characters': hot-swap pads it to target_rank.
-    style = write_random_lora(model, root / "style" / "flat-cartoon.safetensors", seed=9, rank=2)
-    return {"root": root, "model": model, "characters": characters, "style": style}
+    return make_kit(tmp_path_factory.mktemp("kontext"))
 
 
-def make_settings(kit: dict[str, Path], **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "kontext_model": str(kit["model"]),
-        "characters_dir": kit["characters"],
-        "style_lora": kit["style"],
-        "kontext_device": "cpu",
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, llm_url=None, **values)
+make_settings = kit_settings
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +81,8 @@ def test_renders_on_tiny_pipeline_with_progress(
     assert image.size == (32, 32) and image.mode == "RGB"
     assert pixels(image).std() > 1  # a picture, not a flat fill
     assert steps == [(1, 2), (2, 2)]
-    assert backend.loaded and set(backend.adapters) == {"style", "milo", "james"}
+    assert backend.loaded and set(backend.adapters) == {"milo", "james"}
+    assert backend.style_fused  # the style LoRA is in the weights, not an adapter
 
 
 def test_switching_characters_changes_output_and_seed_reproduces(
@@ -139,12 +121,6 @@ def test_hotswap_matches_set_adapters(
         got = swapping.render(plans[name], seed=5, options=SMALL, input_image=plate())
         assert np.abs(pixels(expected) - pixels(got)).max() <= 2, name
     assert swapping.adapters["james"].on is False
-    ranks = {
-        m.lora_A["style"].weight.shape[0]
-        for m in swapping.pipe.transformer.modules()
-        if hasattr(m, "lora_A") and "style" in m.lora_A
-    }
-    assert ranks == {4}  # the rank-2 style LoRA was padded to the characters' rank 4
 
 
 def test_missing_character_lora_is_one_line_fault(

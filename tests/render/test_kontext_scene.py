@@ -61,3 +61,28 @@ def test_edit_cartoonifies_a_photo_and_the_photo_matters(backend) -> None:
     a = np.asarray(backend.edit(red, "a flat cartoon of the desk wall", seed=1, options=SMALL), dtype=np.int16)
     b = np.asarray(backend.edit(blue, "a flat cartoon of the desk wall", seed=1, options=SMALL), dtype=np.int16)
     assert a.shape == b.shape and np.abs(a - b).max() > 0
+
+
+def test_cartoon_scene_asks_the_backend_before_rendering(tmp_path: Path, monkeypatch, capsys) -> None:
+    """`cartoon scene --backend kontext` with James's LoRA missing: the backend's check_inputs
+    refuses the request in one line before anything renders (or loads minutes of weights)."""
+    import cartoon
+    from core.settings import get_settings
+    from render.backends.kontext import KontextBackend
+
+    characters = tmp_path / "characters"
+    shutil.copytree(CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__", "lora"))
+    rendered: list[str] = []
+    monkeypatch.setattr(KontextBackend, "render", lambda self, plan, **kw: rendered.append("render"))
+    for key, value in {"CARTOON_CHARACTERS_DIR": str(characters), "CARTOON_KONTEXT_DEVICE": "cpu",
+                       "CARTOON_LLM_URL": "", "CARTOON_OUTPUT_DIR": str(tmp_path / "out")}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    try:
+        code = cartoon.main(["scene", "James at the whiteboard", "--backend", "kontext", "-o", str(tmp_path / "j.png")])
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 1 and rendered == []
+    assert "james's LoRA file not found" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "j.png").exists()

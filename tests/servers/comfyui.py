@@ -8,7 +8,8 @@ KSampler `progress` messages on /ws, then an output image in /history and /view.
 the seed, so a test can tell the upload, the size and the seed all got through.
 
 Failure switches: `fail_class` (an execution_error in that node type), `drop_ws`
-(close the websocket mid-render), `step_delay_s` (slow steps, for timeouts).
+(close the websocket mid-render), `step_delay_s` (slow steps, for timeouts). /object_info
+lists the model files as ComfyUI does (`combo_schema` picks the newer combo shape).
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from tests.servers.uvicorn_thread import serve
 
 KNOWN = {
     "UNETLoader", "DualCLIPLoader", "VAELoader", "LoraLoaderModelOnly", "LoadImage", "FluxKontextImageScale",
-    "VAEEncode", "CLIPTextEncode", "ReferenceLatent", "FluxGuidance", "ConditioningZeroOut",
+    "VAEEncode", "CLIPTextEncode", "CLIPTextEncodeFlux", "ReferenceLatent", "FluxGuidance", "ConditioningZeroOut",
     "EmptySD3LatentImage", "KSampler", "VAEDecode", "SaveImage",
 }
+# node type → inputs ComfyUI requires (a missing one fails validation: required_input_missing)
+REQUIRED = {"CLIPTextEncodeFlux": ("clip", "clip_l", "t5xxl", "guidance"), "CLIPTextEncode": ("clip", "text")}
 # node type → (input name, models folder) that ComfyUI checks against its file lists
 MODEL_INPUTS = {
     "UNETLoader": [("unet_name", "diffusion_models")],
@@ -55,6 +58,8 @@ class FakeComfyUI:
     fail_class: str | None = None
     drop_ws: bool = False
     step_delay_s: float = 0.0
+    combo_schema: bool = False  # answer /object_info with the newer ["COMBO", {...}] shape
+    object_info_calls: int = 0
     uploads: dict[str, bytes] = field(default_factory=dict)
     outputs: dict[str, bytes] = field(default_factory=dict)
     history: dict[str, Any] = field(default_factory=dict)
@@ -99,6 +104,10 @@ class FakeComfyUI:
             if isinstance(value, list) and len(value) == 2 and str(value[0]) not in graph:
                 errors.append({"type": "invalid_input", "message": "Link to a missing node",
                                "details": f"{name}: node {value[0]} does not exist", "extra_info": {}})
+        for name in REQUIRED.get(node["class_type"], ()):
+            if name not in node.get("inputs", {}):
+                errors.append({"type": "required_input_missing", "message": "Required input is missing",
+                               "details": name, "extra_info": {"input_name": name}})
         for name, folder in MODEL_INPUTS.get(node["class_type"], []):
             value = node["inputs"].get(name)
             if value not in self.models[folder]:
@@ -156,6 +165,19 @@ class FakeComfyUI:
         self.outputs[filename] = buffer.getvalue()
         return {of("SaveImage")[0]: {"images": [{"filename": filename, "subfolder": "", "type": "output"}]}}
 
+    async def object_info(self, request: Request) -> Response:
+        """GET /object_info/{node_class}: the node's inputs, with the model file lists as combos
+        (the classic `[[names]]` shape, or the newer `["COMBO", {"options": names}]`)."""
+        kind = request.path_params["node_class"]
+        if kind not in KNOWN:
+            return JSONResponse({})
+        required: dict[str, Any] = {}
+        for name, folder in MODEL_INPUTS.get(kind, []):
+            names = sorted(self.models[folder])
+            required[name] = ["COMBO", {"options": names}] if self.combo_schema else [names]
+        self.object_info_calls += 1
+        return JSONResponse({kind: {"input": {"required": required}, "name": kind}})
+
     async def get_history(self, request: Request) -> Response:
         prompt_id = request.path_params["prompt_id"]
         return JSONResponse({prompt_id: self.history[prompt_id]} if prompt_id in self.history else {})
@@ -183,6 +205,7 @@ class FakeComfyUI:
             Route("/upload/image", self.upload, methods=["POST"]),
             Route("/prompt", self.prompt, methods=["POST"]),
             Route("/history/{prompt_id}", self.get_history),
+            Route("/object_info/{node_class}", self.object_info),
             Route("/view", self.view),
             WebSocketRoute("/ws", self.websocket),
         ])
