@@ -11,10 +11,11 @@ millisecond a plan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
 from agent.chat import normalise
+from agent.clauses import clause_end, says_away
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.slogans import SloganAsk, SloganReader
 from agent.stage import pick_plate as _score_walls
@@ -57,15 +58,39 @@ def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     mentions = cast.mentions(scan, speaker)
     reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
     # Quotes are read in the text with its own apostrophes; positions match the scan's.
-    return Reading(plain, scan, mentions, reader.find(plain, mentions, speaker, cast))
+    asked = reader.find(plain, mentions, speaker, cast)
+    if asked:
+        mentions, asked = _dressed(scan, mentions, asked)
+    return Reading(plain, scan, mentions, asked)
+
+
+_BEFORE_GARMENT = re.compile(r"^\s*(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$", re.IGNORECASE)
+
+
+def _dressed(scan: str, mentions: list[Mention], asked: SloganAsk) -> tuple[list[Mention], SloganAsk]:
+    """The slogan's own words name no one ("Ask The Raccoon"), and the one whose garment
+    carries it wears it: "put 'X' on Milo's hoodie", "Milo shirt 'X'" (not only his things)."""
+    out = []
+    for mention in mentions:
+        if asked.words_at[0] <= mention.start < asked.words_at[1]:
+            continue
+        next_to_garment = mention.end <= asked.garment[0] and _BEFORE_GARMENT.match(scan[mention.end : asked.garment[0]])
+        if (next_to_garment and mention.status in (Status.THING, Status.BELONGS) and mention.kind in ("name", "typo")
+                and asked.owner in (None, mention.ids[0])):
+            mention = replace(mention, status=Status.PRESENT)
+            asked = replace(asked, owner=mention.ids[0])
+        out.append(mention)
+    return out, asked
 
 
 def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     """Character ids in the picture, left to right in order of first mention.
 
     Nobody in the picture by name means the mascot (the bot's character) alone, unless the
-    request empties the scene ("nobody", "not a soul", "everyone went home") or sends the
-    mascot away, or shows only its things ("Milo's hoodie on the hook").
+    request empties the scene ("nobody", "not a soul", "everyone went home"), sends the
+    mascot away, shows only its things ("Milo's hoodie on the hook") or a look-alike of it
+    ("a mug with a raccoon on it"). A picture of someone asked for in an empty scene is a
+    picture on the wall ("a drawing of a raccoon on the whiteboard, nobody in the room").
     """
     reading = read(text, speaker, cast)
     scan, mentions = reading.scan, reading.mentions
@@ -73,15 +98,16 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     only = only_these(scan, mentions)
     if only:
         absent |= set(cast.ids) - only
+    empty = scene_is_empty(scan)
     ordered: list[str] = []
     for mention in mentions:
-        if mention.status is Status.PRESENT:
+        if mention.status is Status.PRESENT and not (empty and mention.kind == "framed"):
             ordered.extend(i for i in mention.ids if i not in absent and i not in ordered)
     if ordered:
         return ordered
-    if scene_is_empty(scan):
+    if empty:
         return []
-    set_aside = absent | {i for m in mentions if m.status is Status.BELONGS for i in m.ids}
+    set_aside = absent | {i for m in mentions if m.status in (Status.BELONGS, Status.THING) for i in m.ids}
     bot = cast.bot
     default = [bot.id] if bot else list(cast.ids[:1])
     return [i for i in default if i not in set_aside]
@@ -93,7 +119,11 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
     scan, mentions, asked = reading.scan, reading.mentions, reading.slogan
     if asked:  # the slogan's words ("Works on my GPU") are not the scene's
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
-    return _score_walls(scan, [m.start for m in mentions if m.status is Status.PRESENT])
+    # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
+    present = [m.start for m in mentions if m.status is Status.PRESENT]
+    elsewhere = [(m.start, min([clause_end(scan, m.end), *(p for p in present if p > m.start)]))
+                 for m in mentions if m.status is Status.ABSENT and says_away(scan, m.end)]
+    return _score_walls(scan, present, elsewhere)
 
 
 def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:

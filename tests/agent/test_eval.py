@@ -124,7 +124,7 @@ def _labelled_model(path: Path):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             case = json.loads(line)
-            labels[clean_text(case["text"])] = case
+            labels[clean_text(case["text"], keep_lines=True)] = case
 
     def handler(body: dict) -> Reply:
         request = json.loads(body["messages"][-1]["content"])["request"]
