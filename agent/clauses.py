@@ -36,7 +36,7 @@ _IN_A_PLACE = re.compile(rf"^{_FILLERS}in\s+(?P<place>(?-i:[A-Z][a-zà-ÿ]{{2,}}
 _ELSEWHERE = re.compile(r"(?<![\w'\"])(?:elsewhere|somewhere\s+else)(?![\w'\"])", _FLAGS)
 _NOT_AWAY_PLACES = frozenset({"the", "his", "her", "my", "front", "charge", "time", "bed", "here"})
 _NEGATION = re.compile(r"^\s*\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)(?![\w])", _FLAGS)
-_BREAK = re.compile(
+BREAK = re.compile(
     rf"[,;.!?\n()\[\]—–:]|\s-\s|(?<![\w'])(?:{phrase_re(MERGED.clause_words)})(?![\w'])", _FLAGS
 )
 _RELATIVE = re.compile(r"^\s*,\s*(?:who|which|that|qui|der|die|que)\s+", _FLAGS)
@@ -59,7 +59,7 @@ def clause_end(scan: str, start: int) -> int:
     relative = _RELATIVE.match(scan[start:])  # "James, who is out on leave, ..."
     if relative:
         start += relative.end()
-    stop = _BREAK.search(scan, start)
+    stop = BREAK.search(scan, start)
     return stop.start() if stop else len(scan)
 
 

@@ -121,7 +121,9 @@ class Cast:
                 self.id_by_name.setdefault(word, self.id_by_name[alias])
         names = sorted(self.id_by_name, key=len, reverse=True)
         name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w-])", _FLAGS)
+        # A name in a hyphenated word ("raccoon-shaped", "Milo-approved") is found too, and
+        # judged a thing: it describes something else.
+        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w]|-(?![\w]))", _FLAGS)
         self.pronoun_pattern = re.compile(
             rf"(?<![\w'-])({_ALL_WORDS}|{_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", _FLAGS
         )
@@ -196,6 +198,11 @@ def _blank(text: str, pattern: re.Pattern[str]) -> str:
 _WITHOUT = re.compile(rf"(?:^|(?<=[\s(]))(?:{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den)\s+)?$", _FLAGS)
 _AND = phrase_re(MERGED.and_words)
 _LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die)\s+)?$", _FLAGS)
+# Public for agent/action.py, which takes out what these put aside.
+WITHOUT_BEFORE = _WITHOUT
+LIST_JOIN = _LIST_JOIN
+# "James II", "James I of England": a king.
+REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
 _EVERYONE = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?![\w'])", _FLAGS)
 _EMPTY = re.compile(
     "|".join([rf"(?<![\w])(?:{phrase_re(MERGED.empty_scene)})(?![\w])", *MERGED.empty_scene_re]), _FLAGS
@@ -224,8 +231,7 @@ _PRINTED_AFTER = re.compile(
 )
 _PRINTED_WORDS_AFTER = re.compile(r"^\s+on\s+(?:it|them)(?![\w])", _FLAGS)
 _WITH_BEFORE = re.compile(r"(?<![\w])with\s+$", _FLAGS)
-# "James II", "James I of England": a king.
-_REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
+
 _FRAMING_NOUN = re.compile(rf"^(?:{_FRAMING})$", _FLAGS)
 _FRAMING_LEAD = re.compile(rf"^[\W_]*(?:(?:{_REQUEST_WORDS})\b[\W_]*)*$", _FLAGS)
 _THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
@@ -347,9 +353,9 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
     word = mention.word.lower()
     if mention.kind == "pronoun":
         return _judge_pronoun(mention, word, before, after)
-    if _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
+    if after.startswith("-") or _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
         return replace(mention, status=Status.THING)
-    if _REGNAL_AFTER.match(after) or (_WITH_BEFORE.search(before) and _PRINTED_WORDS_AFTER.match(after)) or (
+    if REGNAL_AFTER.match(after) or (_WITH_BEFORE.search(before) and _PRINTED_WORDS_AFTER.match(after)) or (
         _INDEFINITE_BEFORE.search(before) and _PRINTED_AFTER.match(after)
     ):  # "James II", "a shirt with Milo on it", "a mug with a raccoon printed on it"
         return replace(mention, status=Status.THING)

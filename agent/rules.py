@@ -11,9 +11,11 @@ millisecond a plan.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
+from agent.action import describe
 from agent.chat import normalise
 from agent.clauses import clause_end, says_away
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
@@ -156,39 +158,39 @@ _LEADING_ASK = re.compile(
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    without: tuple[int, int] | None = None) -> str:
+                    without: tuple[int, int] | None = None, shown: Collection[str] | None = None) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
-    into names, and the slogan request taken out (`without`: its span in the normalised
-    text; the slogan is composited later, never prompted)."""
+    into names, the slogan request taken out (`without`: its span in the normalised text;
+    the slogan is composited later, never prompted), and nobody named who is not in the
+    picture (`shown`, the ids drawn; see agent/action.py)."""
     reading = read(text, speaker, cast)
-    plain, mentions = reading.plain, reading.mentions
-    cut = without or (0, 0)
-    pieces: list[str] = []
-    cursor = 0
-    for mention in mentions:
-        if mention.kind != "pronoun" or cut[0] <= mention.start < cut[1]:
-            continue
-        pieces.append(_cut(plain, cursor, mention.start, cut))
-        pieces.append(_named(mention, cast))
-        cursor = mention.end
-    pieces.append(_cut(plain, cursor, len(plain), cut))
-    action = "".join(pieces)
+    plain, scan, mentions = reading.plain, reading.scan, reading.mentions
+    if without:
+        a, b = _slogan_words(plain, max(0, without[0]), min(len(plain), without[1]))
+        plain = plain[:a] + " " * (b - a) + plain[b:]
+        scan = scan[:a] + " " * (b - a) + scan[b:]
+        mentions = [m for m in mentions if not a <= m.start < b]
+    action = describe(plain, scan, mentions, cast, shown)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
     return _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
 
 
-def _cut(text: str, start: int, end: int, cut: tuple[int, int]) -> str:
-    """text[start:end] without the part inside `cut`."""
-    a, b = max(start, cut[0]), min(end, cut[1])
-    if a >= b:
-        return text[start:end]
-    return text[start:a] + " " + text[b:end]
+# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …".
+_CARRIER_BEFORE = re.compile(
+    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
+    r"(?:(?:a|an|the|his|her|its|their|my)\s+)?(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
+    re.IGNORECASE,
+)
+_CARRIER_AFTER = re.compile(
+    r"^(?:\s+on\s+(?:it|him|her))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
+    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?![\w])",
+    re.IGNORECASE,
+)
 
 
-def _named(mention: Mention, cast: Cast) -> str:
-    word = mention.word.lower()
-    names = " and ".join(cast.by_id(i).name for i in mention.ids)
-    if word in {"my", "mine", "our", "ours", "your"}:
-        return f"{names}'s" if len(mention.ids) == 1 else "their"
-    return names
+def _slogan_words(plain: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a slogan's request, with the words around it that only carried it."""
+    before = _CARRIER_BEFORE.search(plain[:start])
+    after = _CARRIER_AFTER.match(plain[end:])
+    return (before.start() if before else start), end + (after.end() if after else 0)

@@ -161,7 +161,7 @@ LEXICON = Lexicon(
         "that says", "which says", "that reads", "which reads", "saying", "reading", "says", "reads",
         "read", "with", "with the words", "with the text", "with the slogan", "printed with",
         "that has", "that said", "should say", "should read", "will say", "must say", "has", "is",
-        "text", "the words", "that goes", "with text", "printed", "written", "that says something like",
+        "text", "the words", "that goes", "with text", "printed", "written", "that says something like", "say", "read",
     ),
     on_garment=("printed on", "written on", "on", "across", "emblazoned on", "in big letters on",
                 "on the front of", "across the front of", "printed across"),
