@@ -78,15 +78,15 @@ def says_away(scan: str, start: int) -> bool:
     if place and place.group("place").lower() not in _NOT_AWAY_PLACES and not names_a_wall(place.group("place")):
         return True
     weak = _AWAY_UNLESS_HERE.match(predicate)
-    return bool(weak) and not _here(predicate[weak.end() :])
+    return bool(weak) and not _here(predicate[weak.end() :], purpose=weak.group(0).lower().endswith("for"))
 
 
-def _here(rest: str) -> bool:
+def _here(rest: str, purpose: bool = False) -> bool:
     """The rest of the clause puts its subject at a wall of the lab: "… to the rack", "… at
-    his desk", "… to fix the UPS", "… back to the lab"."""
+    his desk", "… to fix the UPS", "… back to the lab" (not "went for coffee": a purpose)."""
     if _HERE_VERB.match(rest):
         return True
-    start = _AT_THE_START.match(rest)
+    start = None if purpose else _AT_THE_START.match(rest)
     if start and _is_lab_place(start.group("where")):
         return True
     return any(_is_lab_place(m.group("where")) for m in _HERE_PLACE.finditer(rest))

@@ -72,6 +72,9 @@ _ACTIVITY_EMOJI = frozenset("💤🚴🏃🏋🧘🤸🚶🏊✈🤒🤧🤮🛌
 _LINKS = _set("and but because so again after before during since until for about like as of to than while when")
 
 
+_DOING_WITH = _set("a an the his her some it them on at in by with")
+
+
 def reads_as_is(after: str) -> bool:
     """Whether "X's" followed by `after` means "X is/has" rather than "X's (thing)"."""
     words = _WORDS.findall(after[:80])
@@ -90,7 +93,8 @@ def reads_as_is(after: str) -> bool:
     if first.endswith("ly"):
         return first not in _LY_NOUNS
     if first.endswith("ing"):
-        return first not in _ING_NOUNS or second in {"a", "an", "the", "his", "her", "some", "it", "them"}
+        # "Milo's painting on the whiteboard": when in doubt, Milo is doing it (and drawn)
+        return first not in _ING_NOUNS or second in _DOING_WITH
     if first.endswith("ed"):
         return first not in _ED_NOUNS
     if first.endswith("en"):

@@ -52,7 +52,7 @@ LEXICON = Lexicon(
     away_re=(
         # unwell
         r"(?:off\s+|out\s+|feeling\s+|home\s+)?(?:sick|ill|unwell|poorly)(?:\s+(?:today|again|leave|at\s+home))?",
-        r"under\s+the\s+weather", r"not\s+feeling\s+(?:well|good|great|too\s+good)",
+        r"under\s+the\s+weather", r"(?:[a-z]*n't|not)\s+feeling\s+(?:well|good|great|too\s+good|so\s+good)",
         r"(?:got|has|have|had|caught|with)\s+(?:the\s+)?(?:flu|covid|a\s+cold|a\s+fever|food\s+poisoning|a\s+migraine)",
         r"(?:called|calls|calling|phoned|phones|rang)\s+in\s+(?:sick|ill)",
         # elsewhere
