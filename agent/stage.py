@@ -84,7 +84,7 @@ _PLACE_BEFORE = re.compile(
 )
 _MENTION_ONLY_BEFORE = re.compile(
     r"(?<![\w])(?:about|regarding|dreaming\s+of|thinking\s+of|talking\s+of|wants?|wanted|instead\s+of|"
-    r"rather\s+than|away\s+from|without|sobre|über|de\s+la|à\s+propos)(?![\w])",
+    r"rather\s+than|away\s+from|without|sobre|über|de\s+la|à\s+propos)\s+(?:[^\s,;.!?]+\s+){0,3}$",
     _FLAGS,
 )
 _BACKGROUND_AFTER = re.compile(r"^[^,.;!?]{0,25}\bin\s+the\s+background\b", _FLAGS)

@@ -59,7 +59,7 @@ LEXICON = Lexicon(
         r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office))",
         r"abroad", r"overseas", r"elsewhere", r"offline", r"afk", r"ooo", r"awol", r"absent", r"excluded",
         r"skipped", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
-        r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till|at|in)\b",
+        r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till)\b",
         r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|keyboard|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
         r"(?:in|to)\s+(?:bed|hospital|the\s+hospital|traffic|quarantine|isolation|jail|prison|court)",
         r"stuck\s+(?:in\s+traffic|at\s+(?:home|the\s+airport|work))", r"in\s+another\s+(?:city|country|office|building|time\s*zone)",
@@ -171,7 +171,7 @@ LEXICON = Lexicon(
         "label", "notebook", "tv", "display", "slide", "terminal", "phone", "message", "cake",
         "flag", "placard", "t-shirt cannon", "tattoo", "book", "paper", "log", "commit message",
     ),
-    places=("at", "on", "by", "in front of", "next to", "near", "beside", "behind", "under", "on top of", "up on",
+    places=("at", "on", "by", "in front of", "next to", "near", "beside", "behind", "under", "on top of", "up on", "to", "towards", "over to",
             "from", "onto", "into", "in", "inside", "against", "over", "up at", "down at", "@"),
     not_names=(
         "mild", "mile", "milk", "mill", "mils", "mil", "miso", "mio", "mijo", "mito", "milf", "mild",

@@ -77,6 +77,8 @@ def test_possessive_or_is_by_what_follows(after: str, is_: bool) -> None:
         ("Le patron au tableau blanc", None, ["james"]),
         ("both of them out for lunch, the desk empty", None, []),
         ("> James went to get pizza\nMilo alone at the rack", None, ["milo"]),
+        ("Milo's away at the rack", None, ["milo"]),
+        ("James went for coffee, Milo at the rack", None, ["milo"]),
     ],
 )
 def test_who_is_in_the_picture(planner: Planner, text: str, speaker: str | None, characters: list[str]) -> None:
@@ -95,6 +97,8 @@ def test_who_is_in_the_picture(planner: Planner, text: str, speaker: str | None,
         ("While James is at the gym downtown, Milo tinkers at the workbench", "west"),
         ("Jaaames looking at the rakc", "north"),
         ("Milo et James à l'imprimante 3D", "west"),
+        ("James running to the rack", "north"),
+        ("James stepped away from the keyboard for a nap on the couch", "west"),
     ],
 )
 def test_the_place_of_the_action(planner: Planner, text: str, plate: str) -> None:
