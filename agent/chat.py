@@ -20,14 +20,16 @@ _SUBTEXT = re.compile(r"(?:^|(?<=\s))(?:-#|>>>|>)\s")
 
 
 def normalise(text: str) -> str:
-    """The request with chat markup turned into plain words (white space collapsed)."""
+    """The request with chat markup turned into plain words (white space collapsed; a line
+    break stays one, since it ends a sentence)."""
     text = _LINK.sub(r"\1", text)
     text = _URL.sub(" ", text)
     text = _STRUCK.sub(" ", text)
     text = _CUSTOM_EMOJI.sub(r" \1 ", text)
     text = _MARKERS.sub(" ", text)
     text = _SUBTEXT.sub(" ", text)
-    return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def addressing(bot_names: list[str]) -> re.Pattern[str]:

@@ -167,11 +167,13 @@ class Planner:
         request, llm = item["request"], item.get("llm") or {}
         action = llm.get("action")
         source = "llm"
+        shown = item["characters"]
         if not (isinstance(action, str) and 0 < len(action.strip()) <= 500):
-            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"], item.get("slogan_span"))
+            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"],
+                                           item.get("slogan_span"), shown)
             source = "rules"
-        elif item["slogan"]:
-            action = rules.describe_action(action, None, self.cast, item["slogan"])
+        else:  # the model's words too may name someone who is not drawn
+            action = rules.describe_action(action, None, self.cast, item["slogan"], shown=shown)
         action = action.strip()
         cast = [self.characters[c] for c in item["characters"]]
         wall = WALLS[item["plate"]]

@@ -26,7 +26,10 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from agent import chat
+from agent.clauses import says_away
 from agent.lexicon import MERGED, phrase_re
+from agent.possessive import reads_as_is
+from agent.quotes import find_quotes
 from characters.sheet import Character
 
 _FLAGS = re.IGNORECASE
@@ -74,7 +77,17 @@ _DEPICTION = (
     r"meme|toy|doll|model|print|doodle|sculpture|hologram|mask|costume|video|clip|gif|emoji|tattoo|"
     r"mural|picture|pic|drawing|image|sketch|cartoon|illustration|biography|book|documentary|comic|"
     r"movie|film|song|article|story|fanart|fan art|selfie|reflection|shadow|impression|imitation|"
-    r"impersonation|cosplay|bobblehead|plushy|replica|mockup|avatar|caricature|silhouette|puppet"
+    r"impersonation|cosplay|bobblehead|plushy|replica|mockup|avatar|caricature|silhouette|puppet|"
+    r"watercolou?r|tapestry|canvas|bust|engraving|etching|woodcut|mosaic|collage|carving|artwork|art\s+print|"
+    r"rendering|likeness|effigy|plaque|decal|patch|badge|stamp|coin|postcard|card|screensaver|wallpaper|"
+    r"figure|action\s+figure|lithograph|sculpture|cameo|snapshot|polaroid|headshot|mugshot|icon|logo|"
+    r"🖼️|🖼|📷|📸|🧸"
+)
+# Words that may stand between "a painting of" and the one painted ("of two sleepy raccoons").
+_DEPICTED_WORDS = (
+    r"the|a|an|our|my|his|her|their|good\s+old|one|two|three|four|five|several|some|many|tiny|little|"
+    r"small|big|giant|cute|sleepy|angry|happy|grumpy|chubby|smiling|dancing|famous|wild|baby|young|old|"
+    r"cartoon|cartoonish|fat|fluffy|cheeky|majestic|heroic|proud|noble|regal|vintage|classic"
 )
 _FRAMING = r"picture|pic|drawing|image|sketch|cartoon|illustration|comic|painting|portrait|doodle|scene|render"
 _THING_AFTER = (
@@ -82,7 +95,8 @@ _THING_AFTER = (
     r"gif|keychain|magnet|pillow|cutout|cut-out|balloon|onesie|fanart|highlights|documentary|biography|"
     r"bible|telescope|chocolate|powder|drink|cereal|milkshake|bobblehead|plushies|stickers|posters|"
     r"figurines|merch|tote|hat|cap|socks|lamp|calendar|screensaver|wallpaper|replica|t-shirt|tshirt|"
-    r"shirt|tee|hoodie|jersey|sweater|brand|fan\s+club|fanclub"
+    r"shirt|tee|hoodie|jersey|sweater|brand|fan\s+club|fanclub|shaped|themed|print|patterned|pattern|"
+    r"branded|style|motif|design|cookie\s+jar|jar|ornament|decoration|pyjamas|pajamas|slippers|onesie"
 )
 _ME_NOT_THERE = (r"for|be|as|like|about|than|tell|telling|remind|ping|pinging|text|texting|call|calling|email|"
                  r"emailing|message|messaging|miss|misses|missing|waiting\s+for|waits\s+for|replacing|replaces|"
@@ -107,7 +121,9 @@ class Cast:
                 self.id_by_name.setdefault(word, self.id_by_name[alias])
         names = sorted(self.id_by_name, key=len, reverse=True)
         name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w-])", _FLAGS)
+        # A name in a hyphenated word ("raccoon-shaped", "Milo-approved") is found too, and
+        # judged a thing: it describes something else.
+        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w]|-(?![\w]))", _FLAGS)
         self.pronoun_pattern = re.compile(
             rf"(?<![\w'-])({_ALL_WORDS}|{_GROUP_WORDS}|{_SPEAKER_WORDS}|{_BOT_WORDS})(?![\w-])", _FLAGS
         )
@@ -118,8 +134,9 @@ class Cast:
             if " " not in n and n.isalpha() and f"the {n}" not in self.id_by_name and n not in MERGED.alias_words
             and not any(n == a for a in MERGED.alias_words.values())
         )
-        # Typos are matched against one-word names of four letters or more.
-        self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4)
+        # Typos are matched against the sheets' one-word names of four letters or more (not
+        # another language's word for them: "jefe" must not take "Jeff").
+        self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4 and n not in MERGED.alias_words)
         known = {*self.id_by_name, *MERGED.not_names, *MERGED.function_words}
         self.known_words = frozenset(w for phrase in known for w in phrase.split())
         bot = self.bot
@@ -181,15 +198,15 @@ def _blank(text: str, pattern: re.Pattern[str]) -> str:
 _WITHOUT = re.compile(rf"(?:^|(?<=[\s(]))(?:{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den)\s+)?$", _FLAGS)
 _AND = phrase_re(MERGED.and_words)
 _LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die)\s+)?$", _FLAGS)
-_COPULAS = phrase_re(MERGED.copulas)
-_ABSENT_AFTER = re.compile(
-    rf"^(?:\s*(?:{_COPULAS}|n't|not)(?![\w]))*\s*(?:{'|'.join(MERGED.absent_after_re)})(?![\w])", _FLAGS
+# Public for agent/action.py, which takes out what these put aside.
+WITHOUT_BEFORE = _WITHOUT
+LIST_JOIN = _LIST_JOIN
+# "James II", "James I of England": a king.
+REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
+_EVERYONE = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?![\w'])", _FLAGS)
+_EMPTY = re.compile(
+    "|".join([rf"(?<![\w])(?:{phrase_re(MERGED.empty_scene)})(?![\w])", *MERGED.empty_scene_re]), _FLAGS
 )
-_EVERYONE_AWAY = re.compile(
-    rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?:\s*(?:{_COPULAS}|n't)(?![\w]))*\s*(?:{'|'.join(MERGED.absent_after_re)})(?![\w])",
-    _FLAGS,
-)
-_EMPTY = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.empty_scene)})(?![\w])", _FLAGS)
 _TITLE_BEFORE = re.compile(rf"(?<![\w])(?:{_TITLES}|{phrase_re(MERGED.namesake_before)})\s+$", _FLAGS)
 _NAMESAKE_AFTER = re.compile(rf"^\s+(?:{phrase_re(MERGED.namesake_after)})(?![\w])", _FLAGS)
 _INDEFINITE_BEFORE = re.compile(r"(?<![\w])(?:a|an)\s+$", _FLAGS)
@@ -205,17 +222,25 @@ _ON_A_SCREEN = re.compile(
 _DEPICTION_AFTER = re.compile(r"^\s+(?:drawing|doodle|sketch|painting|print|picture|photo|cartoon)s?(?![\w])", _FLAGS)
 _THING_BEFORE_RE = re.compile(rf"(?<![\w])(?:{_THING_BEFORE})[\s-]+$", _FLAGS)
 _CONTAINER_BEFORE = re.compile(rf"(?<![\w])(?:{_CONTAINER})s?\s+of\s+(?:(?:hot|cold|iced|warm|some|the)\s+)?$", _FLAGS)
-_DEPICTION_BEFORE = re.compile(rf"(?<![\w])(?P<noun>{_DEPICTION})s?\s+of\s+(?:(?:the|a|an|our|my|good\s+old)\s+)?$", _FLAGS)
+_DEPICTION_BEFORE = re.compile(rf"(?<![\w])(?P<noun>{_DEPICTION})s?\s+of\s+(?:(?:{_DEPICTED_WORDS})\s+){{0,3}}$", _FLAGS)
+# "a mug with a raccoon printed on it", "a t-shirt with Milo on it": a picture on a thing.
+_PRINTED_AFTER = re.compile(
+    r"^\s+(?:(?:printed|drawn|painted|stitched|embroidered|pictured|depicted|engraved|etched|stamped|sketched|"
+    r"doodled|scribbled|stencil+ed|screen-?printed|tattooed)(?![\w])|on\s+(?:it|them|its?\s+(?:front|side|lid)|the\s+(?:front|back|side|lid|label))(?![\w]))",
+    _FLAGS,
+)
+_PRINTED_WORDS_AFTER = re.compile(r"^\s+on\s+(?:it|them)(?![\w])", _FLAGS)
+_WITH_BEFORE = re.compile(r"(?<![\w])with\s+$", _FLAGS)
+
 _FRAMING_NOUN = re.compile(rf"^(?:{_FRAMING})$", _FLAGS)
 _FRAMING_LEAD = re.compile(rf"^[\W_]*(?:(?:{_REQUEST_WORDS})\b[\W_]*)*$", _FLAGS)
-_THING_AFTER_RE = re.compile(rf"^[\s-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
-_BODY_AFTER = re.compile(rf"^\s+(?:(?:own|new|little|big|tired|sleepy)\s+)?(?:{_BODY})(?![\w])", _FLAGS)
+_THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
+_BODY_AFTER = re.compile(rf"^\s+(?:(?:own|new|little|big|tired|sleepy|left|right)\s+)?(?:{_BODY})(?![\w])", _FLAGS)
 _ME_NOT_THERE_RE = re.compile(rf"(?<![\w])(?:{_ME_NOT_THERE})\s+$", _FLAGS)
 _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 _TOKEN = re.compile(r"(?<![\w'])[^\W_][\w']{2,}(?![\w])")
-_CONTRACTION_AFTER = re.compile(rf"^\s+(?:{_COPULAS}|on|at|in|out|off|not|away|gone|home|asleep|busy|been|got|here|there|back|still|also|just|day|sick|about|going|always|never|now|so|too|very|really|\w+ing)(?![\w])", _FLAGS)
 _GARMENT_SAYS = re.compile(
     rf"^\s+(?:new\s+)?(?:{phrase_re(MERGED.garments)})\b[^.;!?]{{0,20}}?(?:says|reads|reading|saying|should|will|:|with|that)",
     _FLAGS,
@@ -225,9 +250,28 @@ _GARMENT_SAYS = re.compile(
 def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
     found.sort(key=lambda m: m.start)
-    marked = [_judge(scan, m, found, cast) for m in found]
+    titles = _titles(scan)
+    marked = [
+        replace(m, status=Status.THING) if any(a <= m.start < b for a, b in titles) else _judge(scan, m, found, cast)
+        for m in found
+    ]
     marked = _absences(scan, marked)
     return _framing(scan, marked)
+
+
+def _titles(scan: str) -> list[tuple[int, int]]:
+    """Quoted phrases of more than a name: a title ("'Sweet Baby James'") or words for a
+    shirt ("Have You Tried Rebooting?"); a name inside one is not a person in the picture.
+    A quote that is most of the request is the request itself."""
+    if "'" not in scan and '"' not in scan and not any(c in scan for c in "“”«»„`"):
+        return []
+    letters = sum(c.isalnum() for c in scan)
+    spans = []
+    for quote in find_quotes(scan):
+        words = quote.text.split()
+        if len(words) > 1 and sum(c.isalnum() for c in quote.text) < 0.7 * letters:
+            spans.append((quote.start, quote.end))
+    return spans
 
 
 def _names(scan: str, cast: Cast) -> list[Mention]:
@@ -270,16 +314,37 @@ def _typos(scan: str, cast: Cast) -> list[Mention]:
         token = match.group(0).lower()
         if token in cast.id_by_name or token in cast.known_words or token.endswith("'s"):
             continue
-        for name in cast.typo_targets:
-            if token[0] != name[0] or abs(len(token) - len(name)) > 2:
-                continue
-            limit = 2 if len(name) >= 7 else 1
-            if len(token) < 4 and len(name) > 4:
-                continue
-            if OSA.distance(token, name, score_cutoff=limit) <= limit:
-                out.append(Mention(match.start(), match.end(), (cast.id_by_name[name],), match.group(0), "typo"))
-                break
+        name = _typo_of(token, cast, OSA.distance)
+        word = match.group(0)
+        if name is None and token.endswith("s"):
+            # "jims at the keyboard", "jimmys at the rack": "Jim's" without its apostrophe.
+            stem = token.rstrip("s")
+            if len(stem) >= 3 and (stem in cast.id_by_name or stem not in cast.known_words):
+                name = stem if stem in cast.id_by_name else _typo_of(stem, cast, OSA.distance)
+                word = f"{word[: len(stem)]}'s"
+        if name is not None:
+            out.append(Mention(match.start(), match.end(), (cast.id_by_name[name],), word, "typo"))
     return out
+
+
+_RUN = re.compile(r"(.)\1+")
+
+
+def _typo_of(token: str, cast: Cast, distance: Callable[..., float]) -> str | None:
+    """The name `token` is a slip of: letters held down ("Jaaames", "Miiilo"), or one edit
+    (two from seven letters) with the same first letter ("Jmes", "Mlio", "Meadlok")."""
+    held = _RUN.sub(r"\1", token)
+    for name in cast.typo_targets:
+        if token[0] != name[0]:
+            continue
+        if held == _RUN.sub(r"\1", name) and held != token:
+            return name
+        if abs(len(token) - len(name)) > 2 or (len(token) < 4 and len(name) > 4):
+            continue
+        limit = 2 if len(name) >= 7 else 1
+        if distance(token, name, score_cutoff=limit) <= limit:
+            return name
+    return None
 
 
 def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> Mention:
@@ -288,7 +353,11 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
     word = mention.word.lower()
     if mention.kind == "pronoun":
         return _judge_pronoun(mention, word, before, after)
-    if _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
+    if after.startswith("-") or _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
+        return replace(mention, status=Status.THING)
+    if REGNAL_AFTER.match(after) or (_WITH_BEFORE.search(before) and _PRINTED_WORDS_AFTER.match(after)) or (
+        _INDEFINITE_BEFORE.search(before) and _PRINTED_AFTER.match(after)
+    ):  # "James II", "a shirt with Milo on it", "a mug with a raccoon printed on it"
         return replace(mention, status=Status.THING)
     if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith("'s"):
         return replace(mention, status=Status.THING)
@@ -307,7 +376,7 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
     if word.startswith("the ") and " " not in word[4:].strip() and _compound_noun_follows(after):
         return replace(mention, status=Status.THING)
     if word.endswith(("'s", "s'")):
-        if _CONTRACTION_AFTER.match(after) or _BODY_AFTER.match(after) or _GARMENT_SAYS.match(after):
+        if reads_as_is(after) or _BODY_AFTER.match(after) or _GARMENT_SAYS.match(after):
             return mention  # "Milo's on vacation" (is), "Milo's face", "Milo's shirt says …"
         return replace(mention, status=Status.BELONGS)
     return mention
@@ -372,7 +441,7 @@ def _absences(scan: str, mentions: list[Mention]) -> list[Mention]:
         end = index
         while end + 1 < len(out) and _LIST_JOIN.match(scan[out[end].end : out[end + 1].start]):
             end += 1
-        if _ABSENT_AFTER.match(scan[out[end].end :]):
+        if says_away(scan, out[end].end):
             for k in range(index, end + 1):
                 if out[k].status is not Status.THING:
                     out[k] = replace(out[k], status=Status.ABSENT)
@@ -413,4 +482,4 @@ def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
 
 def scene_is_empty(scan: str) -> bool:
     """"nobody", "not a soul", "everyone went home", "niemand", "vide"."""
-    return bool(_EMPTY.search(scan) or _EVERYONE_AWAY.search(scan))
+    return bool(_EMPTY.search(scan)) or any(says_away(scan, m.end()) for m in _EVERYONE.finditer(scan))

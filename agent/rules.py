@@ -11,10 +11,13 @@ millisecond a plan.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
+from agent.action import describe
 from agent.chat import normalise
+from agent.clauses import clause_end, says_away
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.slogans import SloganAsk, SloganReader
 from agent.stage import pick_plate as _score_walls
@@ -57,15 +60,39 @@ def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     mentions = cast.mentions(scan, speaker)
     reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
     # Quotes are read in the text with its own apostrophes; positions match the scan's.
-    return Reading(plain, scan, mentions, reader.find(plain, mentions, speaker, cast))
+    asked = reader.find(plain, mentions, speaker, cast)
+    if asked:
+        mentions, asked = _dressed(scan, mentions, asked)
+    return Reading(plain, scan, mentions, asked)
+
+
+_BEFORE_GARMENT = re.compile(r"^\s*(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$", re.IGNORECASE)
+
+
+def _dressed(scan: str, mentions: list[Mention], asked: SloganAsk) -> tuple[list[Mention], SloganAsk]:
+    """The slogan's own words name no one ("Ask The Raccoon"), and the one whose garment
+    carries it wears it: "put 'X' on Milo's hoodie", "Milo shirt 'X'" (not only his things)."""
+    out = []
+    for mention in mentions:
+        if asked.words_at[0] <= mention.start < asked.words_at[1]:
+            continue
+        next_to_garment = mention.end <= asked.garment[0] and _BEFORE_GARMENT.match(scan[mention.end : asked.garment[0]])
+        if (next_to_garment and mention.status in (Status.THING, Status.BELONGS) and mention.kind in ("name", "typo")
+                and asked.owner in (None, mention.ids[0])):
+            mention = replace(mention, status=Status.PRESENT)
+            asked = replace(asked, owner=mention.ids[0])
+        out.append(mention)
+    return out, asked
 
 
 def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     """Character ids in the picture, left to right in order of first mention.
 
     Nobody in the picture by name means the mascot (the bot's character) alone, unless the
-    request empties the scene ("nobody", "not a soul", "everyone went home") or sends the
-    mascot away, or shows only its things ("Milo's hoodie on the hook").
+    request empties the scene ("nobody", "not a soul", "everyone went home"), sends the
+    mascot away, shows only its things ("Milo's hoodie on the hook") or a look-alike of it
+    ("a mug with a raccoon on it"). A picture of someone asked for in an empty scene is a
+    picture on the wall ("a drawing of a raccoon on the whiteboard, nobody in the room").
     """
     reading = read(text, speaker, cast)
     scan, mentions = reading.scan, reading.mentions
@@ -73,15 +100,16 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
     only = only_these(scan, mentions)
     if only:
         absent |= set(cast.ids) - only
+    empty = scene_is_empty(scan)
     ordered: list[str] = []
     for mention in mentions:
-        if mention.status is Status.PRESENT:
+        if mention.status is Status.PRESENT and not (empty and mention.kind == "framed"):
             ordered.extend(i for i in mention.ids if i not in absent and i not in ordered)
     if ordered:
         return ordered
-    if scene_is_empty(scan):
+    if empty:
         return []
-    set_aside = absent | {i for m in mentions if m.status is Status.BELONGS for i in m.ids}
+    set_aside = absent | {i for m in mentions if m.status in (Status.BELONGS, Status.THING) for i in m.ids}
     bot = cast.bot
     default = [bot.id] if bot else list(cast.ids[:1])
     return [i for i in default if i not in set_aside]
@@ -93,7 +121,11 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
     scan, mentions, asked = reading.scan, reading.mentions, reading.slogan
     if asked:  # the slogan's words ("Works on my GPU") are not the scene's
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
-    return _score_walls(scan, [m.start for m in mentions if m.status is Status.PRESENT])
+    # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
+    present = [m.start for m in mentions if m.status is Status.PRESENT]
+    elsewhere = [(m.start, min([clause_end(scan, m.end), *(p for p in present if p > m.start)]))
+                 for m in mentions if m.status is Status.ABSENT and says_away(scan, m.end)]
+    return _score_walls(scan, present, elsewhere)
 
 
 def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:
@@ -126,39 +158,39 @@ _LEADING_ASK = re.compile(
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    without: tuple[int, int] | None = None) -> str:
+                    without: tuple[int, int] | None = None, shown: Collection[str] | None = None) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
-    into names, and the slogan request taken out (`without`: its span in the normalised
-    text; the slogan is composited later, never prompted)."""
+    into names, the slogan request taken out (`without`: its span in the normalised text;
+    the slogan is composited later, never prompted), and nobody named who is not in the
+    picture (`shown`, the ids drawn; see agent/action.py)."""
     reading = read(text, speaker, cast)
-    plain, mentions = reading.plain, reading.mentions
-    cut = without or (0, 0)
-    pieces: list[str] = []
-    cursor = 0
-    for mention in mentions:
-        if mention.kind != "pronoun" or cut[0] <= mention.start < cut[1]:
-            continue
-        pieces.append(_cut(plain, cursor, mention.start, cut))
-        pieces.append(_named(mention, cast))
-        cursor = mention.end
-    pieces.append(_cut(plain, cursor, len(plain), cut))
-    action = "".join(pieces)
+    plain, scan, mentions = reading.plain, reading.scan, reading.mentions
+    if without:
+        a, b = _slogan_words(plain, max(0, without[0]), min(len(plain), without[1]))
+        plain = plain[:a] + " " * (b - a) + plain[b:]
+        scan = scan[:a] + " " * (b - a) + scan[b:]
+        mentions = [m for m in mentions if not a <= m.start < b]
+    action = describe(plain, scan, mentions, cast, shown)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
     return _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
 
 
-def _cut(text: str, start: int, end: int, cut: tuple[int, int]) -> str:
-    """text[start:end] without the part inside `cut`."""
-    a, b = max(start, cut[0]), min(end, cut[1])
-    if a >= b:
-        return text[start:end]
-    return text[start:a] + " " + text[b:end]
+# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …".
+_CARRIER_BEFORE = re.compile(
+    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
+    r"(?:(?:a|an|the|his|her|its|their|my)\s+)?(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
+    re.IGNORECASE,
+)
+_CARRIER_AFTER = re.compile(
+    r"^(?:\s+on\s+(?:it|him|her))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
+    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?![\w])",
+    re.IGNORECASE,
+)
 
 
-def _named(mention: Mention, cast: Cast) -> str:
-    word = mention.word.lower()
-    names = " and ".join(cast.by_id(i).name for i in mention.ids)
-    if word in {"my", "mine", "our", "ours", "your"}:
-        return f"{names}'s" if len(mention.ids) == 1 else "their"
-    return names
+def _slogan_words(plain: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a slogan's request, with the words around it that only carried it."""
+    before = _CARRIER_BEFORE.search(plain[:start])
+    after = _CARRIER_AFTER.match(plain[end:])
+    return (before.start() if before else start), end + (after.end() if after else 0)

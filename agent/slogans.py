@@ -22,13 +22,19 @@ _FLAGS = re.IGNORECASE
 _MARK = "\ue000"  # stands for a quoted phrase in the skeleton
 _GARMENT = rf"(?:{phrase_re(MERGED.garments)})"
 _LINK = rf"(?:{phrase_re(MERGED.shirt_links)})"
-_ON = rf"(?:{phrase_re(MERGED.on_garment)})"
-_SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|:|"
+# "on", "printed on", "written across", "in big letters on the front of"
+_ON = (rf"(?:{phrase_re(MERGED.on_garment)}|(?:(?:printed|written|emblazoned|stitched|embroidered|scrawled|painted|"
+       rf"stencil+ed|spelled\s+out|in\s+(?:big|bold|large)\s+letters)\s+)?(?:on|across|over|along)(?:\s+the\s+front\s+of)?)")
+_SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|say|read|:|"
+         r"with\s+the\s+(?:words?|text|slogan)|"
          r"que\s+dice|que\s+pone|dice|mit\s+der\s+aufschrift|mit\s+aufschrift|avec\s+écrit|écrit|marqué)\s*:?")
+# "for Milo", "for the raccoon", "for him" between a garment and its text
+_FOR = r"(?:\s+for\s+(?P<for>(?:the\s+)?[\w]+))?"
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
 _END = (
     r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
-    r"beside|in\s+front\s+of|and\s+(?:he|she|then)|as\s+he|(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
+    r"beside|in\s+front\s+of|and\s+(?:he|she|then|put|make|have|let|draw|show|give|place|it|his|her|him)|as\s+he|"
+    r"(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
 )
 
 
@@ -38,6 +44,8 @@ class SloganAsk:
     owner: str | None  # character id whose garment carries it; None: not said
     start: int  # where the request for it starts and ends in the prepared text
     end: int
+    garment: tuple[int, int] = (0, 0)  # where the garment word is ("shirt", "chest")
+    words_at: tuple[int, int] = (0, 0)  # where the slogan's own words are (quotes included)
 
 
 class SloganReader:
@@ -47,20 +55,26 @@ class SloganReader:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
         end = _END.format(names=names)
         self.patterns = (
-            # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X"
-            re.compile(rf"(?P<g>{_GARMENT})(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
+            # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X", hoodie for Milo: "X"
+            re.compile(rf"(?P<g>{_GARMENT}){_FOR}(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
             # a "X" shirt
             re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # "X" printed on his chest
             re.compile(rf"(?P<q>{_MARK})\s+(?:(?:is\s+)?(?:{_ON})\s+)?{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
-            # shirt says X / t-shirt: X (no quotes; up to where the scene goes on)
-            re.compile(rf"(?P<g>{_GARMENT})\s*{_SAYS}\s*(?P<u>[^\s{_MARK}][^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
+            # shirt says X / t-shirt: X / hoodie for Milo: X (no quotes; up to where the scene goes on)
+            re.compile(rf"(?P<g>{_GARMENT}){_FOR}\s*{_SAYS}\s*(?P<u>[^\s{_MARK}][^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
             # a RTFM tee, PEBKAC printed on his chest (capitals only)
             re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
                        rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
             # with sudo make me a sandwich printed on his chest
             re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>[^,.;!?{_MARK}]{{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
                        rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            # with the words Not My Department on his chest
+            re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing)\s+(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)"
+                       rf"\s+(?P<u>[^,.;!?{_MARK}]{{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            # wearing the slogan Blame The Cache (a capital first: "the slogan of the day" is not one)
+            re.compile(rf"(?:\bwearing|\bwith|\bin|\bsporting)\s+(?:the|a|his|her)\s+(?P<g>slogan|motto)\s+"
+                       rf"(?P<u>(?-i:[A-Z0-9])[^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
         )
 
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
@@ -87,15 +101,20 @@ class SloganReader:
             words = by_mark[match.start("q")]
             end = match.end("q")
             end = next((q.end for q in quotes if q.start == match.start("q")), end)
+            words_at = (match.start("q"), end)
         else:
             words = _scene_cut(match.group("u")).strip(" \t\"'*`.,;:")
             end = match.start("u") + len(_scene_cut(match.group("u")))
+            words_at = (match.start("u"), end)
         if not words:
             return None
         start = min(match.start(), match.start("g"))
         end = max(end, match.end("g"))
         owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
-        return SloganAsk(words, owner, start, end)
+        named_for = match.groupdict().get("for")
+        if named_for and " ".join(named_for.lower().split()) in cast.id_by_name:
+            owner = cast.id_by_name[" ".join(named_for.lower().split())]
+        return SloganAsk(words, owner, start, end, (match.start("g"), match.end("g")), words_at)
 
 
 _SCENE_GOES_ON = re.compile(

@@ -1,13 +1,18 @@
 """Which wall: every wall word in the request scores, and the place of the action counts most.
 
 Each hit of a wall's cue (agent/walls.py, and the other languages' words in
-agent/lexicon/) scores 1, an action ("soldering", "pedalling") 1.5. A hit is worth three
-times as much where the scene happens ("on the couch", "at his keyboard", "am Fenster"),
-a third as much when only talked about ("talking about the bike", "dreaming about a GPU
-cluster", "the rack blinking in the background"), and half in a sentence that draws no one
-("Our rack has been loud all week."). Misspelt cue words of five letters or more count
-too ("whitebord", "monitrs"; things, not verbs). The highest total wins; a tie goes to the first named; no
-cue at all gives the desk.
+agent/lexicon/) scores 1, an action ("soldering", "cycles", "pedalled") 1.5. A hit is
+worth three times as much where the scene happens ("on the couch", "at his keyboard", "am
+Fenster"), four times right after a character ("James on the sofa", "Milo crimping a cable
+at his desk"), a third as much when only talked about ("talking about the bike", "dreaming
+about a GPU cluster", "the rack blinking in the background"), and half in a sentence that
+draws no one ("Our rack has been loud all week."). Not where the scene happens: what is
+shown on a screen or board ("the loss going down on the big screen"), the place of a clause
+about a thing ("while a training job runs on the GPUs"), and anything in a clause that
+sends someone away ("while I'm out grabbing coffee": `elsewhere`). Of two cue words that
+make one thing, the last names it ("bike pedals", "server diagrams"). Misspelt English cue
+words count too ("whitebord", "monitrs", "rakc"; things, not verbs). The highest total
+wins; a tie goes to the first named; no cue at all gives the desk.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ _FLAGS = re.IGNORECASE
 CUE_WEIGHT = 1.0
 ACTION_WEIGHT = 1.5
 PLACE_BOOST = 3.0
+PLACE_OF_A_CHARACTER = 4.0
 MERE_MENTION = 0.3
 BACKGROUND_SENTENCE = 0.5
 
@@ -48,14 +54,28 @@ for _cue in sorted(_CUES, key=len, reverse=True):
     _words = tuple(_cue.replace("\ufe0f", "").split())
     if _words:
         _PHRASES.setdefault(_words[0], []).append((_words, _cue))
-# Misspellings are looked for among things only: verbs are too close to other verbs
-# ("doing" is one letter from "dozing").
+_THINGS = frozenset(_cue_table(with_actions=False))
+# Misspellings are looked for among English things only: verbs are too close to other verbs
+# ("doing" is one letter from "dozing"), and another language's word too close to an
+# English one ("plante" to "plane").
 _FUZZY_CUES: dict[str, tuple[str, ...]] = {}
-for _cue in _cue_table(with_actions=False):
-    if _cue.isalpha() and len(_cue) >= 5:
-        _FUZZY_CUES[_cue[0]] = (*_FUZZY_CUES.get(_cue[0], ()), _cue)
+for _wall in WALLS.values():
+    for _cue in _wall.cues:
+        if _cue.isalpha() and len(_cue) >= 4:
+            _FUZZY_CUES[_cue[0]] = (*_FUZZY_CUES.get(_cue[0], ()), _cue)
 _NOT_MISSPELT = frozenset({*MERGED.not_names, *MERGED.function_words, *(w for c in _CUES for w in c.split())})
-_CLAUSE_BREAK = re.compile(r"[,;.!?\n()—–]|\s-\s|\b(?:while|but|and then|though|whereas)\b", _FLAGS)
+_CLAUSE_BREAK = re.compile(r"[,;.!?\n()—–]|\s-\s|\b(?:while|whilst|when|but|and then|though|whereas)\b", _FLAGS)
+# "while a training job runs on the GPUs": a clause about a thing, not where anyone is.
+_THING_CLAUSE = re.compile(r"^\s*(?:a|an|the|some|its|this|that|his|her|their|my|our)\s", _FLAGS)
+_SUBORDINATE = frozenset({"while", "whilst", "when", "whereas", "though"})
+# What is shown on these is not where the scene happens ("the loss on the big screen").
+_DISPLAYS = frozenset({
+    "screen", "screens", "monitor", "monitors", "tv", "television", "telly", "display", "displays", "whiteboard",
+    "board", "dashboard", "dashboards", "laptop", "flatscreen", "white board", "tensorboard", "grafana",
+})
+_ON_BEFORE = re.compile(r"(?<![\w])on\s+(?:[\w-]+\s+){0,2}$", _FLAGS)
+_WORD = re.compile(r"[^\W_][\w'-]*")
+_NEAR_A_CHARACTER = 7  # words between a character and the place phrase of their own clause
 _PLACE_BEFORE = re.compile(
     rf"(?<![\w])(?:{phrase_re(MERGED.places)})\s+(?:(?:the|a|an|his|her|my|our|their|its|your|this|that|"
     rf"el|la|los|las|le|les|der|die|das|dem|den|des|du|sa|son|ses|su|sus|seinem|seiner|"
@@ -64,21 +84,24 @@ _PLACE_BEFORE = re.compile(
 )
 _MENTION_ONLY_BEFORE = re.compile(
     r"(?<![\w])(?:about|regarding|dreaming\s+of|thinking\s+of|talking\s+of|wants?|wanted|instead\s+of|"
-    r"rather\s+than|away\s+from|without|sobre|über|de\s+la|à\s+propos)(?![\w])",
+    r"rather\s+than|away\s+from|without|sobre|über|de\s+la|à\s+propos)\s+(?:[^\s,;.!?]+\s+){0,3}$",
     _FLAGS,
 )
 _BACKGROUND_AFTER = re.compile(r"^[^,.;!?]{0,25}\bin\s+the\s+background\b", _FLAGS)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
-def pick_plate(scan: str, people_at: Iterable[int] = ()) -> PlateName:
+def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tuple[int, int]] = ()) -> PlateName:
     """The wall for `scan` (text prepared by `agent.mentions.prepare`); `people_at` are the
-    positions of characters in the picture, which make a sentence the scene's own."""
+    positions of characters in the picture, which make a sentence the scene's own;
+    `elsewhere` are the spans of clauses that send someone away, whose cues do not count."""
     people = sorted(people_at)
+    away = list(elsewhere)
     scores: dict[PlateName, float] = {}
     first: dict[PlateName, int] = {}
     hits, unmatched = _cue_hits(scan)
-    hits += _misspelt(unmatched)
+    hits = _heads(scan, sorted(hits + _misspelt(unmatched)))
+    hits = [h for h in hits if not any(a <= h[0] < b for a, b in away)]
     if not hits:
         return DEFAULT_PLATE
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(scan)]
@@ -88,12 +111,36 @@ def pick_plate(scan: str, people_at: Iterable[int] = ()) -> PlateName:
     return min(scores, key=lambda p: (-round(scores[p], 6), first[p]))
 
 
+def _heads(scan: str, hits: list[tuple[int, int, tuple[PlateName, float]]]) -> list[tuple[int, int, tuple[PlateName, float]]]:
+    """Of cue words that make one thing ("bike pedals", "server diagrams"), the last, over
+    the span of them all."""
+    kept: list[tuple[int, int, tuple[PlateName, float]]] = []
+    opened: int | None = None
+    for index, hit in enumerate(hits):
+        following = hits[index + 1] if index + 1 < len(hits) else None
+        joined = (following is not None and not scan[hit[1] : following[0]].strip(" -")
+                  and hit[2][1] == CUE_WEIGHT and following[2][1] == CUE_WEIGHT)
+        if joined:
+            opened = hit[0] if opened is None else opened
+            continue
+        kept.append((hit[0] if opened is None else opened, hit[1], hit[2]))
+        opened = None
+    return kept
+
+
 def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], people: list[int]) -> float:
     breaks = list(_CLAUSE_BREAK.finditer(scan, 0, start))
-    clause = scan[breaks[-1].end() if breaks else 0 : start]
+    opened = breaks[-1].end() if breaks else 0
+    clause = scan[opened:start]
     factor = 1.0
-    if _PLACE_BEFORE.search(clause):
-        factor *= PLACE_BOOST
+    about_a_thing = (
+        breaks and breaks[-1].group(0).lower() in _SUBORDINATE and _THING_CLAUSE.match(clause)
+        and not any(opened <= p < start for p in people)
+    )
+    shown_on = _ON_BEFORE.search(clause) and _bare(scan[start:end]) in _DISPLAYS
+    if _PLACE_BEFORE.search(clause) and not about_a_thing and not shown_on:
+        near = [p for p in people if opened <= p < start and len(_WORD.findall(scan[p:start])) <= _NEAR_A_CHARACTER]
+        factor *= PLACE_OF_A_CHARACTER if near else PLACE_BOOST
     if _MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]):
         factor *= MERE_MENTION
     sentence = next(((s, e) for s, e in sentences if s <= start < e), None)
@@ -116,14 +163,33 @@ def _cue_hits(scan: str) -> tuple[list[tuple[int, int, tuple[PlateName, float]]]
                 index += len(words)
                 break
         else:
-            unmatched.append((start, end, word))
+            singular = word[:-1] if len(word) > 3 and word.endswith("s") else ""
+            if singular in _THINGS:  # "exercise bikes", "whiteboards"
+                hits.append((start, end, _CUES[singular]))
+            else:
+                unmatched.append((start, end, word))
             index += 1
     return hits, unmatched
 
 
+_ELISION = re.compile(r"^(?:l|d|j|qu|n|s|c|m|t)'(?=\w)")
+
+
 def _bare(token: str) -> str:
-    word = token.lower()
+    """A token as cues are written: lower case, no "'s", no French elision ("l'imprimante")."""
+    word = _ELISION.sub("", token.lower())
     return word[:-2] if word.endswith("'s") else word
+
+
+def names_a_wall(words: str) -> bool:
+    """Whether `words` begin with one of the things on a wall ("rack", "standing desk",
+    "Schreibtisch"; not an action such as "running")."""
+    tokens = [_bare(m.group(0)) for m in _TOKEN.finditer(words[:80])]
+    if not tokens:
+        return False
+    return any(
+        tuple(tokens[: len(phrase)]) == phrase and cue in _THINGS for phrase, cue in _PHRASES.get(tokens[0], ())
+    )
 
 
 def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[PlateName, float]]]:
@@ -136,10 +202,13 @@ def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[P
     for start, end, token in words:
         if len(token) < 4 or not token.isalpha() or token in _NOT_MISSPELT:
             continue
+        held = _RUN.sub(r"\1", token)
         for cue in _FUZZY_CUES.get(token[0], ()):
-            if abs(len(cue) - len(token)) > 1:
-                continue
-            if len(cue) == len(token):
+            if held != token and held == _RUN.sub(r"\1", cue):
+                slip = True  # a key held down: "deeesk", "whiteeboard"
+            elif abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
+                continue  # four-letter words only by two letters swapped ("rakc", "bkie")
+            elif len(cue) == len(token):
                 slip = _swapped(token, cue)
             else:
                 slip = Indel.distance(token, cue, score_cutoff=1) <= 1
@@ -147,6 +216,9 @@ def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[P
                 found.append((start, end, _CUES[cue]))
                 break
     return found
+
+
+_RUN = re.compile(r"(.)\1+")
 
 
 def _swapped(a: str, b: str) -> bool:

@@ -23,10 +23,13 @@ _DISCORD_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|@(?:everyone|here)\b")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
-def clean_text(text: str) -> str:
-    """Strip Discord mentions and control characters; collapse white space."""
+def clean_text(text: str, *, keep_lines: bool = False) -> str:
+    """Strip Discord mentions and control characters; collapse white space (with
+    `keep_lines`, a line break stays one: a request's lines are separate sentences)."""
     text = _DISCORD_MENTION.sub(" ", text)
     text = _CONTROL.sub(" ", text)
+    if keep_lines:
+        return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
     return " ".join(text.split())
 
 
@@ -46,7 +49,7 @@ class SceneRequest(BaseModel):
     def _text_is_usable(cls, text: str) -> str:
         if len(text) > MAX_TEXT_CHARS:
             raise ValueError(f"text is {len(text)} characters; keep it under {MAX_TEXT_CHARS}")
-        cleaned = clean_text(text)
+        cleaned = clean_text(text, keep_lines=True)
         if not cleaned:
             raise ValueError("text is empty; describe a scene, e.g. 'Milo debugging at 2 AM'")
         return cleaned

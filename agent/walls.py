@@ -2,8 +2,9 @@
 the plates and the tests, and the English words and emoji that call for each wall.
 
 `cues` are the things on a wall and their common synonyms; `actions` are what people do
-there (weighted a little higher by the rules: "typing" puts the scene at the desk more
-surely than a mention of a mug); `emoji` stand for either. Other languages' wall words
+there, in each form a request may use ("cycling", "cycles", "cycled"; weighted a little
+higher by the rules: "typing" puts the scene at the desk more surely than a mention of a
+mug); `emoji` stand for either. Other languages' wall words
 are in `agent/lexicon/`.
 """
 
@@ -42,9 +43,12 @@ WALLS: dict[PlateName, Wall] = {
          "gpu node", "cluster", "psu", "power supply", "ethernet", "fiber", "fibre", "blade",
          "drive", "drives", "hard drive", "ssd", "fan", "fans", "port", "ports", "nas", "homelab",
          "racks", "transceiver", "sfp", "wires", "cable mess", "battery backup", "gpu box", "gpu server",
-         "server cabinet", "cabinet", "blinkenlights", "h100", "h100s", "a100", "nvlink", "infiniband"),
+         "server cabinet", "cabinet", "blinkenlights", "h100", "h100s", "a100", "nvlink", "infiniband",
+         "cpu", "cpus", "patch lead", "patch leads"),
         ("cabling", "crimping", "rebooting", "racking", "wiring", "reseating", "plugging",
-         "swapping", "untangling", "rewiring", "labelling", "labeling"),
+         "swapping", "untangling", "rewiring", "labelling", "labeling", "re-cabling", "recabling",
+         "crimps", "crimped", "reboots", "rebooted", "rewires", "rewired", "reseats", "reseated",
+         "untangles", "untangled", "re-cables", "plugs", "plugged"),
         ("🔌", "🖧", "💾", "🗄️", "🗄", "🟢", "🚨"),
     ),
     "east": Wall(
@@ -62,7 +66,8 @@ WALLS: dict[PlateName, Wall] = {
          "jira", "inbox"),
         ("debugging", "debug", "debugs", "coding", "codes", "typing", "programming", "deploying",
          "deploy", "emailing", "reviewing", "pair-programming", "refactoring", "compiling",
-         "hacking", "googling", "answering", "procrastinating"),
+         "hacking", "googling", "answering", "procrastinating", "types", "typed", "coded",
+         "debugged", "deploys", "deployed", "emailed", "refactors", "refactored", "compiles"),
         ("🖥️", "🖥", "💻", "⌨️", "⌨", "🖱️", "🖱", "☕", "📧", "🧑‍💻", "👨‍💻", "👩‍💻"),
     ),
     "south": Wall(
@@ -78,10 +83,13 @@ WALLS: dict[PlateName, Wall] = {
          "loss curves", "loss", "south wall", "sunset", "sunrise", "the view", "pull-ups",
          "push-ups", "pushups", "pullups", "situps", "sit-ups", "plank", "squats", "cardio", "workout", "exercise", "chain", "handlebars",
          "saddle", "pedals", "ergometer", "houseplants", "greenery", "ficus", "windowsill", "blinds",
-         "telly", "flatscreen", "tensorboard", "training curves", "wandb", "yoga", "jump rope"),
+         "telly", "flatscreen", "tensorboard", "training curves", "wandb", "yoga", "jump rope",
+         "spin class", "spin session", "bike ride"),
         ("cycling", "pedaling", "pedalling", "exercising", "working out", "sweating", "stretching",
          "riding", "spinning", "watering", "jogging", "running", "lifting", "training hard",
-         "potting", "gardening"),
+         "potting", "gardening", "cycles", "cycled", "pedal", "pedalled", "pedaled", "rides", "rode",
+         "mid-ride", "exercises", "exercised", "works out", "worked out", "stretches", "stretched",
+         "waters", "watered", "jogs", "jogged", "sweats"),
         ("🚴", "🚲", "🏋️", "🏋", "🏃", "🪴", "🌱", "🌿", "🌵", "📺", "📉", "🪟", "🌅", "💪", "🧘"),
     ),
     "west": Wall(
@@ -95,11 +103,15 @@ WALLS: dict[PlateName, Wall] = {
          "architecture", "flowchart", "equations", "roadmap", "oscilloscope", "multimeter",
          "dev board", "breadboard", "arduino", "raspberry pi", "screwdriver", "filament",
          "nap", "siesta", "earplugs", "futon", "beanbag", "dry-erase board", "tool bench",
-         "soldering station", "prusa", "bambu", "settee", "loveseat", "cushion", "cushions", "blanket fort"),
+         "soldering station", "prusa", "bambu", "settee", "loveseat", "cushion", "cushions", "blanket fort",
+         "3d print", "3d prints", "3d-print", "3d-prints", "print job", "benchy"),
         ("napping", "sleeping", "dozing", "soldering", "printing", "3d-printing", "3d printing",
          "brainstorming", "planning", "explaining", "presenting", "lecturing", "sketching",
          "whiteboarding", "doodling", "teaching", "lounging", "resting",
-         "snoozing", "passed out", "curled up", "snooze"),
+         "snoozing", "passed out", "curled up", "snooze", "naps", "napped", "sleeps", "slept", "dozes",
+         "dozed", "snoozes", "snoozed", "solders", "soldered", "prints", "3d printed", "3d-printed",
+         "sketches", "sketched", "doodles", "doodled", "brainstorms", "lounges", "lounged", "explains",
+         "explained", "teaches", "lectures"),
         ("🛋️", "🛋", "🧑‍🏫", "👨‍🏫", "👩‍🏫", "🏫", "🖨️", "🖨", "🪛", "💤", "😴", "📋", "🖊️"),
     ),
 }

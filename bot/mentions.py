@@ -50,7 +50,7 @@ def parse_mention(
         character = user_characters.get(user_id)
         return f" {character_names.get(character, character)} " if character else " "
 
-    text = clean_text(_USER_MENTION.sub(other_user, content))
+    text = clean_text(_USER_MENTION.sub(other_user, content), keep_lines=True)
     if not text:
         return MentionProblem(f"Hi! {HELP_HINT}")
     if len(text) > max_chars:

@@ -1,7 +1,9 @@
 """Scoring the planner on labelled requests (`cartoon eval`).
 
 `requests.jsonl` is the labelled set the rules are measured on; `holdout.jsonl` was written
-at the same time and is scored only to check that the rules generalise. Each line is one
+at the same time and is scored only to check that the rules generalise. `fresh.jsonl` was
+written by an outside tester who never read the rules (92.1 % before round 2, then used for
+tuning), and `round2.jsonl` in shapes that tester did not use, before round 2's changes. Each line is one
 request with what a person expects: who is in the picture (a set), the acceptable walls,
 and optionally the slogan. `cases.load_cases` reads a file, `score.evaluate` plans every
 case through `Planner` and reports accuracy per field and per kind, with the misses.
@@ -11,3 +13,6 @@ from pathlib import Path
 
 DEFAULT_SET = Path(__file__).resolve().parent / "requests.jsonl"
 HOLDOUT_SET = Path(__file__).resolve().parent / "holdout.jsonl"
+FRESH_SET = Path(__file__).resolve().parent / "fresh.jsonl"
+ROUND2_SET = Path(__file__).resolve().parent / "round2.jsonl"
+ALL_SETS = (DEFAULT_SET, HOLDOUT_SET, FRESH_SET, ROUND2_SET)

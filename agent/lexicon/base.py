@@ -14,12 +14,25 @@ class Lexicon:
     and_words: tuple[str, ...] = ()
     # Just before a name: "without Milo", "ohne James", "sans Milo", "🚫🦝".
     without: tuple[str, ...] = ()
-    # Just after a name (and a verb such as "is", "went", "ist", "está"): "is off sick".
-    absent_after_re: tuple[str, ...] = ()
-    # The verbs that may stand between a name and an absence: "is", "'s", "went", "ist".
-    copulas: tuple[str, ...] = ()
-    # The whole scene is empty: "not a soul", "niemand", "nadie", "vide".
+    # What a clause says of its subject (agent/clauses.py). `fillers` may come first
+    # (auxiliaries and adverbs: "is", "has been", "'s", "just", "ist", "está"); then a head
+    # that says the subject is elsewhere. `away_re` always does ("is off sick", "went home",
+    # "has been banned from the lab", "is at the dentist", "ist im Urlaub"); `away_unless_here_re`
+    # does unless the rest of the clause puts them at a wall of the lab ("popped out for
+    # lunch", but "off to the whiteboard"; "se fue a comer", but "se fue al escritorio").
+    fillers: tuple[str, ...] = ()
+    away_re: tuple[str, ...] = ()
+    away_unless_here_re: tuple[str, ...] = ()
+    # Verbs of work in the lab: "went to fix the rack" keeps the subject here.
+    here_verbs: tuple[str, ...] = ()
+    # Words that start a new clause ("so", "while", "but"; "pero", "aber", "mais").
+    clause_words: tuple[str, ...] = ()
+    # The lab itself as a destination ("went back to the lab").
+    lab_words: tuple[str, ...] = ()
+    # The whole scene is empty: "not a soul", "niemand", "nadie", "vide"; `empty_scene_re`
+    # for words that need their neighbours ("personne", but not "une personne").
     empty_scene: tuple[str, ...] = ()
+    empty_scene_re: tuple[str, ...] = ()
     # A group of everyone in the lab, for "everyone went home".
     everyone: tuple[str, ...] = ()
     # Asking the bot, which mentions nobody: "could you", "zeichne", "dibuja", "dessine".

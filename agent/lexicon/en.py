@@ -2,11 +2,28 @@
 
 from agent.lexicon.base import Lexicon
 
+# Places away from the lab: "at the dentist", "at a conference in Berlin", "at my sister's wedding".
 _AWAY_PLACES = (
-    "conference|meeting|meetup|lunch|dinner|breakfast|dentist|doctor|doctor's|hospital|"
-    "wedding|funeral|offsite|off-site|summit|vet|airport|school|party|concert|workshop|"
-    "standup|stand-up|retreat|trade show|hackathon|appointment|call|all-hands"
+    r"conference|meeting|meetup|lunch|dinner|breakfast|brunch|dentist|dentist's|doctor|doctor's|"
+    r"hospital|clinic|vet|vet's|wedding|funeral|offsite|off-site|summit|airport|station|school|"
+    r"university|uni|college|party|concert|workshop|seminar|standup|stand-up|retreat|trade\s+show|"
+    r"trade\s+fair|fair|expo|convention|hackathon|appointment|all-hands|bank|post\s+office|shop|"
+    r"shops|store|supermarket|pharmacy|pub|bar|restaurant|cafe|café|coffee\s+shop|cinema|movies|"
+    r"beach|church|court|embassy|hairdresser|hairdresser's|barber|barber's|mechanic|garage|daycare|"
+    r"kindergarten|home|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
+    r"gym\s+(?:downtown|in\s+town|across\s+town|nearby|down\s+the\s+road|round\s+the\s+corner)"
 )
+_DET = r"(?:(?:a|an|the|his|her|their|my|our|your|some|this|that)\s+)?"
+# Going somewhere: the verb, and a particle that may follow it ("went out", "popped over").
+_MOTION = (
+    r"went|go|goes|going|gone|headed|heading|heads|head|ran|run|runs|running|stepped|steps|stepping|"
+    r"popped|pops|popping|nipped|nips|nipping|slipped|slips|slipping|snuck|sneaked|sneaks|sneaking|"
+    r"dashed|dashes|dashing|rushed|rushes|rushing|hurried|hurries|hurrying|wandered|wanders|wandering|"
+    r"walked|walks|drove|drives|driving|flew|flies|flying|flown|moved|moves|left|leaves|leaving|"
+    r"disappeared|disappears|vanished|vanishes|escaped|escapes|took\s+off|takes\s+off|set\s+off|"
+    r"sets\s+off|raced|races|racing|shot|legged\s+it|scooted|scampered|scurried|zoomed|biked|cycled"
+)
+_PARTICLE = r"(?:\s+(?:out|off|away|over|back|up|down|along|round|around|outside|quickly|early))?"
 
 LEXICON = Lexicon(
     language="en",
@@ -19,33 +36,97 @@ LEXICON = Lexicon(
         "don't include", "do not include", "don't show", "do not show", "don't add", "no need for",
         "without any", "🚫", "❌", "⛔", "🙅",
     ),
-    copulas=(
-        "is", "'s", "was", "are", "were", "'re", "am", "'m", "has", "have", "had", "has been",
-        "is still", "will be", "'ll be", "went", "goes", "gone", "stays", "stayed", "stay", "got",
-        "gets", "just", "already", "still", "probably", "totally", "completely", "left", "both",
-        "all", "has already", "is already", "'s already", "decided to", "is going to", "off", "out",
-        "away", "currently", "again", "called in", "calls in", "phoned in",
+    fillers=(
+        "is", "'s", "was", "are", "were", "'re", "am", "'m", "be", "been", "being", "has", "have",
+        "'ve", "had", "'d", "will", "'ll", "would", "shall", "should", "must", "might", "may", "can",
+        "could", "just", "already", "still", "probably", "currently", "now", "today", "tonight",
+        "all", "both", "together", "again", "also", "finally", "apparently", "totally", "completely",
+        "sadly", "unfortunately", "officially", "basically", "literally", "suddenly", "quickly",
+        "quietly", "secretly", "even", "reportedly", "clearly", "obviously", "supposedly", "actually",
+        "got", "gets", "get", "getting", "decided to", "had to", "has to", "have to", "needs to",
+        "needed to", "wants to", "wanted to", "once again", "yet again", "as usual", "for once",
+        "this morning", "this afternoon", "this evening", "this week", "earlier", "yesterday",
+        "last night", "both of them", "all of them", "themselves", "himself", "herself", "myself",
+        "asleep", "sound asleep", "fast asleep", "sleeping", "resting", "safely",
     ),
-    absent_after_re=(
-        r"(?:off\s+)?sick(?:\s+today)?", r"ill", r"off(?=\s*(?:[,.;!?)]|$|today|tonight|this|work|duty|for))",
-        r"out(?=\s*(?:[,.;!?)—–-]|$|today|tonight|this\s+(?:time|week|one)|sick|of\s+(?:it|this|the\s+picture|frame|the\s+frame|office)))",
-        r"away", r"gone", r"(?:at\s+)?home", r"left(?:\s+(?:early|already|the\s+(?:building|lab|room|office)))?",
-        r"on\s+(?:a\s+)?(?:vacation|holiday|holidays|break|pto|trip|sabbatical|(?:[\w-]+\s+)?leave)",
-        r"(?:not|isn't|is\s+not|won't\s+be|will\s+not\s+be)\s+(?:coming|joining|in|around|here|there)(?:\s+in)?",
-        r"(?:at|in)\s+(?:a|an|the|his|her)?\s*(?:" + _AWAY_PLACES + r")",
-        r"out\s+of\s+(?:office|the\s+office|town|it|the\s+picture|frame|the\s+frame|this\s+one)",
-        r"ooo", r"afk", r"elsewhere", r"busy(?:\s+elsewhere)?(?=\s*(?:[,.;!?]|$|elsewhere|today))",
-        r"travel+ing", r"not\s+(?:there|here|around|in\s+(?:it|this|the\s+(?:picture|scene|shot|frame)|this\s+one)|invited|today|this\s+time|in\s+today)",
-        r"isn't\s+(?:there|here|around|in\s+(?:it|this|the\s+(?:picture|scene))|invited|coming)",
-        r"is\s+not\s+(?:there|here|around)", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
-        r"missing", r"absent", r"excluded", r"skipped", r"(?:sits|sitting|sat)\s+this\s+one\s+out",
-        r"(?:can't|cannot|couldn't)\s+(?:make\s+it|come|be\s+there)", r"(?:has\s+|took\s+|having\s+)?(?:the|a|his|her)?\s*day\s+off",
-        r"stays?\s+out(?:\s+of\s+(?:it|this|the\s+picture|frame))?", r"stayed\s+(?:out|home)",
-        r"(?:went|go|gone|goes|headed|heading)\s+home", r"not\s+feeling\s+(?:well|good|great)",
-        r"(?:feeling\s+)?unwell", r"feeling\s+sick", r"under\s+the\s+weather", r"has\s+(?:the\s+)?(?:flu|covid|a\s+cold)",
-        r"(?:on\s+)?(?:a\s+)?(?:sick\s+day|day\s+off|break|lunch\s+break)", r"asleep\s+at\s+home", r"in\s+bed",
-        r"(?:still\s+)?(?:stuck\s+)?in\s+traffic", r"on\s+(?:a|the)\s+(?:plane|train|road)", r"abroad", r"offline", r"out\s+today", r"\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)\b",
+    away_re=(
+        # unwell
+        r"(?:off\s+|out\s+|feeling\s+|home\s+)?(?:sick|ill|unwell|poorly)(?:\s+(?:today|again|leave|at\s+home))?",
+        r"under\s+the\s+weather", r"(?:[a-z]*n't|not)\s+feeling\s+(?:well|good|great|too\s+good|so\s+good)",
+        r"(?:got|has|have|had|caught|with)\s+(?:the\s+)?(?:flu|covid|a\s+cold|a\s+fever|food\s+poisoning|a\s+migraine)",
+        r"(?:called|calls|calling|phoned|phones|rang)\s+in\s+(?:sick|ill)",
+        # elsewhere
+        r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office))",
+        r"abroad", r"overseas", r"elsewhere", r"offline", r"afk", r"ooo", r"awol", r"absent", r"excluded",
+        r"skipped", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
+        r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till)\b",
+        r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|keyboard|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
+        r"(?:in|to)\s+(?:bed|hospital|the\s+hospital|traffic|quarantine|isolation|jail|prison|court)",
+        r"stuck\s+(?:in\s+traffic|at\s+(?:home|the\s+airport|work))", r"in\s+another\s+(?:city|country|office|building|time\s*zone)",
+        r"in\s+" + _DET + r"(?:meeting|meetings|conference|seminar|lecture|class|interview|appointment|call\s+elsewhere)",
+        r"at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
+        r"at\s+" + _DET + r"[\w]+'s(?=\s*(?:$|[^\w\s]|(?:place|house|home|flat|apartment|for|until|till|today|tonight|this|again|now|so|and|but)\b))",
+        r"on\s+" + _DET + r"(?:[\w-]+\s+)?(?:holiday|holidays|vacation|leave|trip|business|sabbatical|plane|flight|train|ferry|cruise|"
+        r"tour|honeymoon|safari|strike|furlough|pto|secondment|road\s+trip|the\s+road|(?:the|his|her|their|my)\s+way\s+(?:home|out))(?![\w])",
+        r"(?:travel+ing|travels|commuting|vacationing|holidaying|backpacking|sightseeing|touring)(?![\w])",
+        # leaving and being sent away
+        r"left(?=\s*$|\s+(?:for|early|already|hours|a\s+while|an?\s+hour|ago|yesterday|earlier|town|work|home|us|before|after|when|"
+        r"again|too|at\s+\d|this\s+(?:morning|afternoon|evening)|the\s+(?:lab|building|office|room|country|city|team|company|party|house|premises)))",
+        r"quit(?:s|ting)?(?=\s*$|\s+(?:for|early|already|today|at|hours|work|the\s+(?:lab|job|team|company)|(?:his|her|my)\s+job))",
+        r"(?:knocked|knocks|knocking|clocked|clocks|clocking|signed|signs|signing|logged|logs|logging)\s+off",
+        r"(?:clocked|clocks|clocking|checked|checks|checking)\s+out(?!\s+(?:the|a|an|this|that|his|her|my|some))",
+        r"(?:bailed|bails|bailing)(?:\s+(?:on\s+us|early|today))?",
+        r"(?:took|takes|taking|take|has|have|had|having|got)\s+(?:the|a|an|his|her|their|my|some)?\s*(?:[\w-]+\s+)?"
+        r"(?:day|days|afternoon|morning|evening|week|weekend|night|time|month)\s+off",
+        r"(?:(?:the|a|an|his|her|their|my)\s+)?(?:[\w-]+\s+)?(?:day|afternoon|morning|evening|week|weekend|night)\s+off",
+        r"(?:on\s+)?(?:a\s+)?(?:sick\s+day|day\s+off)",
+        r"(?:done|finished)\s+for\s+the\s+(?:day|night|week)", r"(?:off|out)\s+for\s+the\s+(?:day|night|week|weekend)",
+        r"(?:off|out)\s+(?:today|tonight|this\s+(?:week|time|one)|duty|work|the\s+clock|shift)(?![\w])",
+        r"(?:banned|suspended|barred|exiled|evicted|expelled|fired|grounded|laid\s+off|sent\s+(?:home|away|off|out)|"
+        r"banished|deported|quarantined)",
+        # "locked out of the lab", not "locked out of the admin panel"
+        r"(?:kicked|locked|thrown|chucked|booted|shut)\s+out(?=\s*$|\s+(?:again|today|for|until|of\s+(?:the\s+)?"
+        r"(?:lab|building|office|room|server\s+room|house|premises|meeting|team)))",
+        r"(?:working\s+)?from\s+home", r"wfh", r"remote(?:ly)?(?=\s*(?:$|today|this))",
+        r"not\s+allowed\s+(?:in|here|near)",
+        # not here
+        r"(?:[a-z]*n't|not|never|cannot)\s+(?:here|there|around|present|available|coming|joining|invited|allowed|on\s+site|on\s+shift|"
+        r"on\s+duty|at\s+work|in\s+today|in\s+yet|in\s+this\s+(?:one|time|picture|scene|shot|drawing)|in\s+it|"
+        r"in\s+the\s+(?:picture|scene|shot|frame|lab|office|building|room|image|drawing|photo|comic)|in(?=\s*(?:$|[^\w\s]))|"
+        r"today|this\s+time|in\s+the\s+mood\s+to\s+be\s+drawn)(?![\w])",
+        r"(?:[a-z]*n't|not|never|cannot)\s+(?:come|came|coming|show|showed|shown|showing|turn(?:ed)?\s+up|turning\s+up|make\s+it|made\s+it|"
+        r"join|joined|appear|appeared|arrive|arrived|get\s+in|got\s+in|be\s+(?:here|there|around|in|coming|joining|back))(?![\w])",
+        r"(?:can't|cannot|couldn't|won't|will\s+not)\s+(?:make\s+it|come|be\s+there|be\s+here|join)",
+        r"no-show", r"a\s+no\s+show",
+        r"(?:sits?|sitting|sat)\s+(?:this\s+one|it)\s+out", r"stay(?:s|ed|ing)?\s+(?:out|home|away|behind|in\s+bed)",
+        r"out\s+of\s+(?:the\s+)?(?:office|town|country|lab|building|picture|frame|shot|scene|image|drawing|it|this(?:\s+one)?|sight|commission)",
+        r"(?:left|gone|went|headed|go|goes|going|heading|ran|run|flew|flown|moved|drove)\s+(?:back\s+)?(?:home|abroad|overseas|away)",
+        r"✈️?|🛫|🏖️?|🏝️?|🤒|🤧|🤮|🏥|🛌|🏠|🏡",
     ),
+    away_unless_here_re=(
+        # "went out for groceries", "popped out to grab a sandwich", "gone fishing", "ran off"
+        r"(?:" + _MOTION + r")" + _PARTICLE + r"\s+(?:to|into|towards?|for|on|outside|downtown|upstairs|downstairs|across)(?![\w])",
+        r"(?:" + _MOTION + r")" + _PARTICLE + r"\s+[a-z]+ing(?![\w])",
+        r"(?:" + _MOTION + r")\s+(?:out|off|away)(?![\w'-])",
+        r"(?:gone|left|went|vanished|disappeared|escaped)(?=\s*$)",
+        # "out", "off", "away" said of someone: "With James out at the bank", "Milo's off to the post office"
+        r"out(?!\s+(?:of|cold|loud|like|there|here)(?![\w]))(?![\w'-])", r"off(?![\w'-])", r"away(?![\w'-])",
+        r"on\s+" + _DET + r"(?:[\w-]+\s+)?(?:break|walk|run|errand|errands|coffee\s+run|lunch\s+break|smoke\s+break|cigarette\s+break|school\s+run)(?![\w])",
+        r"visiting(?![\w])", r"(?:out\s+)?(?:running\s+errands|shopping|fishing)(?![\w])",
+    ),
+    here_verbs=(
+        "check", "fix", "reboot", "restart", "repair", "inspect", "sit", "sleep", "nap", "lie", "work",
+        "water", "debug", "code", "type", "print", "solder", "ride", "cycle", "pedal", "stretch",
+        "exercise", "train", "clean", "tidy", "untangle", "plug", "unplug", "swap", "replace", "reset",
+        "install", "mount", "help", "look", "watch", "write", "draw", "sketch", "explain", "present",
+        "rest", "lounge", "cable", "wire", "rack", "test", "monitor", "see", "join", "hug", "sit down",
+    ),
+    clause_words=(
+        "so", "but", "while", "whilst", "because", "since", "though", "although", "whereas", "then",
+        "and then", "when", "until", "till", "unless", "cause", "cos", "and", "meanwhile", "yet",
+        "so that", "which means",
+    ),
+    lab_words=("lab", "laboratory"),
     empty_scene=(
         "nobody", "no one", "no-one", "noone", "not a soul", "not a single soul", "no people",
         "no person", "no characters", "no humans", "no one around", "empty", "unoccupied",
@@ -80,7 +161,7 @@ LEXICON = Lexicon(
         "that says", "which says", "that reads", "which reads", "saying", "reading", "says", "reads",
         "read", "with", "with the words", "with the text", "with the slogan", "printed with",
         "that has", "that said", "should say", "should read", "will say", "must say", "has", "is",
-        "text", "the words", "that goes", "with text", "printed", "written", "that says something like",
+        "text", "the words", "that goes", "with text", "printed", "written", "that says something like", "say", "read",
     ),
     on_garment=("printed on", "written on", "on", "across", "emblazoned on", "in big letters on",
                 "on the front of", "across the front of", "printed across"),
@@ -90,7 +171,7 @@ LEXICON = Lexicon(
         "label", "notebook", "tv", "display", "slide", "terminal", "phone", "message", "cake",
         "flag", "placard", "t-shirt cannon", "tattoo", "book", "paper", "log", "commit message",
     ),
-    places=("at", "on", "by", "in front of", "next to", "near", "beside", "behind", "under",
+    places=("at", "on", "by", "in front of", "next to", "near", "beside", "behind", "under", "on top of", "up on", "to", "towards", "over to",
             "from", "onto", "into", "in", "inside", "against", "over", "up at", "down at", "@"),
     not_names=(
         "mild", "mile", "milk", "mill", "mils", "mil", "miso", "mio", "mijo", "mito", "milf", "mild",

@@ -6,17 +6,32 @@ LEXICON = Lexicon(
     language="fr",
     and_words=("et", "ou"),
     without=("sans", "sauf", "excepté", "pas de", "pas", "ni"),
-    copulas=("est", "reste", "aujourd'hui", "encore", "déjà"),
-    absent_after_re=(
-        r"n'est\s+pas(?:\s+là|\s+ici|\s+venu)?", r"(?:est\s+)?(?:malade|absent|absente|en\s+vacances|"
-        r"en\s+congé|en\s+réunion|ailleurs|à\s+la\s+maison|chez\s+lui)",
-        r"(?:est\s+)?(?:parti|partie|rentré|rentrée)", r"manque", r"pas\s+là",
+    fillers=("est", "sont", "reste", "aujourd'hui", "encore", "déjà", "était", "vient de", "s'est"),
+    away_re=(
+        r"n'est\s+pas(?:\s+là|\s+ici|\s+venu|\s+venue)?", r"n'est\s+plus\s+là",
+        r"(?:est\s+)?(?:malade|absent|absente|ailleurs|dehors|à\s+la\s+maison|chez\s+(?:lui|elle|soi|eux|le\s+médecin|le\s+dentiste))",
+        r"(?:est\s+)?en\s+(?:vacances|congé|congés|réunion|voyage|déplacement|week-end|weekend|rendez-vous|conférence|télétravail)",
+        r"(?:est\s+)?(?:au|à\s+la)\s+(?:déjeuner|restaurant|médecin|dentiste|cinéma|maison|banque|poste)",
+        r"manque", r"pas\s+là", r"(?:a|ont)\s+quitté",
     ),
+    away_unless_here_re=(
+        r"(?:est\s+|sont\s+)?(?:parti|partie|partis|parties|sorti|sortie|sortis|sorties|allé|allée|allés|allées|"
+        r"rentré|rentrée|rentrés|rentrées)(?![\w])",
+        r"(?:va|vont|part|partent|sort|sortent)\s+(?:au|à|chez|en|déjeuner|manger)(?![\w])",
+    ),
+    clause_words=("et", "mais", "pendant que", "parce que", "donc", "alors", "puis", "quand", "tandis que"),
+    lab_words=("labo", "laboratoire"),
     empty_scene=("n'y a personne", "sans personne", "personne n'est", "vide", "déserte", "désert"),
+    # "personne" alone is nobody; "une personne", "la personne" is someone.
+    empty_scene_re=(r"(?<!une\s)(?<!la\s)(?<!cette\s)(?<!chaque\s)(?<!seule\s)(?<!quelle\s)(?<!autre\s)(?<!toute\s)(?<!en\s)"
+                    r"(?<![\w'])personne(?![\w])",),
     everyone=("tout le monde", "les deux", "tous"),
     request_re=(r"\b(?:dessine|dessinez|fais|faites|montre|montrez)(?:[\s-]+moi)?\b",
                 r"\bs'il\s+(?:te|vous)\s+pla[iî]t\b", r"\b(?:stp|svp)\b", r"\bpeux-tu\b", r"\bje\s+veux\b"),
-    alias_words={"raton laveur": "raccoon", "raton-laveur": "raccoon", "ratons laveurs": "raccoon"},
+    # The sheet's aliases are English; these are the same people in French.
+    alias_words={"raton laveur": "raccoon", "raton-laveur": "raccoon", "ratons laveurs": "raccoon",
+                 "patron": "the boss", "le chef": "the boss", "mon chef": "the boss", "notre chef": "the boss",
+                 "l'humain": "the human"},
     garments=("t-shirt", "tee-shirt", "maillot", "sweat", "chemise", "torse", "poitrine", "haut"),
     shirt_links=("avec écrit", "avec l'inscription", "avec le texte", "où il est écrit", "qui dit",
                  "marqué", "écrit", "avec", "avec marqué", "avec les mots"),
@@ -25,9 +40,9 @@ LEXICON = Lexicon(
     walls={
         "north": ("baie", "baie de serveurs", "serveurs", "serveur", "câbles", "câble", "switch", "rack"),
         "east": ("bureau", "écran", "écrans", "moniteur", "moniteurs", "clavier", "café", "tasse", "tasses"),
-        "south": ("vélo", "vélo d'appartement", "fenêtre", "plantes", "plante", "télé", "télévision",
+        "south": ("pédale", "pédaler", "pédalant", "vélo", "vélo d'appartement", "fenêtre", "plantes", "plante", "télé", "télévision",
                   "arrose"),
-        "west": ("tableau blanc", "tableau", "canapé", "établi", "soude", "souder", "imprimante 3d",
+        "west": ("imprime", "imprimer", "imprimant", "impression 3d", "tableau blanc", "tableau", "canapé", "établi", "soude", "souder", "imprimante 3d",
                  "imprimante", "sieste"),
     },
     places=("au", "à", "à la", "sur", "devant", "près de", "dans", "sous", "à côté de"),

@@ -1,17 +1,19 @@
-"""`cartoon eval`: the labelled set scored on the rules (a floor), the LLM path against an
+"""`cartoon eval`: the labelled sets scored on the rules (a floor), no one left out of the
+picture named in the prompt, the LLM path against an
 OpenAI-compatible server on 127.0.0.1, and malformed files named by line."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from agent.eval import DEFAULT_SET, HOLDOUT_SET
+from agent.eval import ALL_SETS, DEFAULT_SET
 from agent.eval.cases import load_cases
 from agent.eval.score import evaluate, same_slogan
 from agent.graph import Planner
@@ -20,8 +22,8 @@ from tests.servers.openai_compat import OpenAICompatServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"plain", "absence", "lookalike", "speaker", "typo", "slogan", "place", "emoji", "lang", "discord"}
-# Measured on the rules: 100 % of requests.jsonl fully right (see docs/planning.md). The floor
-# leaves room for a deliberate trade-off, not for a kind of request to stop working.
+# Measured on the rules: 100 % of each of the four sets fully right (see docs/planning.md). The
+# floor leaves room for a deliberate trade-off, not for a kind of request to stop working.
 FLOOR_OVERALL = 0.97
 FLOOR_PER_KIND = 0.90
 
@@ -34,7 +36,7 @@ def cartoon(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
-@pytest.mark.parametrize("path", [DEFAULT_SET, HOLDOUT_SET])
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
 def test_labelled_sets_are_well_formed(planner: Planner, path: Path) -> None:
     cases = load_cases(path, set(planner.characters))
     counts = {kind: sum(c.kind == kind for c in cases) for kind in KINDS}
@@ -44,13 +46,35 @@ def test_labelled_sets_are_well_formed(planner: Planner, path: Path) -> None:
     assert len({c.text for c in cases}) == len(cases)  # no request twice
 
 
-def test_rules_stay_above_the_floor(planner: Planner) -> None:
-    cases = load_cases(DEFAULT_SET, set(planner.characters))
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+def test_rules_stay_above_the_floor(planner: Planner, path: Path) -> None:
+    cases = load_cases(path, set(planner.characters))
     report = evaluate(planner, cases, "rules")
     misses = [(m["line"], m["text"], m["wrong"]) for m in report["misses"]]
     assert report["accuracy"]["all"] >= FLOOR_OVERALL, misses
     for kind, tally in report["kinds"].items():
         assert tally["all"] >= FLOOR_PER_KIND, (kind, misses)
+
+
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+def test_the_prompt_names_nobody_who_is_not_drawn(planner: Planner, path: Path) -> None:
+    """The image model draws whoever the action names: no name or alias (in any language) of
+    a character left out of the picture may reach `prompt`'s action or `clip_prompt`."""
+    names: dict[str, list[re.Pattern[str]]] = {}
+    for name, character_id in planner.cast.id_by_name.items():
+        spaced = re.escape(name).replace(r"\ ", r"\s+")
+        pattern = rf"(?<![\w]){spaced}(?![\w])"
+        names.setdefault(character_id, []).append(re.compile(pattern, re.IGNORECASE))
+    cases = load_cases(path, set(planner.characters))
+    leaks = []
+    for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):
+        action = plan.prompt.split("Action: ", 1)[1] if "Action: " in plan.prompt else ""
+        for character_id, patterns in names.items():
+            if character_id in plan.characters:
+                continue
+            for text in (plan.action, action, plan.clip_prompt):
+                leaks += [(case.line, case.text, text) for p in patterns if p.search(text or "")]
+    assert not leaks, leaks
 
 
 def test_slogans_compare_without_case_or_outer_punctuation() -> None:
@@ -124,7 +148,7 @@ def _labelled_model(path: Path):
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             case = json.loads(line)
-            labels[clean_text(case["text"])] = case
+            labels[clean_text(case["text"], keep_lines=True)] = case
 
     def handler(body: dict) -> Reply:
         request = json.loads(body["messages"][-1]["content"])["request"]
