@@ -12,7 +12,7 @@ from PIL import Image
 
 from bot.client import MiloBot
 from bot.views import DeleteButton, RerollButton, SloganButton
-from tests.bot.conftest import (
+from tests.bot.helpers import (
     bot_settings,
     button_data,
     command_data,
@@ -82,17 +82,22 @@ async def test_delete_is_for_the_requester_or_moderators(bot: MiloBot, discord_a
     job_id, message = await picture(bot, discord_api, who=0)
 
     stranger = await click(bot, discord_api, DeleteButton, job_id, message, who=1)
-    (refusal,) = [c for c in discord_api.calls_for(stranger.token) if c.path.endswith("/callback")]
-    assert refusal.payload["data"]["flags"] & 64 and "Manage Messages" in refusal.payload["data"]["content"]
-    assert discord_api.original(stranger.token) is not None  # still there
+    calls = discord_api.calls_for(stranger.token)
+    assert [(c.method, c.path.rsplit("/", 1)[-1]) for c in calls] == [("POST", "callback")]  # no DELETE
+    refusal = calls[0].payload
+    assert refusal["type"] == 4  # a message of its own, not an update of the picture
+    assert refusal["data"]["flags"] & 64  # ephemeral
+    assert "Manage Messages" in refusal["data"]["content"]
 
     moderator = await click(bot, discord_api, DeleteButton, job_id, message, who=2,
                             permissions=discord.Permissions(manage_messages=True, send_messages=True))
-    assert discord_api.original(moderator.token) is None
     assert [c.method for c in discord_api.calls_for(moderator.token)] == ["POST", "DELETE"]
+    assert discord_api.original(moderator.token) is None
 
     requester = await click(bot, discord_api, DeleteButton, job_id, message, who=0)
+    assert [c.method for c in discord_api.calls_for(requester.token)] == ["POST", "DELETE"]
     assert discord_api.original(requester.token) is None
+    assert len({stranger.token, moderator.token, requester.token}) == 3
 
 
 async def test_buttons_work_after_a_restart(bot: MiloBot, discord_api: DiscordApi, tmp_path: Path, render_service) -> None:

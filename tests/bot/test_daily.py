@@ -15,7 +15,7 @@ from bot.client import MiloBot
 from bot.cogs.daily import JOB_ID, RETRY_ID, DailyCog
 from bot.daily import DailyStore, daily_request, load_lines
 from core.paths import BOFH_FILE
-from tests.bot.conftest import (
+from tests.bot.helpers import (
     bot_settings,
     command_data,
     make_interaction,

@@ -17,7 +17,7 @@ import pytest_asyncio
 from bot.client import MiloBot
 from bot.jobs import FALLBACK_CAPTION, FALLBACK_NOTE
 from bot.views import RerollButton, SloganButton
-from tests.bot.conftest import (
+from tests.bot.helpers import (
     ChannelLog,
     Service,
     bot_settings,

@@ -11,7 +11,7 @@ from PIL import Image
 
 from bot.client import MiloBot
 from bot.cogs.cartoon import DM_REPLY
-from tests.bot.conftest import ChannelLog, custom_ids, member
+from tests.bot.helpers import ChannelLog, custom_ids, member
 
 pytestmark = pytest.mark.asyncio
 
@@ -48,7 +48,7 @@ async def test_bad_mentions_are_answered_before_anything_is_queued(
     bot: MiloBot, channel_log: ChannelLog, text: str, answer: str, api_only_service
 ) -> None:
     from bot.service_client import RenderClient
-    from tests.bot.conftest import RENDER_TOKEN
+    from tests.bot.helpers import RENDER_TOKEN
 
     bot.render = RenderClient(api_only_service.url, RENDER_TOKEN)  # no worker: a queued job stays
     depth = (await bot.render.health())["queue_depth"]

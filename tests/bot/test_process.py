@@ -15,7 +15,7 @@ import pytest
 from bot.client import MiloBot
 from bot.run import run_bot
 from core.errors import InputError
-from tests.bot.conftest import ROOT, bot_settings
+from tests.bot.helpers import ROOT, bot_settings
 from tests.servers.discord_api import DiscordApi
 
 HEAVY = ("torch", "diffusers", "ultralytics", "transformers", "peft", "agent.graph", "langgraph")

@@ -10,7 +10,7 @@ import pytest
 from bot.jobs import human_error
 from bot.mentions import MentionProblem, MentionRequest, parse_mention
 from bot.service_client import JobFailed, RateLimited, RenderClient, ServiceDown, retry_phrase
-from tests.bot.conftest import RENDER_TOKEN
+from tests.bot.helpers import RENDER_TOKEN
 
 
 @pytest.mark.asyncio

@@ -13,7 +13,7 @@ from PIL import Image
 
 from bot.client import MiloBot
 from bot.service_client import RenderClient
-from tests.bot.conftest import (
+from tests.bot.helpers import (
     RENDER_TOKEN,
     ChannelLog,
     command_data,
