@@ -1,5 +1,5 @@
-"""Fixtures for the bot tests: the `cartoon serve` processes, the local Discord REST server
-and a started `MiloBot`. The helpers they use live in tests/bot/helpers.py."""
+"""Fixtures for the bot tests: the `cartoon serve` processes, the local Discord (REST and
+gateway) and a started `MiloBot`. The helpers they use live in tests/bot/helpers.py."""
 
 from __future__ import annotations
 
@@ -7,22 +7,31 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import discord
-import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
+import yarl
 
 from bot.client import MiloBot
-from tests.bot.helpers import ChannelLog, Service, bot_settings, start_bot, stop_bot
+from tests.bot.helpers import GATED, Gates, Service, bot_settings, may_ping, start_bot, stop_bot
 from tests.servers.discord_api import DiscordApi
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Service]]:
-    """Two `cartoon serve` processes, started side by side (start-up is most of their cost):
-    `render` renders (preview backend, one worker); `api_only` has no worker and allows one
-    queued job per user, so jobs stay queued and a user's second request gets 429."""
+def gate_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gates")
+
+
+@pytest.fixture(scope="session")
+def services(tmp_path_factory: pytest.TempPathFactory, gate_dir: Path) -> Iterator[dict[str, Service]]:
+    """Three `cartoon serve` processes, started side by side (start-up is most of their cost):
+    `render` draws (preview backend, one worker); `gated` draws the same pictures but holds a
+    scene with a `gate-…` word until the test opens its gate (tests/bot/gated_backend.py);
+    `api_only` has no worker and allows one queued job per user, so jobs stay queued and a
+    user's second request gets 429."""
     started = {
         "render": Service(tmp_path_factory.mktemp("serve")),
+        "gated": Service(tmp_path_factory.mktemp("serve-gated"), backend=GATED, CARTOON_SERVICE_WORKERS="2",
+                         CARTOON_TEST_GATE_DIR=str(gate_dir)),
         "api_only": Service(tmp_path_factory.mktemp("serve-api"), CARTOON_SERVICE_WORKERS="0",
                             CARTOON_SERVICE_MAX_QUEUED_PER_USER="1"),
     }
@@ -39,8 +48,23 @@ def render_service(services: dict[str, Service]) -> Service:
 
 
 @pytest.fixture(scope="session")
+def gated_service(services: dict[str, Service]) -> Service:
+    return services["gated"]
+
+
+@pytest.fixture(scope="session")
 def api_only_service(services: dict[str, Service]) -> Service:
     return services["api_only"]
+
+
+@pytest.fixture
+def gates(gate_dir: Path) -> Iterator[Gates]:
+    """Gates for this test's held scenes; all opened at the end, so no job outlives the test."""
+    made = Gates(gate_dir)
+    try:
+        yield made
+    finally:
+        made.open_all()
 
 
 @pytest.fixture(scope="session")
@@ -56,23 +80,20 @@ def failing_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servic
 
 @pytest_asyncio.fixture
 async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordApi]:
+    # MiloBot moves discord.py's REST base to the local Discord (CARTOON_DISCORD_API_URL); put it
+    # back afterwards. discord.py connects to its default gateway without asking the REST API
+    # where it is, so that one is pointed at the local Discord here.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     async with DiscordApi() as api:
-        monkeypatch.setattr(discord.http.Route, "BASE", api.base)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(api.gateway_url))
         yield api
+    # Whatever the test did: every message the bot sent or edited said whom it may ping.
+    unguarded = [f"{c.method} {c.path}" for c in api.posts() if "anyone mentioned" in may_ping(c)]
+    assert unguarded == [], "sent without allowed_mentions"
 
 
 @pytest_asyncio.fixture
-async def bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi,
-              monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MiloBot]:
-    monkeypatch.chdir(tmp_path)  # dpytest writes attachment files into the working directory
-    bot = await start_bot(bot_settings(tmp_path), render_service.url)
-    yield bot
-    await stop_bot(bot)
-
-
-@pytest.fixture
-def channel_log(bot: MiloBot) -> ChannelLog:
-    log = ChannelLog()
-    dpytest.callbacks.set_callback(log.on_send, "send_message")
-    dpytest.callbacks.set_callback(log.on_edit, "edit_message")
-    return log
+async def bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi) -> AsyncIterator[MiloBot]:
+    started = await start_bot(discord_api, bot_settings(tmp_path, discord_api), render_service.url)
+    yield started
+    await stop_bot(started)
