@@ -155,6 +155,8 @@ class Follower:
             log.exception("job %s (%s) broke", pending.job_id, pending.origin)
             await self._fail(pending, delivery, progress, exc)
             return Outcome(error=exc)
+        finally:
+            progress.close()
 
     async def _submit(self, pending: PendingJob, progress: Progress) -> None:
         last: ServiceError | None = None

@@ -70,6 +70,12 @@ class Progress:
         if wait > 0:
             await asyncio.sleep(wait)
 
+    def close(self) -> None:
+        """Drop a pending trailing edit (the job is over, or the bot stops)."""
+        self._pending = None
+        if self._timer is not None:
+            self._timer.cancel()
+
     async def _trailing_edit(self) -> None:
         try:
             await asyncio.sleep(max(0.0, self._wait()))

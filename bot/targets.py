@@ -41,7 +41,7 @@ TTL_MARGIN = dt.timedelta(seconds=30)
 INVALID_WEBHOOK_TOKEN = 50027
 UNKNOWN_MESSAGE = 10008
 OLD_MESSAGE_EDITS = 30046  # "maximum number of edits to messages older than 1 hour reached"
-_REFUSED_EDITS = {INVALID_WEBHOOK_TOKEN, UNKNOWN_MESSAGE, OLD_MESSAGE_EDITS}
+REFUSED_EDITS = {INVALID_WEBHOOK_TOKEN, UNKNOWN_MESSAGE, OLD_MESSAGE_EDITS}
 MOVED_NOTE = ("🦝 Still drawing *{scene}*: Discord keeps a reply open for 15 minutes only, "
               "so the picture comes in a new message below.")
 RESOLVED = "🦝 …"  # what a response says for the moment between its thinking and its deletion
@@ -122,7 +122,7 @@ class Delivery:
                 await self._edit(content=text, attachments=[file], view=view)
                 return job.message_id
             except discord.HTTPException as exc:
-                if exc.code not in _REFUSED_EDITS and exc.status != 401:
+                if exc.code not in REFUSED_EDITS and exc.status != 401:
                     raise
                 log.info("job %s: Discord refused the edit (%s); posting a new message", job.job_id, exc.code)
                 self._token_expired(exc)

@@ -34,7 +34,7 @@ from bot.progress import png_file
 from bot.safe_text import NO_PINGS, echo
 from bot.sayings import load_lines, other_saying
 from bot.service_client import Job, ServiceError
-from bot.targets import answer_privately, interaction_job
+from bot.targets import REFUSED_EDITS, answer_privately, interaction_job
 from bot.wording import GONE, in_about, missing_permissions, say
 
 if TYPE_CHECKING:
@@ -159,9 +159,19 @@ class SloganButton(_JobButton, template=rf"^milo:slogan:{_ID}$"):
         lines = [_with_slogan(old.split("\n", 1)[0], (updated.plan or {}).get("slogan"))]
         notes = picture_notes(updated, None) + ([FALLBACK_CAPTION] if self.service else [])
         lines += [f"-# {note}" for note in notes + ([fitted.note] if fitted.note else [])]
-        await interaction.edit_original_response(
-            content="\n".join(lines), attachments=[png_file(fitted.data, fitted.filename)],
-            allowed_mentions=NO_PINGS)
+        content = "\n".join(lines)
+        try:
+            await interaction.edit_original_response(
+                content=content, attachments=[png_file(fitted.data, fitted.filename)], allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            if exc.code not in REFUSED_EDITS:
+                raise
+            # Discord will not change this message (deleted, or too many edits of an old one):
+            # the new slogan comes as a new message with the picture's buttons.
+            log.info("job %s: Discord refused the slogan edit (%s); posting it anew", self.job_id, exc.code)
+            await interaction.followup.send(content, file=png_file(fitted.data, fitted.filename),
+                                            view=picture_view(self.job_id, self.user_id, self.service),
+                                            allowed_mentions=NO_PINGS)
 
     async def _for_the_clicker(self, interaction: discord.Interaction[MiloBot]) -> None:
         if await refuse_without_permissions(interaction):

@@ -46,6 +46,15 @@ class TimedOut(Exception):
     """The bot gave up on a job that outlived CARTOON_BOT_JOB_TIMEOUT_S (and cancelled it)."""
 
 
+class CannotPost(Exception):
+    """The bot lacks permissions (Discord's names in `missing`) to post in `where`."""
+
+    def __init__(self, missing: list[str], where: str) -> None:
+        super().__init__(f"missing {', '.join(missing)} in {where}")
+        self.missing = missing
+        self.where = where
+
+
 def say(error: BaseException) -> str:
     """The sentence a person reads for `error`; the cause itself belongs in the log."""
     if isinstance(error, RateLimited):
@@ -54,6 +63,8 @@ def say(error: BaseException) -> str:
         return DOWN
     if isinstance(error, TimedOut):
         return TIMED_OUT
+    if isinstance(error, CannotPost):
+        return missing_permissions(error.missing, error.where)
     if isinstance(error, JobUnknown):
         return GONE
     if isinstance(error, RequestRejected):

@@ -32,14 +32,14 @@ from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
-from bot import daily, daily_schedule
+from bot import daily, daily_schedule, permissions
 from bot.daily import Attempt, DailyStore, daily_request, due_at
 from bot.following import Outcome
 from bot.pending import PendingJob
 from bot.safe_text import NO_PINGS, echo
 from bot.sayings import load_lines
 from bot.service_client import Job
-from bot.wording import say
+from bot.wording import CannotPost, say
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
@@ -95,7 +95,9 @@ class DailyCog(commands.Cog):
 
     async def catch_up(self) -> Outcome | None:
         """At start: post now when today's time has passed without a post (the bot was down
-        at that moment, or stopped between tries), unless the post is being drawn already."""
+        at that moment, or stopped between tries), unless the post is being drawn already.
+        Waits for the gateway first: the channel's permissions come with the guild."""
+        await self.bot.wait_until_ready()
         instant = daily.now()
         if instant < due_at(instant.astimezone(self.tz).date(), self.bot.settings.daily_time, self.tz):
             return None
@@ -134,6 +136,13 @@ class DailyCog(commands.Cog):
             attempt.tries += 1
             attempt.next_try = None
             self.store.save_attempt(attempt)
+            lacking = self._missing_permissions()
+            if lacking:  # checked before queueing: a picture that cannot be posted costs no render
+                error = CannotPost(lacking, "the daily channel")
+                log.error("daily post for %s: the bot lacks %s in channel %s", day, ", ".join(lacking),
+                          settings.daily_channel)
+                self._retry_later(attempt, error)
+                return Outcome(error=error)
             scene = daily_request(day, load_lines(settings.daily_prompts), attempt.saying,
                                   james_every=settings.daily_james_every)
             me = self.bot.user.id
@@ -161,24 +170,40 @@ class DailyCog(commands.Cog):
         if attempt is None or attempt.day != day:
             attempt = Attempt(day=day, saying=pending.extra["saying"], tries=1)
         attempt.message_id = pending.message_id
-        attempt.last_error = f"{type(error).__name__}: {error}"
-        when = daily.now() + RETRY_AFTER
-        tomorrow = when.astimezone(self.tz).date().isoformat() != day
-        text = NO_POST_TODAY if tomorrow and attempt.notice else NOTICE
-        if not tomorrow or attempt.notice:
+        last_try = self._retry_later(attempt, error)
+        text = NO_POST_TODAY if last_try and attempt.notice else NOTICE
+        if not last_try or attempt.notice:
             attempt.message_id = await self._notice(attempt.message_id, text)
             attempt.notice = True
-        if tomorrow:
-            log.error("daily post for %s failed (%s); no more tries today, the next day posts anew", day, error)
+        self.store.save_attempt(attempt)
+        return True
+
+    def _retry_later(self, attempt: Attempt, error: BaseException) -> bool:
+        """Schedule a quiet retry in RETRY_AFTER while it is still the attempt's day; True when
+        that would be tomorrow (no more tries: the next day posts anew). Saves the attempt."""
+        attempt.last_error = f"{type(error).__name__}: {error}"
+        when = daily.now() + RETRY_AFTER
+        last_try = when.astimezone(self.tz).date().isoformat() != attempt.day
+        if last_try:
+            log.error("daily post for %s failed (%s); no more tries today, the next day posts anew",
+                      attempt.day, error)
             attempt.next_try = None
         else:
-            log.warning("daily post for %s failed (%s); trying again quietly at %s", day, error,
+            log.warning("daily post for %s failed (%s); trying again quietly at %s", attempt.day, error,
                         when.astimezone(self.tz).strftime("%H:%M"))
             attempt.next_try = when.isoformat()
             self.bot.scheduler.add_job("bot.daily_schedule:retry_post", "date", run_date=when, id=RETRY_ID,
                                        name="daily mascot post (retry)", replace_existing=True)
         self.store.save_attempt(attempt)
-        return True
+        return last_try
+
+    def _missing_permissions(self) -> list[str]:
+        """What the bot lacks in the daily channel (Discord's names); [] when it cannot tell."""
+        channel = self.bot.get_channel(self.bot.settings.daily_channel or 0)
+        if not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        return permissions.missing(channel.permissions_for(channel.guild.me), in_thread=permissions.in_thread(channel),
+                                   replying=True)
 
     async def _notice(self, message_id: int | None, text: str) -> int | None:
         """Put `text` in the day's message (editing it, or sending it once); its id."""
@@ -214,8 +239,11 @@ class DailyCog(commands.Cog):
             lines.append(f"Today's picture: {doing}.")
         elif attempt is not None and attempt.day == self.today().isoformat() and attempt.next_try:
             retry = dt.datetime.fromisoformat(attempt.next_try)
+            error = attempt.last_error or ""
+            why = (f"I'm {error.removeprefix('CannotPost: ')}" if error.startswith("CannotPost")
+                   else "the drawing desk is not answering")
             lines.append(f"Today's picture is late: {attempt.tries} tr{'ies' if attempt.tries != 1 else 'y'} so far, "
-                         f"the drawing desk is not answering; next try {discord.utils.format_dt(retry, 't')}.")
+                         f"{why}; next try {discord.utils.format_dt(retry, 't')}.")
         lines.append(f"Next saying: **{echo(saying)}** ({left} left before the sayings repeat).")
         return "\n".join(lines)
 

@@ -64,6 +64,20 @@ async def test_new_slogan_by_the_owner_or_a_moderator_edits_the_picture_in_place
     assert len([m for m in discord_api.in_channel("general") if files_of(m)]) == 1  # still one picture
 
 
+async def test_new_slogan_on_a_picture_discord_will_not_edit_comes_as_a_new_message(
+    bot: MiloBot, discord_api: DiscordApi
+) -> None:
+    message = await picture(discord_api)
+    discord_api.refuse_edits[int(message["id"])] = 30046  # too many edits of a message older than an hour
+    token = await click(discord_api, "alice", message, SLOGAN)
+    again = await until(lambda: next((m for m in discord_api.in_channel("general")
+                                      if m.get("_token") == token and files_of(m)), None))
+    assert again["id"] != message["id"]
+    assert "Shirt: **RTFM**" not in again["content"]
+    assert custom_ids(again) == custom_ids(message)  # the same picture's buttons
+    assert discord_api.messages[int(message["id"])]["content"] == message["content"]
+
+
 async def test_new_slogan_by_anyone_else_makes_them_a_picture_of_their_own(bot: MiloBot, discord_api: DiscordApi) -> None:
     message = await picture(discord_api, "alice")
     image_before = await bot.services.primary.image(job_of(message))

@@ -289,6 +289,22 @@ async def test_a_new_time_or_zone_takes_effect_at_the_next_start(
 
 
 @pytest.mark.asyncio
+async def test_a_daily_channel_the_bot_cannot_post_in_costs_no_render(
+    tmp_path: Path, discord_api: DiscordApi, api_only_service: Service, clock, stopped: list[MiloBot]
+) -> None:
+    clock(at("2030-06-10T09:30"))
+    depth = (await RenderClient(api_only_service.url, RENDER_TOKEN).health())["queue_depth"]
+    bot = await daily_bot(tmp_path, discord_api, api_only_service.url, daily_channel=discord_api.channel("quiet").id)
+    stopped.append(bot)
+    cog: DailyCog = bot.get_cog("DailyCog")
+    await until(lambda: (cog.store.attempt() or None) and cog.store.attempt().next_try)
+    assert (await bot.services.primary.health())["queue_depth"] == depth  # nothing queued
+    assert bot.pending.all() == []
+    assert "Send Messages" in cog.status_text()
+    assert discord_api.in_channel("quiet") == []
+
+
+@pytest.mark.asyncio
 async def test_daily_now_and_status_for_admins(
     tmp_path: Path, discord_api: DiscordApi, render_service: Service, clock, stopped: list[MiloBot]
 ) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -12,7 +13,17 @@ from bot.client import MiloBot
 from bot.cogs.cartoon import DM_REPLY
 from bot.service_client import RenderClient
 from bot.services import RenderServices
-from tests.bot.helpers import RENDER_TOKEN, job_of, may_ping, until
+from tests.bot.helpers import (
+    RENDER_TOKEN,
+    Gates,
+    Service,
+    bot_settings,
+    job_of,
+    may_ping,
+    start_bot,
+    stop_bot,
+    until,
+)
 from tests.servers.discord_api import BOT_USER_ID, DiscordApi, custom_ids, files_of
 
 pytestmark = pytest.mark.asyncio
@@ -55,6 +66,32 @@ async def test_the_scene_is_echoed_without_mentions_or_markdown(bot: MiloBot, di
     assert "\\*\\*loud\\*\\*" in reply["content"]  # shown as typed, not bold
     assert "\\[prize]" in reply["content"]  # no masked link
     assert [may_ping(c) for c in discord_api.posts()] == [set()] * len(shown)
+
+
+@pytest.mark.parametrize("refusal", ["deleted", 30046])  # the progress reply was deleted / edited too often
+async def test_a_reply_discord_will_not_edit_becomes_a_new_message_that_pings_the_asker(
+    tmp_path: Path, discord_api: DiscordApi, gated_service: Service, gates: Gates, refusal: str | int
+) -> None:
+    bot = await start_bot(discord_api, bot_settings(tmp_path, discord_api), gated_service.url)
+    try:
+        gate = gates.word()
+        await discord_api.say("james", f"{MILO} Milo at the rack {gate}")
+        progress = await until(lambda: next((m for m in replies(discord_api) if "step 1/2" in m["content"]), None))
+        if refusal == "deleted":
+            discord_api.delete(int(progress["id"]))
+        else:
+            discord_api.refuse_edits[int(progress["id"])] = int(refusal)
+        gates.open(gate)
+        picture = await until(lambda: next((m for m in replies(discord_api) if files_of(m)), None))
+        james = discord_api.member("james")
+        assert picture["id"] != progress["id"]
+        assert picture["content"].startswith(james.mention)
+        (post,) = [c for c in discord_api.posts() if c.files and c.method == "POST"]
+        assert may_ping(post) == {james.id}
+        assert int(progress["id"]) in discord_api.deleted  # the stale progress reply is gone
+        assert len([m for m in replies(discord_api) if files_of(m)]) == 1
+    finally:
+        await stop_bot(bot)
 
 
 @pytest.mark.parametrize(

@@ -277,6 +277,10 @@ class DiscordApi:
         """The id of the DM channel between `user` and the bot."""
         return self.member(user).id + 1
 
+    def delete(self, message_id: int) -> None:
+        """Someone (a moderator) deletes a message."""
+        self._delete(message_id)
+
     def expire(self, token: str) -> None:
         """Discord forgets the interaction's token (15 minutes are over)."""
         self.expired.add(token)
