@@ -21,12 +21,12 @@ import datetime as dt
 import json
 import random
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.sqlite_state import transaction
 from core.errors import FaultError
 
 
@@ -52,15 +52,8 @@ class DailyStore:
         with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS daily_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """One transaction (BEGIN IMMEDIATE: a second process waits instead of racing)."""
-        db = sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
     def _get(self, db: sqlite3.Connection, key: str) -> str | None:
         row = db.execute("SELECT value FROM daily_state WHERE key = ?", (key,)).fetchone()

@@ -19,11 +19,12 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.sqlite_state import transaction
 
 # What a delivery is doing right now. "posting" is written just before a new message with the
 # picture is sent: a restart that finds it looks for that message before sending another.
@@ -79,14 +80,8 @@ class PendingStore:
             db.execute("CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, record TEXT NOT NULL,"
                        " created REAL NOT NULL)")
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
     def save(self, job: PendingJob) -> None:
         """Insert or update (the record is small; it is rewritten whole)."""

@@ -29,5 +29,9 @@ def missing(permissions: discord.Permissions, *, in_thread: bool, replying: bool
     return [_NAMES[name] for name in needed if not getattr(permissions, name)]
 
 
+_THREADS = {discord.ChannelType.public_thread, discord.ChannelType.private_thread, discord.ChannelType.news_thread}
+
+
 def in_thread(channel: object) -> bool:
-    return isinstance(channel, discord.Thread)
+    """A thread (a cached `Thread`, or a partial channel whose type says so)."""
+    return isinstance(channel, discord.Thread) or getattr(channel, "type", None) in _THREADS

@@ -35,7 +35,7 @@ from bot.safe_text import NO_PINGS, echo
 from bot.sayings import load_lines, other_saying
 from bot.service_client import Job, ServiceError
 from bot.targets import REFUSED_EDITS, answer_privately, interaction_job
-from bot.wording import GONE, in_about, missing_permissions, say
+from bot.wording import GONE, OOPS, in_about, missing_permissions, say
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
@@ -73,6 +73,20 @@ class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"^$"):
     ) -> _JobButton:
         return cls(match["job"], int(match["user"]), match["service"] or "")
 
+    async def callback(self, interaction: discord.Interaction[MiloBot]) -> None:
+        """Run the button's action; an unexpected error is answered in plain words, like a command's."""
+        try:
+            await self.act(interaction)
+        except Exception:
+            log.exception("the %s button on job %s failed for %s", self.action, self.job_id, interaction.user.id)
+            try:
+                await answer_privately(interaction, OOPS)
+            except discord.HTTPException as exc:
+                log.warning("could not tell %s that the button failed: %s", interaction.user.id, exc)
+
+    async def act(self, interaction: discord.Interaction[MiloBot]) -> None:
+        raise NotImplementedError
+
     def client(self, bot: MiloBot) -> RenderClient | None:
         """The service that drew this picture; None when it is no longer configured."""
         return bot.services.get(self.service)
@@ -99,16 +113,22 @@ class _JobButton(discord.ui.DynamicItem[discord.ui.Button], template=r"^$"):
         return job
 
 
+    async def job_for_a_new_picture(self, interaction: discord.Interaction[MiloBot]) -> Job | None:
+        """Before a new picture for the clicker: the permissions check, the public "thinking…"
+        that becomes the picture, and this picture's job; None after telling the clicker why not."""
+        if await refuse_without_permissions(interaction):
+            return None
+        await interaction.response.defer(thinking=True)
+        return await self.finished_job(interaction)
+
+
 class RerollButton(_JobButton, template=rf"^milo:reroll:{_ID}$"):
     """Same plan, new seed: a new picture for the clicker, as a new message."""
 
     action, label, emoji, style = "reroll", "Reroll", "🎲", discord.ButtonStyle.primary
 
-    async def callback(self, interaction: discord.Interaction[MiloBot]) -> None:
-        if await refuse_without_permissions(interaction):
-            return
-        await interaction.response.defer(thinking=True)
-        job = await self.finished_job(interaction)
+    async def act(self, interaction: discord.Interaction[MiloBot]) -> None:
+        job = await self.job_for_a_new_picture(interaction)
         if job is None:
             return
         plan = dict(job.plan or {}, seed=random.randrange(2**32))
@@ -122,7 +142,7 @@ class SloganButton(_JobButton, template=rf"^milo:slogan:{_ID}$"):
 
     action, label, emoji = "slogan", "New slogan", "👕"
 
-    async def callback(self, interaction: discord.Interaction[MiloBot]) -> None:
+    async def act(self, interaction: discord.Interaction[MiloBot]) -> None:
         bot = interaction.client
         wait = bot.slogan_cooldown.retry_after(interaction.user.id)
         if wait is not None:
@@ -174,10 +194,7 @@ class SloganButton(_JobButton, template=rf"^milo:slogan:{_ID}$"):
                                             allowed_mentions=NO_PINGS)
 
     async def _for_the_clicker(self, interaction: discord.Interaction[MiloBot]) -> None:
-        if await refuse_without_permissions(interaction):
-            return
-        await interaction.response.defer(thinking=True)
-        job = await self.finished_job(interaction)
+        job = await self.job_for_a_new_picture(interaction)
         if job is None:
             return
         plan = dict(job.plan or {})
@@ -203,7 +220,7 @@ class DeleteButton(_JobButton, template=rf"^milo:delete:{_ID}$"):
             interaction, "Only the person who asked for this picture, or someone with Manage Messages, can delete it.")
         return False
 
-    async def callback(self, interaction: discord.Interaction[MiloBot]) -> None:
+    async def act(self, interaction: discord.Interaction[MiloBot]) -> None:
         await interaction.response.defer()
         await interaction.delete_original_response()
 

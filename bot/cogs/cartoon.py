@@ -29,7 +29,7 @@ from bot.mentions import (
 )
 from bot.safe_text import NO_PINGS, echo
 from bot.targets import answer_privately, interaction_job, reply_job
-from bot.wording import missing_permissions
+from bot.wording import OOPS, missing_permissions
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
@@ -87,9 +87,16 @@ class CartoonCog(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        bot = self.bot
         if message.author.bot:
             return
+        try:
+            await self._on_message(message)
+        except Exception:  # answered like a command's error, never left to discord.py's log only
+            log.exception("answering message %s from %s failed", message.id, message.author.id)
+            await self._reply(message, OOPS)
+
+    async def _on_message(self, message: discord.Message) -> None:
+        bot = self.bot
         if message.guild is None:
             await message.channel.send(DM_REPLY, allowed_mentions=NO_PINGS)
             return

@@ -126,6 +126,11 @@ def job_of(message: dict[str, Any]) -> str:
     return custom_ids(message)[0].split(":")[2]
 
 
+def pictures(api: DiscordApi, channel: str = "general") -> list[dict[str, Any]]:
+    """The messages in `channel` that carry a picture now."""
+    return [m for m in api.in_channel(channel) if m.get("_files")]
+
+
 def picture_done(api: DiscordApi, token: str) -> dict[str, Any] | None:
     """The interaction's response once it carries a picture with its buttons."""
     message = api.original(token)

@@ -139,3 +139,12 @@ async def test_buttons_work_after_a_restart(bot: MiloBot, discord_api: DiscordAp
         assert list(files_of(edited))[0].startswith(f"milo-{job_of(message)[:12]}")
     finally:
         await stop_bot(restarted)
+
+
+async def test_a_button_that_breaks_answers_in_plain_words(bot: MiloBot, discord_api: DiscordApi, tmp_path: Path) -> None:
+    message = await picture(discord_api, "alice")
+    bot.settings = bot.settings.model_copy(update={"data_dir": tmp_path / "no-data"})  # no bofh.txt to pick from
+    token = await click(discord_api, "james", message, SLOGAN)
+    answer = await until(lambda: ephemeral_answer(discord_api, token))
+    assert answer["content"] == "Something went wrong on my side. Please try again in a moment."
+    assert discord_api.original(token) is None  # the public "thinking…" is gone

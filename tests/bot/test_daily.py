@@ -29,8 +29,17 @@ from bot.sayings import load_lines
 from bot.service_client import RenderClient
 from bot.services import RenderServices
 from core.paths import BOFH_FILE
-from tests.bot.helpers import RENDER_TOKEN, Gates, Service, bot_settings, start_bot, stop_bot, until
-from tests.servers.discord_api import EPHEMERAL, DiscordApi, custom_ids, files_of
+from tests.bot.helpers import (
+    RENDER_TOKEN,
+    Gates,
+    Service,
+    bot_settings,
+    pictures,
+    start_bot,
+    stop_bot,
+    until,
+)
+from tests.servers.discord_api import EPHEMERAL, DiscordApi, custom_ids
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SAYINGS = load_lines(BOFH_FILE)
@@ -112,8 +121,8 @@ def posts(api: DiscordApi) -> list[dict]:
     return api.in_channel("mascot")
 
 
-def pictures(api: DiscordApi) -> list[dict]:
-    return [m for m in posts(api) if files_of(m)]
+def mascot_pictures(api: DiscordApi) -> list[dict]:
+    return pictures(api, "mascot")
 
 
 @pytest_asyncio.fixture
@@ -132,7 +141,7 @@ async def test_a_day_whose_time_passed_while_the_bot_was_down_is_posted_once_at_
     clock(at("2030-06-10T14:00"))  # the bot was down at 09:00
     first = await daily_bot(tmp_path, discord_api, render_service.url)
     stopped.append(first)
-    (picture,) = await until(lambda: pictures(discord_api))
+    (picture,) = await until(lambda: mascot_pictures(discord_api))
     cog: DailyCog = first.get_cog("DailyCog")
     await until(lambda: cog.store.last_posted() == dt.date(2030, 6, 10))
     assert "**Daily Milo** for Monday, 10 June" in picture["content"]
@@ -168,7 +177,7 @@ async def test_a_restart_during_the_render_posts_that_days_picture_once(
     clock(at("2030-06-10T09:20"))
     second = await daily_bot(tmp_path, discord_api, gated_service.url, daily_prompts=prompts)
     stopped.append(second)
-    (picture,) = await until(lambda: pictures(discord_api))
+    (picture,) = await until(lambda: mascot_pictures(discord_api))
     assert picture["id"] == progress["id"]  # the progress message became the picture
     await until(lambda: store.last_posted() == dt.date(2030, 6, 10))
     assert store.peek_saying(SAYINGS)[1] == 35
@@ -214,7 +223,7 @@ async def test_while_the_service_is_down_the_bot_retries_quietly_with_one_notice
     bot.services = RenderServices(RenderClient(render_service.url, RENDER_TOKEN))  # the service is back
     clock(at("2030-06-10T10:00:10"))
     await retry_post()
-    (picture,) = await until(lambda: pictures(discord_api))
+    (picture,) = await until(lambda: mascot_pictures(discord_api))
     assert picture["id"] == notice["id"]  # the notice became the day's picture
     assert len(posts(discord_api)) == 1
     assert cog.store.last_posted() == dt.date(2030, 6, 10)
@@ -231,7 +240,7 @@ async def test_the_night_clocks_go_back_fires_twice_and_posts_once(
     stopped.append(bot)
     clock(at("2030-10-27T02:30", fold=0))  # the first 02:30 (summer time)
     await scheduled_post()
-    await until(lambda: pictures(discord_api))
+    await until(lambda: mascot_pictures(discord_api))
     clock(at("2030-10-27T02:30", fold=1))  # an hour later it is 02:30 again (winter time)
     await scheduled_post()
     assert len(posts(discord_api)) == 1
@@ -248,7 +257,7 @@ async def test_the_night_clocks_go_forward_still_has_its_post(
     assert posts(discord_api) == []
     clock(at("2030-03-31T03:31+02:00"))
     await bot.get_cog("DailyCog").catch_up()
-    (picture,) = await until(lambda: pictures(discord_api))
+    (picture,) = await until(lambda: mascot_pictures(discord_api))
     assert "Sunday, 31 March" in picture["content"]
 
 
@@ -326,7 +335,7 @@ async def test_daily_now_and_status_for_admins(
     posted = await until(lambda: answer(now))
     assert posted["flags"] & EPHEMERAL
     assert posted["content"].startswith("Posted: https://discord.com/channels/")
-    assert len(pictures(discord_api)) == 1
+    assert len(mascot_pictures(discord_api)) == 1
     cog: DailyCog = bot.get_cog("DailyCog")
     assert cog.store.last_posted() == dt.date(2030, 6, 10)
     assert cog.store.peek_saying(SAYINGS)[1] == 35

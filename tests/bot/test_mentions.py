@@ -135,6 +135,14 @@ async def test_a_channel_where_the_bot_cannot_write_is_explained_by_dm(bot: Milo
     assert replies(discord_api, "quiet") == []
 
 
+async def test_a_mention_that_breaks_is_answered_in_plain_words(bot: MiloBot, discord_api: DiscordApi, tmp_path: Path) -> None:
+    bot.settings = bot.settings.model_copy(update={"characters_dir": tmp_path / "no-characters"})
+    bot.__dict__.pop("character_names", None)  # read again, from the missing folder
+    await discord_api.say("alice", f"{MILO} Milo at the rack")
+    (reply,) = await until(lambda: replies(discord_api))
+    assert reply["content"] == "Something went wrong on my side. Please try again in a moment."
+
+
 async def test_messages_that_do_not_mention_the_bot_are_ignored(bot: MiloBot, discord_api: DiscordApi) -> None:
     await discord_api.say("alice", "Milo at the desk, but nobody asked the bot")
     await discord_api.say("alice", f"{MILO} help")  # a message the bot does answer, after it

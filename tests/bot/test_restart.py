@@ -18,6 +18,7 @@ import pytest
 
 from bot.pending import POSTING, PendingJob, PendingStore
 from bot.wording import LOST
+from core.settings import Settings
 from tests.bot.helpers import (
     RENDER_TOKEN,
     ROOT,
@@ -27,18 +28,15 @@ from tests.bot.helpers import (
     job_of,
     may_ping,
     picture_done,
+    pictures,
     start_bot,
     stop_bot,
     until,
 )
-from tests.servers.discord_api import BOT_USER_ID, DiscordApi, custom_ids, files_of
+from tests.servers.discord_api import BOT_USER_ID, DiscordApi, custom_ids
 
 pytestmark = pytest.mark.asyncio
 MILO = f"<@{BOT_USER_ID}>"
-
-
-def pictures(api: DiscordApi, channel: str = "general") -> list[dict]:
-    return [m for m in api.in_channel(channel) if files_of(m)]
 
 
 def drawing(api: DiscordApi, message_id: int | None) -> bool:
@@ -47,15 +45,23 @@ def drawing(api: DiscordApi, message_id: int | None) -> bool:
     return bool(message and "step 1/2" in message["content"])
 
 
+async def stopped_mid_render(api: DiscordApi, settings: Settings, url: str, scene: str, **options: str) -> str:
+    """alice asks `/cartoon scene` (a held scene); the bot stops while it is drawn. Its token."""
+    bot = await start_bot(api, settings, url)
+    try:
+        token = await api.slash("alice", "cartoon", scene=scene, **options)
+        await until(lambda: drawing(api, api.interactions[token]["original"]))
+    finally:
+        await stop_bot(bot)  # mid-render: the job waits at its gate
+    return token
+
+
 async def test_a_slash_job_stopped_mid_render_is_delivered_by_the_next_start(
     tmp_path: Path, discord_api: DiscordApi, gated_service: Service, gates: Gates
 ) -> None:
     settings = bot_settings(tmp_path, discord_api)
-    first = await start_bot(discord_api, settings, gated_service.url)
     gate = gates.word()
-    token = await discord_api.slash("alice", "cartoon", scene=f"Milo at the rack {gate}", shirt="RTFM")
-    await until(lambda: drawing(discord_api, discord_api.interactions[token]["original"]))
-    await stop_bot(first)  # mid-render: the job waits at its gate
+    token = await stopped_mid_render(discord_api, settings, gated_service.url, f"Milo at the rack {gate}", shirt="RTFM")
 
     (record,) = PendingStore(settings.bot_state_dir / "pending.sqlite").all()
     assert record.job_id is not None
@@ -76,11 +82,9 @@ async def test_after_the_token_expired_the_next_start_posts_a_new_message_that_p
     tmp_path: Path, discord_api: DiscordApi, gated_service: Service, gates: Gates
 ) -> None:
     settings = bot_settings(tmp_path, discord_api)
-    first = await start_bot(discord_api, settings, gated_service.url)
     gate = gates.word()
-    token = await discord_api.slash("alice", "cartoon", scene=f"Milo at the desk {gate} with <@830000000000000002>")
-    await until(lambda: drawing(discord_api, discord_api.interactions[token]["original"]))
-    await stop_bot(first)
+    token = await stopped_mid_render(discord_api, settings, gated_service.url,
+                                     f"Milo at the desk {gate} with <@830000000000000002>")
     discord_api.expire(token)  # the bot was down longer than Discord keeps the token
 
     gates.open(gate)
@@ -169,10 +173,7 @@ async def test_a_job_the_service_forgot_gets_a_short_apology_in_place(
     tmp_path: Path, discord_api: DiscordApi, gated_service: Service, gates: Gates
 ) -> None:
     settings = bot_settings(tmp_path, discord_api)
-    first = await start_bot(discord_api, settings, gated_service.url)
-    token = await discord_api.slash("alice", "cartoon", scene=f"Milo at the rack {gates.word()}")
-    await until(lambda: drawing(discord_api, discord_api.interactions[token]["original"]))
-    await stop_bot(first)
+    token = await stopped_mid_render(discord_api, settings, gated_service.url, f"Milo at the rack {gates.word()}")
     # While the bot was down the service lost the job (its results expired, or its store was
     # replaced): it now answers 404 for that id.
     store = PendingStore(settings.bot_state_dir / "pending.sqlite")
