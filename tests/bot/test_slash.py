@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import discord
 import pytest
@@ -14,7 +15,19 @@ from PIL import Image
 from bot.client import MiloBot
 from bot.service_client import RenderClient
 from bot.services import RenderServices
-from tests.bot.helpers import RENDER_TOKEN, job_of, may_ping, picture_done, until
+from tests.bot.helpers import (
+    RENDER_TOKEN,
+    Gates,
+    Service,
+    bot_settings,
+    job_of,
+    may_ping,
+    picture_done,
+    pictures,
+    start_bot,
+    stop_bot,
+    until,
+)
 from tests.servers.discord_api import EPHEMERAL, DiscordApi, custom_ids, files_of
 
 pytestmark = pytest.mark.asyncio
@@ -115,13 +128,23 @@ async def test_a_job_that_outlives_the_token_pings_the_asker_once_in_a_new_messa
     assert [may_ping(c) for c in others] == [set()] * len(others)
 
 
-async def test_a_token_that_dies_mid_job_moves_the_picture_to_the_channel(bot: MiloBot, discord_api: DiscordApi) -> None:
-    token = await discord_api.slash("alice", "cartoon", scene="Milo at the desk", shirt="RTFM")
-    await until(lambda: any(c.method == "PATCH" for c in discord_api.calls_for(token)))
-    discord_api.expire(token)  # Discord now answers 50027 Invalid Webhook Token
-    posted = await until(lambda: [m for m in discord_api.in_channel("general") if files_of(m)])
-    assert posted[0]["content"].startswith(discord_api.member("alice").mention)
-    assert len(posted) == 1
+async def test_a_token_that_dies_mid_job_moves_the_picture_to_the_channel(
+    tmp_path: Path, discord_api: DiscordApi, gated_service: Service, gates: Gates
+) -> None:
+    bot = await start_bot(discord_api, bot_settings(tmp_path, discord_api), gated_service.url)
+    try:
+        gate = gates.word()
+        token = await discord_api.slash("alice", "cartoon", scene=f"Milo at the desk {gate}", shirt="RTFM")
+        await until(lambda: "step 1/2" in (discord_api.original(token) or {}).get("content", ""))
+        discord_api.expire(token)  # Discord now answers 50027 Invalid Webhook Token
+        gates.open(gate)
+        (picture,) = await until(lambda: [m for m in pictures(discord_api) if m.get("_token") != token])
+        assert picture["content"].startswith(discord_api.member("alice").mention)
+        assert not files_of(discord_api.original(token))  # the old response carries no picture
+        await until(lambda: bot.pending.all() == [])
+        assert len(pictures(discord_api)) == 1
+    finally:
+        await stop_bot(bot)
 
 
 async def test_queue_limit_says_how_many_are_waiting_and_when(bot: MiloBot, discord_api: DiscordApi, api_only_service) -> None:
