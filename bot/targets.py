@@ -152,8 +152,9 @@ class Delivery:
                 return
             except discord.HTTPException as exc:
                 log.info("job %s: could not edit the progress message (%s); sending a new one", job.job_id, exc)
-        who = f"<@{job.requester_id}> " if job.requester_id != self.bot.user.id else ""
-        await self._send(who + text)
+        # Named (without a ping) where it is not a reply to them; a reply already says whose it is.
+        named = job.reply_to is None and job.requester_id != self.bot.user.id
+        await self._send(f"<@{job.requester_id}> {text}" if named else text)
 
     # --- plumbing -------------------------------------------------------------------------
     async def _post_picture(self, text: str, file: discord.File, view: discord.ui.View) -> int:

@@ -10,6 +10,7 @@ own jobs (real time) never fire during a test: the tests run what the scheduler 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -190,6 +191,30 @@ async def test_a_restart_during_the_render_posts_that_days_picture_once(
 
 
 @pytest.mark.asyncio
+async def test_a_restart_between_the_post_and_its_bookkeeping_posts_once_and_uses_one_saying(
+    tmp_path: Path, discord_api: DiscordApi, render_service: Service, clock, stopped: list[MiloBot]
+) -> None:
+    mascot = str(discord_api.channel("mascot").id)
+    edited = discord_api.hold(lambda c: c.method == "PATCH" and f"/channels/{mascot}/" in c.path and bool(c.files))
+    clock(at("2030-06-10T09:01"))
+    first = await daily_bot(tmp_path, discord_api, render_service.url)
+    stopped.append(first)
+    await asyncio.wait_for(edited.wait(), 60)  # Discord shows the picture…
+    await stop_bot(first)  # …and the bot stops before it hears so
+    store = DailyStore(tmp_path / "bot-state" / "daily.sqlite")
+    assert store.last_posted() is None
+    assert len(mascot_pictures(discord_api)) == 1
+    discord_api.release()
+
+    second = await daily_bot(tmp_path, discord_api, render_service.url)
+    stopped.append(second)
+    await until(lambda: store.last_posted() == dt.date(2030, 6, 10))
+    await until(lambda: second.pending.all() == [])
+    assert len(posts(discord_api)) == 1
+    assert store.peek_saying(SAYINGS)[1] == 35
+
+
+@pytest.mark.asyncio
 async def test_while_the_service_is_down_the_bot_retries_quietly_with_one_notice(
     tmp_path: Path, discord_api: DiscordApi, render_service: Service, clock, stopped: list[MiloBot]
 ) -> None:
@@ -302,11 +327,12 @@ async def test_a_daily_channel_the_bot_cannot_post_in_costs_no_render(
     tmp_path: Path, discord_api: DiscordApi, api_only_service: Service, clock, stopped: list[MiloBot]
 ) -> None:
     clock(at("2030-06-10T09:30"))
-    depth = (await RenderClient(api_only_service.url, RENDER_TOKEN).health())["queue_depth"]
+    async with RenderClient(api_only_service.url, RENDER_TOKEN) as service:
+        depth = (await service.health())["queue_depth"]
     bot = await daily_bot(tmp_path, discord_api, api_only_service.url, daily_channel=discord_api.channel("quiet").id)
     stopped.append(bot)
     cog: DailyCog = bot.get_cog("DailyCog")
-    await until(lambda: (cog.store.attempt() or None) and cog.store.attempt().next_try)
+    await until(lambda: (attempt := cog.store.attempt()) is not None and attempt.next_try)
     assert (await bot.services.primary.health())["queue_depth"] == depth  # nothing queued
     assert bot.pending.all() == []
     assert "Send Messages" in cog.status_text()

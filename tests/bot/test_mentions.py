@@ -88,7 +88,8 @@ async def test_a_reply_discord_will_not_edit_becomes_a_new_message_that_pings_th
         assert picture["content"].startswith(james.mention)
         (post,) = [c for c in discord_api.posts() if c.files and c.method == "POST"]
         assert may_ping(post) == {james.id}
-        assert int(progress["id"]) in discord_api.deleted  # the stale progress reply is gone
+        await until(lambda: int(progress["id"]) in discord_api.deleted)  # the stale progress reply goes
+        await until(lambda: bot.pending.all() == [])
         assert len([m for m in replies(discord_api) if files_of(m)]) == 1
     finally:
         await stop_bot(bot)

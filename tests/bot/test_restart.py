@@ -146,25 +146,25 @@ async def test_a_job_that_was_never_submitted_is_submitted_by_the_next_start(
 async def test_a_crash_right_after_posting_does_not_post_the_picture_twice(
     tmp_path: Path, discord_api: DiscordApi, render_service: Service
 ) -> None:
-    """The new message went out, the bot died before it could write that down: the next
-    start finds the message (it carries the job's buttons) instead of posting again."""
+    """Discord took the new message; the bot stopped before it heard back: the next start
+    finds the message (it carries the job's buttons) instead of posting it again."""
     settings = bot_settings(tmp_path, discord_api)
+    posted = discord_api.hold(lambda c: c.method == "POST" and c.path.endswith("/messages") and bool(c.files))
     bot = await start_bot(discord_api, settings, render_service.url)
     created = discord.utils.utcnow() - dt.timedelta(minutes=16)  # token expired: a new message
     await discord_api.slash("alice", "cartoon", scene="Milo at the rack", created=created)
-    (picture,) = await until(lambda: pictures(discord_api))
-    await until(lambda: bot.pending.all() == [])
-    await stop_bot(bot)
+    await asyncio.wait_for(posted.wait(), 60)
+    await stop_bot(bot)  # before Discord's answer arrived
+    (record,) = PendingStore(settings.bot_state_dir / "pending.sqlite").all()
+    assert record.stage == POSTING
+    assert len(pictures(discord_api)) == 1
+    discord_api.release()
 
-    alice = discord_api.member("alice").id
-    PendingStore(settings.bot_state_dir / "pending.sqlite").save(PendingJob(
-        origin="cartoon", body={"text": "Milo at the rack", "user": str(alice)}, requester_id=alice,
-        channel_id=discord_api.channel("general").id, scene="Milo at the rack", job_id=job_of(picture),
-        token="gone", token_expires=0.0, application_id=1, stage=POSTING))
     again = await start_bot(discord_api, settings, render_service.url)
     try:
         await until(lambda: again.pending.all() == [])
         assert len(pictures(discord_api)) == 1
+        assert len([c for c in discord_api.posts() if c.files and c.method == "POST"]) == 1
     finally:
         await stop_bot(again)
 

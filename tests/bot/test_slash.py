@@ -74,7 +74,7 @@ async def test_cartoon_defers_shows_progress_and_becomes_the_picture(bot: MiloBo
     assert job.state == "done"
     assert job.user == str(alice)
     assert job.plan["slogan"] == "RTFM"
-    assert bot.pending.all() == []  # delivered: nothing left on record
+    await until(lambda: bot.pending.all() == [])  # delivered: nothing left on record
 
 
 async def test_cartoon_resolves_me_through_the_user_map(bot: MiloBot, discord_api: DiscordApi) -> None:
@@ -166,7 +166,7 @@ async def test_service_down_is_one_plain_private_sentence(bot: MiloBot, discord_
     assert "drawing desk isn't answering" in answer["content"]
     assert answer["content"].lower().count("try again") == 1
     assert "127.0.0.1" in caplog.text  # the cause is logged; nothing raised
-    assert bot.pending.all() == []
+    await until(lambda: bot.pending.all() == [])
 
 
 @pytest.mark.parametrize(

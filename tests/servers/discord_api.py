@@ -28,6 +28,7 @@ import itertools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +160,9 @@ class DiscordApi:
         self.refuse_edits: dict[int, int] = {}
         self.synced: dict[str, list[dict[str, Any]]] = {}
         self.uploads: dict[str, dict[str, bytes]] = {}  # interaction token → last files sent
+        self._hold: Callable[[Call], bool] | None = None
+        self._held = asyncio.Event()
+        self._release = asyncio.Event()
         self._sockets: list[web.WebSocketResponse] = []
         self._seq = itertools.count(1)
         self._serial = itertools.count(1)
@@ -196,6 +200,7 @@ class DiscordApi:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.release()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -276,6 +281,17 @@ class DiscordApi:
     def dm_channel(self, user: str) -> int:
         """The id of the DM channel between `user` and the bot."""
         return self.member(user).id + 1
+
+    def hold(self, matches: Callable[[Call], bool]) -> asyncio.Event:
+        """Apply the first call that `matches` but answer it only after `release()`: the bot
+        can be stopped between Discord doing it and the bot hearing so, as a crash would.
+        Returns an event set once that call has been applied."""
+        self._hold, self._held = matches, asyncio.Event()
+        self._release.clear()
+        return self._held
+
+    def release(self) -> None:
+        self._release.set()
 
     def delete(self, message_id: int) -> None:
         """Someone (a moderator) deletes a message."""
@@ -400,6 +416,10 @@ class DiscordApi:
         else:
             response = await handler(request)
         call.status = response.status
+        if self._hold is not None and self._hold(call):
+            self._hold = None
+            self._held.set()
+            await self._release.wait()
         return response
 
     async def _me(self, request: web.Request) -> web.Response:
