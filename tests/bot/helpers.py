@@ -83,7 +83,7 @@ async def start_bot(api: DiscordApi, settings: Settings, service_url: str, *,
                   guild_ready_timeout=0.05)
     await bot.login(api.bot_token)  # REST login, then setup_hook
     bot.loop.create_task(bot.connect(reconnect=False), name="gateway")
-    await asyncio.wait_for(bot.wait_until_ready(), 30)
+    await asyncio.wait_for(bot.wait_until_ready(), 60)
     return bot
 
 
@@ -93,7 +93,7 @@ async def stop_bot(bot: MiloBot) -> None:
         await bot.close()
 
 
-async def until(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+async def until(check: Callable[[], Any], timeout: float = 60.0) -> Any:
     """Wait (without blocking the loop) until `check()` is truthy; return its value. The
     timeout only bounds a broken test: nothing is decided by how long things take."""
     deadline = time.monotonic() + timeout

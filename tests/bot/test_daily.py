@@ -227,6 +227,7 @@ async def test_while_the_service_is_down_the_bot_retries_quietly_with_one_notice
     await until(lambda: bot.scheduler.get_job(RETRY_ID) is not None)
     retry = bot.scheduler.get_job(RETRY_ID)
     assert retry.next_run_time == at("2030-06-10T09:15:10")
+    await until(lambda: bot.pending.all() == [])  # the failed try is over
     saying = cog.store.attempt().saying
 
     for minute in (15, 30, 45):  # what the scheduler runs every 15 minutes

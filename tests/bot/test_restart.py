@@ -206,7 +206,7 @@ async def cartoon_bot(api: DiscordApi, state: Path, render_url: str, log: Path) 
     process = await asyncio.create_subprocess_exec(sys.executable, "-c", LAUNCH, cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.PIPE, stderr=log.open("ab"))
     assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), 60)
+    line = await asyncio.wait_for(process.stdout.readline(), 120)
     assert json.loads(line)["ready"] is True, log.read_text()[-2000:]
     return process
 
@@ -220,16 +220,16 @@ async def test_the_killed_bot_process_delivers_after_its_restart_exactly_once(
     try:
         gate = gates.word()
         token = await discord_api.slash("alice", "cartoon", scene=f"Milo and James at the desk {gate}", shirt="PEBKAC")
-        await until(lambda: drawing(discord_api, discord_api.interactions[token]["original"]), timeout=60)
+        await until(lambda: drawing(discord_api, discord_api.interactions[token]["original"]), timeout=120)
         first.send_signal(signal.SIGKILL)
         await first.wait()
         gates.open(gate)
 
         second = await cartoon_bot(discord_api, state, gated_service.url, log)
-        message = await until(lambda: picture_done(discord_api, token), timeout=60)
+        message = await until(lambda: picture_done(discord_api, token), timeout=120)
         assert "Shirt: **PEBKAC**" in message["content"]
         assert len(custom_ids(message)) == 3
-        await until(lambda: PendingStore(state / "pending.sqlite").all() == [], timeout=60)
+        await until(lambda: PendingStore(state / "pending.sqlite").all() == [], timeout=120)
         assert len(pictures(discord_api)) == 1
         assert "resuming job" in log.read_text()
     finally:

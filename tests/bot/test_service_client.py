@@ -35,9 +35,9 @@ async def test_follow_streams_until_a_final_state(api_only_service) -> None:
                 queued.set()
 
         watcher = asyncio.create_task(watch())
-        await asyncio.wait_for(queued.wait(), 30)  # the job waits: this service has no worker
+        await asyncio.wait_for(queued.wait(), 60)  # the job waits: this service has no worker
         await client.cancel(job.id)
-        await asyncio.wait_for(watcher, 30)
+        await asyncio.wait_for(watcher, 60)
         assert seen[0] == "queued"
         assert seen[-1] == "cancelled"
         with pytest.raises(JobUnknown):

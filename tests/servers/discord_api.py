@@ -325,7 +325,7 @@ class DiscordApi:
     # --- gateway ------------------------------------------------------------------------------
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a dispatch to every connected bot (waits for one to be connected)."""
-        await asyncio.wait_for(self._identified.wait(), 30)
+        await asyncio.wait_for(self._identified.wait(), 60)
         for ws in list(self._sockets):
             await ws.send_str(json.dumps({"op": 0, "t": event, "s": next(self._seq), "d": _public(data)}))
 
