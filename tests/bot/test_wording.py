@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bot.captions import LOW_CONFIDENCE_NOTE, SKIPPED_NOTE, caption, picture_notes
 from bot.safe_text import echo
 from bot.sayings import other_saying
 from bot.service_client import Job, JobFailed, JobUnknown, RateLimited, RequestRejected, ServiceDown
@@ -99,3 +100,28 @@ def test_a_slogan_that_did_not_fit_is_replaced_by_a_shorter_one() -> None:
         picked = other_saying(sayings, "It works on my machine", shorter=True)
         assert picked in ("RTFM", "PEBKAC")
     assert other_saying(["RTFM"], "RTFM") is None
+
+
+def finished(plan: dict, compositor: dict | None = None) -> Job:
+    return Job(id="j", state="done", result={"plan": plan, "compositor": compositor, "seed": 7})
+
+
+# the job's result → the lines under its caption (the columns: plan, compositor, asked shirt, lines)
+NOTES = [
+    ({"slogan": "RTFM"}, {"method": "panel"}, None, []),
+    ({"slogan": "It works on my machine"}, {"method": "skipped", "reason": "too long"}, None, [SKIPPED_NOTE]),
+    ({"slogan": "RTFM"}, {"method": "pose", "confidence": "low"}, None, [LOW_CONFIDENCE_NOTE]),
+    ({"slogan": None, "characters": ["james"]}, None, "RTFM",
+     ["Milo isn't in this picture, so the slogan “RTFM” had no shirt to go on."]),
+    ({"slogan": None, "notes": ["A shirt was asked for, but <@830000000000000001> **Milo** is not here."]}, None,
+     "RTFM", ["A shirt was asked for, but @someone \\*\\*Milo\\*\\* is not here."]),
+]
+
+
+@pytest.mark.parametrize(("plan", "compositor", "asked", "lines"), NOTES)
+def test_the_caption_says_what_to_know_about_the_picture(plan: dict, compositor: dict | None, asked: str | None,
+                                                        lines: list[str]) -> None:
+    assert picture_notes(finished(plan, compositor), asked) == lines
+    text = caption("🦝 *scene*", finished(plan, compositor), asked_shirt=asked)
+    assert text.split("\n")[1:] == [f"-# {line}" for line in lines]
+    assert "seed 7" in text.split("\n")[0]
