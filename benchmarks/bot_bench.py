@@ -1,6 +1,7 @@
 """Benchmark the bot process: time from a fresh interpreter to `setup_hook` done (imports,
-MiloBot, cogs, scheduler with its SQLite job store, persistent buttons; no gateway, no
-Discord login) and the process's resident memory at that point. Targets: < 2 s, < 150 MB.
+MiloBot, cogs, scheduler with its SQLite job store, the record of followed jobs and their
+resumption, persistent buttons; no gateway, no Discord login) and the process's resident
+memory at that point. Targets: < 2 s, < 150 MB.
 
     .venv/bin/python benchmarks/bot_bench.py [--runs 5] [--json]
 """

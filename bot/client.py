@@ -1,28 +1,39 @@
-"""`MiloBot`: the discord.py client. `setup_hook` wires everything before the gateway connects.
+"""`MiloBot`: the discord.py client. It only wires the parts together.
 
-setup_hook: the render-service client (and the fallback service's, when configured), the scheduler (AsyncIOScheduler, SQLite job store),
-the cogs (cartoon, daily), the persistent buttons, and the slash-command sync (to
-`CARTOON_DEV_GUILD` when set, for instant updates). Nothing here imports torch.
+`__init__` makes the render-service clients (`bot.services`), the scheduler
+(AsyncIOScheduler, SQLite job store), the record of followed jobs (`bot.pending`) and the
+`Follower` that runs them (`bot.following`), and the command tree whose `on_error` answers
+every failed command (`bot.command_errors`). `setup_hook`, before the gateway connects,
+loads the cogs (cartoon, daily), registers the persistent buttons, syncs the slash
+commands when their definitions changed (`bot.command_sync`), and resumes the jobs a
+previous process left unfinished. Nothing here imports torch.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import cached_property
+from typing import Any
 
 import discord
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
+from bot.command_errors import MiloTree
+from bot.command_sync import sync_if_changed
+from bot.cooldown import UserCooldown
+from bot.following import Follower
+from bot.pending import PendingStore
+from bot.safe_text import NO_PINGS
 from bot.service_client import RenderClient
-from bot.views import DeleteButton, RerollButton, SloganButton
+from bot.services import RenderServices
+from bot.views import DeleteButton, RerollButton, SloganButton, picture_view
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.cogs.cartoon", "bot.cogs.daily")
-MISFIRE_GRACE_S = 12 * 3600  # a restart up to 12 h after the daily time still posts that day
 
 
 def intents() -> discord.Intents:
@@ -40,82 +51,64 @@ def make_scheduler(settings: Settings) -> AsyncIOScheduler:
     store = SQLAlchemyJobStore(url=f"sqlite:///{settings.bot_state_dir / 'scheduler.sqlite'}")
     return AsyncIOScheduler(
         jobstores={"default": store},
-        job_defaults={"coalesce": True, "misfire_grace_time": MISFIRE_GRACE_S, "max_instances": 1},
+        job_defaults={"coalesce": True, "max_instances": 1},
         timezone=settings.daily_tz,
     )
 
 
-# The one-character tag a picture's buttons carry for the service that drew it ("" = primary).
-PRIMARY, FALLBACK = "", "f"
-
-
 class MiloBot(commands.Bot):
-    """The bot; `render` is the HTTP client of the render service, `render_fallback` the
-    client of `CARTOON_RENDER_FALLBACK_URL` (None when that is unset)."""
+    """The bot. `services` are the render services (primary, optional fallback),
+    `follower` runs every job the bot follows, `scheduler` holds the daily post."""
+
+    user: discord.ClientUser  # set by login, before setup_hook: everything below runs after it
 
     def __init__(self, settings: Settings, *, render: RenderClient | None = None,
-                 render_fallback: RenderClient | None = None) -> None:
+                 render_fallback: RenderClient | None = None, **options: Any) -> None:
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # the bot has no voice
+        # discord.py has one REST base for the whole process; CARTOON_DISCORD_API_URL moves it
+        # (tests point it at a local Discord).
+        discord.http.Route.BASE = settings.discord_api_url.rstrip("/")
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
             help_command=None,
-            allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=True, replied_user=False),
+            tree_cls=MiloTree,
+            allowed_mentions=NO_PINGS,  # every send also passes its own; this is the floor
             activity=discord.Game("drawing the lab · /cartoon"),
+            **options,
         )
         self.settings = settings
-        self.render = render or RenderClient(settings.render_url, settings.render_token)
         if render_fallback is None and settings.render_fallback_url:
             render_fallback = RenderClient(settings.render_fallback_url,
                                            settings.render_fallback_token or settings.render_token)
-        self.render_fallback = render_fallback
+        self.services = RenderServices(render or RenderClient(settings.render_url, settings.render_token),
+                                       render_fallback)
         self.scheduler = make_scheduler(settings)
+        self.pending = PendingStore(settings.bot_state_dir / "pending.sqlite")
+        self.follower = Follower(self, self.pending, picture_view)
+        self.slogan_cooldown = UserCooldown(settings.bot_slogan_cooldown_s)
 
     async def setup_hook(self) -> None:
-        # Paused until the cogs have registered their jobs, so a missed daily run fires once
-        # the daily cog is ready to post it.
+        # Paused until the cogs have registered their jobs.
         self.scheduler.start(paused=True)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(RerollButton, SloganButton, DeleteButton)
         self.scheduler.resume()
-        await self.sync_commands()
-
-    async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
-        if self.application_id is None:
-            log.info("not logged in: slash commands not synced")
-            return []
-        if self.settings.dev_guild:
-            guild = discord.Object(self.settings.dev_guild)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
-        log.info("synced %d slash commands%s", len(synced),
-                 f" to guild {self.settings.dev_guild}" if self.settings.dev_guild else "")
-        return synced
+        await sync_if_changed(self)
+        resumed = self.follower.resume_all()
+        if resumed:
+            log.info("following %d job(s) a previous run left unfinished", resumed)
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are handled by the cartoon cog's listener."""
 
     async def close(self) -> None:
+        await self.follower.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        await self.render.aclose()
-        if self.render_fallback is not None:
-            await self.render_fallback.aclose()
+        await self.services.aclose()
         await super().close()
-
-    def services(self) -> list[tuple[str, RenderClient]]:
-        """The render services to try, in order, each with its tag."""
-        services = [(PRIMARY, self.render)]
-        if self.render_fallback is not None:
-            services.append((FALLBACK, self.render_fallback))
-        return services
-
-    def service(self, tag: str) -> RenderClient | None:
-        """The client for a picture's service tag; None when that service is no longer configured."""
-        return self.render if tag == PRIMARY else self.render_fallback if tag == FALLBACK else None
 
     @cached_property
     def character_names(self) -> dict[str, str]:

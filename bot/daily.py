@@ -1,9 +1,18 @@
 """The daily mascot post's memory and choices, apart from Discord.
 
-`DailyStore` keeps, in one SQLite file next to the scheduler's job store, the BOFH
-rotation (a shuffled order of all sayings and how far through it we are) and the last
-local date a post went out. The rotation shows every saying once before any repeats,
-across restarts. `daily_request` picks the day's scene from the prompts file.
+`DailyStore` keeps, in one SQLite file (`CARTOON_BOT_STATE_DIR/daily.sqlite`):
+- the BOFH rotation: a shuffled order of all sayings and how far through it we are, so
+  every saying shows once before any repeats, across restarts. A saying is only *peeked*
+  when a day's attempt starts and *consumed* when that day's picture is posted, so failed
+  attempts use none up;
+- the last local date a post went out;
+- today's `Attempt`: the saying it uses, the message that shows it (progress, the one
+  public notice while the render service is down, then the picture), how many tries, the
+  last error and when the next quiet try is due.
+
+`now` is the daily post's clock; `due_at` turns the daily time into an instant on a given
+local day (DST-safe);
+`daily_request` picks the day's scene from the prompts file.
 """
 
 from __future__ import annotations
@@ -12,25 +21,30 @@ import datetime as dt
 import json
 import random
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.sqlite_state import transaction
 from core.errors import FaultError
 
 
-def load_lines(path: Path) -> list[str]:
-    """Non-empty, non-comment lines of a text file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise FaultError(f"{path}: file not found; the daily post needs it (see CARTOON_DAILY_PROMPTS)") from None
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+@dataclass
+class Attempt:
+    """One local day's daily post, from its first try until it is posted."""
+
+    day: str  # ISO date, local to CARTOON_DAILY_TZ
+    saying: str
+    message_id: int | None = None
+    tries: int = 0
+    last_error: str | None = None
+    next_try: str | None = None  # ISO instant of the next quiet retry
+    notice: bool = False  # the day's one public "running late" notice went out
 
 
 class DailyStore:
-    """Rotation and last-posted date, persisted in SQLite (`path`)."""
+    """Rotation, last-posted date and today's attempt, persisted in SQLite (`path`)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,22 +52,18 @@ class DailyStore:
         with self._db() as db:
             db.execute("CREATE TABLE IF NOT EXISTS daily_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        """One transaction (BEGIN IMMEDIATE: a second process waits instead of racing)."""
-        db = sqlite3.connect(self.path, timeout=10, isolation_level="IMMEDIATE")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path)
 
     def _get(self, db: sqlite3.Connection, key: str) -> str | None:
         row = db.execute("SELECT value FROM daily_state WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
-    def _set(self, db: sqlite3.Connection, key: str, value: str) -> None:
-        db.execute("INSERT OR REPLACE INTO daily_state (key, value) VALUES (?, ?)", (key, value))
+    def _set(self, db: sqlite3.Connection, key: str, value: str | None) -> None:
+        if value is None:
+            db.execute("DELETE FROM daily_state WHERE key = ?", (key,))
+        else:
+            db.execute("INSERT OR REPLACE INTO daily_state (key, value) VALUES (?, ?)", (key, value))
 
     # --- the day ----------------------------------------------------------------------------
     def last_posted(self) -> dt.date | None:
@@ -61,9 +71,26 @@ class DailyStore:
             value = self._get(db, "last_posted")
         return dt.date.fromisoformat(value) if value else None
 
-    def mark_posted(self, day: dt.date) -> None:
+    def attempt(self) -> Attempt | None:
+        with self._db() as db:
+            value = self._get(db, "attempt")
+        return Attempt(**json.loads(value)) if value else None
+
+    def save_attempt(self, attempt: Attempt) -> None:
+        with self._db() as db:
+            self._set(db, "attempt", json.dumps(asdict(attempt)))
+
+    def mark_posted(self, day: dt.date, saying: str, sayings: list[str]) -> None:
+        """The day's picture is out: remember the day, use up its saying, end the attempt, in one
+        transaction. Running it twice (a restart between the post and this) changes nothing more."""
         with self._db() as db:
             self._set(db, "last_posted", day.isoformat())
+            order, position = self._rotation(db, sayings)
+            if sayings[order[position]] == saying:
+                self._set(db, "rotation", json.dumps({"sayings": sayings, "order": order, "position": position + 1}))
+            attempt = self._get(db, "attempt")
+            if attempt and json.loads(attempt)["day"] == day.isoformat():
+                self._set(db, "attempt", None)
 
     # --- the BOFH rotation --------------------------------------------------------------------
     def peek_saying(self, sayings: list[str]) -> tuple[str, int]:
@@ -106,6 +133,19 @@ def _shuffled(count: int, *, avoid_first: int | None) -> list[int]:
     if count > 1 and order[0] == avoid_first:
         order[0], order[1] = order[1], order[0]
     return order
+
+
+def now() -> dt.datetime:
+    """The current instant (UTC): the daily post's one clock (tests move it)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def due_at(day: dt.date, hh_mm: str, tz: ZoneInfo) -> dt.datetime:
+    """The instant (UTC) of `hh_mm` on local `day`. On the night clocks go forward a time in
+    the gap comes an hour later (02:30 → 03:30); on the night they go back, the first 02:30."""
+    hour, minute = (int(part) for part in hh_mm.split(":"))
+    local = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)  # fold=0: the earlier offset
+    return local.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

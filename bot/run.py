@@ -21,33 +21,31 @@ from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
+
 async def run_bot(settings: Settings, *, json_out: bool = False) -> None:
     from bot.client import MiloBot
 
     token = check_token(settings.discord_token)
     bot = MiloBot(settings)
 
+    announced = False  # on_ready fires again after a gateway resume; announce once
+
     @bot.listen("on_ready")
     async def _ready() -> None:
+        nonlocal announced
         log.info("ready as %s in %d guilds", bot.user, len(bot.guilds))
-        if json_out and not getattr(bot, "_announced", False):
-            bot._announced = True  # on_ready fires again after a resume
+        if json_out and not announced:
+            announced = True
             sys.stdout.write(json.dumps({
-                "ready": True, "user": str(bot.user), "id": bot.user.id if bot.user else None,
+                "ready": True, "user": str(bot.user), "id": bot.user.id,
                 "guilds": len(bot.guilds), "render_url": settings.render_url,
             }) + "\n")
             sys.stdout.flush()
-        try:
-            health = await bot.render.health()
-            log.info("render service: %s", health)
-        except Exception as exc:  # the bot runs anyway and says so per request
-            log.warning("render service at %s is not reachable yet: %s", settings.render_url, exc)
-        if bot.render_fallback is not None:
+        for _, client in bot.services.ordered():
             try:
-                log.info("fallback render service: %s", await bot.render_fallback.health())
-            except Exception as exc:
-                log.warning("fallback render service at %s is not reachable yet: %s",
-                            bot.render_fallback.base_url, exc)
+                log.info("render service at %s: %s", client.base_url, await client.health())
+            except Exception as exc:  # the bot runs anyway and says so per request
+                log.warning("render service at %s is not reachable yet: %s", client.base_url, exc)
 
     async with bot:
         try:

@@ -1,10 +1,13 @@
 """HTTP client for the render service (`cartoon serve`), as docs/CONTRACTS.md describes it.
 
-One `httpx.AsyncClient` per bot process. Every failure becomes one of three errors the
-cogs turn into a human message: `RateLimited` (429, with when to retry), `ServiceDown`
-(connection refused, timeout, 5xx) and `RequestRejected` (4xx: the service says why).
-Progress comes from the job's server-sent events; when that stream breaks, the client
-falls back to polling `GET /v1/jobs/{id}` so a hiccup never loses a job.
+One `httpx.AsyncClient` per render service. Every failure becomes one of a few typed
+errors that `bot.wording` turns into a sentence for people: `RateLimited` (429, with the
+limit, how many pictures the user has waiting and when to retry), `ServiceDown`
+(connection refused, timeout, 5xx; a 503's Retry-After, or the `event: error` a job's
+event stream ends with while the service's store is down, says when to look again),
+`JobUnknown` (404 for a job: it never existed or expired) and `RequestRejected` (any
+other 4xx). Progress comes from the job's server-sent events; when that stream breaks,
+the client polls `GET /v1/jobs/{id}` instead.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -30,7 +32,12 @@ class ServiceError(Exception):
 
 
 class ServiceDown(ServiceError):
-    """The service could not be reached or answered 5xx."""
+    """The service could not be reached or answered 5xx; `retry_after` is the service's own
+    estimate of when it answers again (None when it gave none)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RequestRejected(ServiceError):
@@ -42,12 +49,21 @@ class RequestRejected(ServiceError):
         self.status = status
 
 
-class RateLimited(ServiceError):
-    """429: `retry_after` seconds until the user may ask again."""
+class JobUnknown(RequestRejected):
+    """404 for a job: the service never had it, or its results expired."""
 
-    def __init__(self, message: str, retry_after: float) -> None:
+
+class RateLimited(ServiceError):
+    """429: `retry_after` seconds until the user may ask again; `limit` is which limit
+    refused ("queued_per_user", "running_per_user", "queued_total"; None from a service that
+    does not say) and `waiting` how many of this user's jobs wait or run (None: not said)."""
+
+    def __init__(self, message: str, retry_after: float, *, limit: str | None = None,
+                 waiting: int | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.limit = limit
+        self.waiting = waiting
 
 
 class JobFailed(ServiceError):
@@ -94,6 +110,12 @@ class Job:
     @property
     def plan(self) -> dict[str, Any] | None:
         return (self.result or {}).get("plan")
+
+    @property
+    def compositor(self) -> dict[str, Any]:
+        """How the slogan went on (`method`, and `reason`/`confidence` where the service says);
+        {} when the picture has no slogan."""
+        return (self.result or {}).get("compositor") or {}
 
 
 class RenderClient:
@@ -184,15 +206,17 @@ class RenderClient:
             if response.status_code >= 400:
                 await response.aread()
                 self._raise_for(response)
-            data_lines: list[str] = []
+            event, data_lines = "", []
             async for line in response.aiter_lines():
-                if line.startswith("data:"):
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
                     data_lines.append(line[5:].removeprefix(" "))
                 elif not line and data_lines:
-                    yield Job.from_json(json.loads("\n".join(data_lines)))
-                    data_lines = []
+                    yield _event_job(event, "\n".join(data_lines))
+                    event, data_lines = "", []
             if data_lines:
-                yield Job.from_json(json.loads("\n".join(data_lines)))
+                yield _event_job(event, "\n".join(data_lines))
 
     # --- plumbing -----------------------------------------------------------------------
     async def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
@@ -220,19 +244,40 @@ class RenderClient:
             body = response.json()
         except ValueError:
             body = {}
-        message = body.get("error") if isinstance(body, dict) else None
-        if response.status_code == 429:
-            raise RateLimited(message or "too many requests", _retry_after(response))
-        if response.status_code >= 500 or response.status_code in (401, 403):
+        if not isinstance(body, dict):
+            body = {}
+        status = response.status_code
+        message = body.get("error") or f"the render service answered {status}"
+        if status == 429:
+            waiting = body.get("waiting")
+            # A service without the `limit` field says "user" (its per-user limit) or nothing.
+            limit = body.get("limit") or ("queued_per_user" if body.get("field") == "user" else "queued_total")
+            raise RateLimited(message, _retry_after(response) or 30.0, limit=limit,
+                              waiting=waiting if isinstance(waiting, int) else None)
+        if status >= 500 or status in (401, 403):
             # 401/403 is the bot's configuration (CARTOON_RENDER_TOKEN), not the user's fault.
-            raise ServiceDown(message or f"the render service answered {response.status_code}")
-        raise RequestRejected(message or f"the render service answered {response.status_code}",
-                              body.get("field") if isinstance(body, dict) else None, response.status_code)
+            raise ServiceDown(message, _retry_after(response))
+        if status == 404 and body.get("field") == "id":
+            raise JobUnknown(message, "id", status)
+        raise RequestRejected(message, body.get("field"), status)
 
 
-def _retry_after(response: httpx.Response) -> float:
-    """Seconds from a `Retry-After` header (seconds or an HTTP date); 30 s if absent."""
+def _event_job(event: str, data: str) -> Job:
+    """One server-sent event as a Job; `event: error` (the service's store is down) raises
+    ServiceDown with the service's estimate of when to look again."""
+    payload = json.loads(data)
+    if event == "error":
+        retry = payload.get("retry_after_s")
+        raise ServiceDown(str(payload.get("error") or "the render service is unavailable"),
+                          float(retry) if isinstance(retry, int | float) else None)
+    return Job.from_json(payload)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a `Retry-After` header (seconds or an HTTP date); None if absent."""
     value = response.headers.get("Retry-After", "")
+    if not value:
+        return None
     try:
         return max(0.0, float(value))
     except ValueError:
@@ -242,13 +287,4 @@ def _retry_after(response: httpx.Response) -> float:
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
-        return 30.0
-
-
-def retry_phrase(seconds: float) -> str:
-    """'in 40 seconds' / 'in 3 minutes' for a rate-limit message."""
-    seconds = max(1, math.ceil(seconds))
-    if seconds < 90:
-        return f"in {seconds} second{'s' if seconds != 1 else ''}"
-    minutes = math.ceil(seconds / 60)
-    return f"in {minutes} minutes"
+        return None

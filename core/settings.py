@@ -94,10 +94,11 @@ class Settings(BaseSettings):
     daily_tz: str = Field("UTC", description="IANA time zone of daily_time, e.g. Europe/Berlin")
     daily_prompts: Path = DATA_DIR / "daily_prompts.txt"
     daily_james_every: int = Field(3, ge=0, description="James joins Milo every Nth day (0 = never)")
-    bot_state_dir: Path = Field(DATA_DIR / "bot", description="Scheduler job store and rotation state")
+    bot_state_dir: Path = Field(DATA_DIR / "bot", description="Followed jobs, scheduler job store, daily state, command-sync hash")
     bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
     bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
+    bot_slogan_cooldown_s: float = Field(20.0, ge=0, description="Seconds between two New slogan clicks of one person")
 
     @field_validator("daily_tz")
     @classmethod
@@ -154,7 +155,7 @@ class Settings(BaseSettings):
 
     # --- deployment (cartoon doctor, compose.yaml) ---
     models_dir: Path = Field(Path("models"), description="Folder holding the weights (mounted at /models in the render image)")
-    discord_api_url: str = Field("https://discord.com/api/v10", description="Discord REST API base; tests point it at a local server")
+    discord_api_url: str = Field("https://discord.com/api/v10", description="Discord REST API base of the bot and the doctor; tests point it at a local server")
     doctor_timeout_s: float = Field(5.0, gt=0, description="Seconds `cartoon doctor` waits for each server")
     doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
     doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")

@@ -1,4 +1,10 @@
-"""/cartoon, /cartoon-help and "@Milo draw ..." mentions: people asking for pictures."""
+"""/cartoon, /cartoon-help and "@Milo draw ..." mentions: people asking for pictures.
+
+Everything that can be refused is refused before anything is queued (so it costs no
+render): @everyone/@here, overlong text, and a channel where the bot could not post the
+picture (the missing permissions are named). Then the request becomes a `PendingJob` and
+the follower takes it from there (`bot.following`).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +17,19 @@ from discord.ext import commands
 
 from agent.state import MAX_SLOGAN_CHARS
 from agent.walls import WALLS
-from bot.jobs import render_to
-from bot.mentions import HELP_HINT, MentionProblem, parse_mention
-from bot.progress import InteractionTarget, ReplyTarget
+from bot import permissions
+from bot.mentions import (
+    HELP_HINT,
+    MASS_MENTION_REPLY,
+    MentionHelp,
+    MentionProblem,
+    has_mass_mention,
+    parse_mention,
+    scene_text,
+)
+from bot.safe_text import NO_PINGS, echo
+from bot.targets import answer_privately, interaction_job, reply_job
+from bot.wording import OOPS, missing_permissions
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
@@ -41,33 +57,48 @@ class CartoonCog(commands.Cog):
         shirt: app_commands.Range[str, 1, MAX_SLOGAN_CHARS] | None = None,
         seed: app_commands.Range[int, 0, 2**32 - 1] | None = None,
     ) -> None:
-        await interaction.response.defer(thinking=True)
-        target = InteractionTarget(interaction)
-        text = scene.strip()
-        limit = self.bot.settings.bot_max_text_chars
-        if "@everyone" in text or "@here" in text:
-            await target.fail("I don't draw for @everyone or @here. Ask me again without it.")
+        bot = self.bot
+        limit = bot.settings.bot_max_text_chars
+        if has_mass_mention(scene):
+            await answer_privately(interaction, MASS_MENTION_REPLY)
+            return
+        text = scene_text(scene, bot_id=bot.user.id, user_characters=bot.settings.user_characters,
+                          character_names=bot.character_names)
+        if not text:
+            await answer_privately(interaction, f"That scene has nothing I can draw. {HELP_HINT}")
             return
         if len(text) > limit:
-            await target.fail(f"That scene is {len(text)} characters; describe it in under {limit}, please.")
+            await answer_privately(interaction, f"That scene is {len(text)} characters; describe it in under {limit}, please.")
             return
-        body = {
-            "text": text, "shirt": shirt, "seed": seed, "user": str(interaction.user.id),
-            "as": self.bot.character_of(interaction.user.id),
-        }
-        await render_to(self.bot, target, body, scene=text, requester_id=interaction.user.id)
+        lacking = permissions.missing(interaction.app_permissions, in_thread=permissions.in_thread(interaction.channel),
+                                      replying=False)
+        if lacking:
+            await answer_privately(interaction, missing_permissions(lacking, "this channel"))
+            return
+        await interaction.response.defer(thinking=True)
+        message = await interaction.original_response()
+        body = {"text": text, "shirt": shirt, "seed": seed, "user": str(interaction.user.id),
+                "as": bot.character_of(interaction.user.id)}
+        await bot.follower.start(interaction_job(interaction, message.id, origin="cartoon", body=body, scene=echo(text)))
 
     @app_commands.command(name="cartoon-help", description="What Milo can draw, and how to ask")
     async def cartoon_help(self, interaction: discord.Interaction[MiloBot]) -> None:
-        await interaction.response.send_message(help_text(self.bot), ephemeral=True)
+        await interaction.response.send_message(help_text(self.bot), ephemeral=True, allowed_mentions=NO_PINGS)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        bot = self.bot
-        if message.author.bot or bot.user is None:
+        if message.author.bot:
             return
+        try:
+            await self._on_message(message)
+        except Exception:  # answered like a command's error, never left to discord.py's log only
+            log.exception("answering message %s from %s failed", message.id, message.author.id)
+            await self._reply(message, OOPS)
+
+    async def _on_message(self, message: discord.Message) -> None:
+        bot = self.bot
         if message.guild is None:
-            await message.channel.send(DM_REPLY)
+            await message.channel.send(DM_REPLY, allowed_mentions=NO_PINGS)
             return
         # `mentioned_in` is also true for @everyone; only a direct mention asks Milo.
         if not any(user.id == bot.user.id for user in message.mentions):
@@ -80,11 +111,42 @@ class CartoonCog(commands.Cog):
             character_names=bot.character_names,
             max_chars=bot.settings.bot_max_text_chars,
         )
-        if isinstance(parsed, MentionProblem):
-            await message.reply(parsed.reply, mention_author=False)
+        if isinstance(parsed, MentionHelp | MentionProblem):
+            text = help_text(bot) if isinstance(parsed, MentionHelp) else parsed.reply
+            await self._reply(message, text)
+            return
+        if not await self._may_post_in(message):
             return
         body = {"text": parsed.text, "as": parsed.as_, "user": str(message.author.id)}
-        await render_to(bot, ReplyTarget(message), body, scene=parsed.text, requester_id=message.author.id)
+        await bot.follower.start(reply_job(message, origin="mention", body=body, scene=echo(parsed.text)))
+
+    async def _may_post_in(self, message: discord.Message) -> bool:
+        """True when the bot can post the picture as a reply here; else the asker is told
+        which permissions are missing (in the channel if the bot may write there, else by DM)."""
+        assert message.guild is not None
+        channel = message.channel
+        lacking = permissions.missing(channel.permissions_for(message.guild.me),  # type: ignore[union-attr]
+                                      in_thread=permissions.in_thread(channel), replying=True)
+        if not lacking:
+            return True
+        where = f"#{getattr(channel, 'name', 'this channel')}"
+        text = missing_permissions(lacking, where)
+        log.info("mention by %s in %s refused: missing %s", message.author.id, channel.id, ", ".join(lacking))
+        if lacking == ["Attach Files"]:  # a reply without a file still goes through
+            await self._reply(message, text)
+            return False
+        try:
+            await message.author.send(text, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.info("could not tell %s by DM either: %s", message.author.id, exc)
+        return False
+
+    @staticmethod
+    async def _reply(message: discord.Message, text: str) -> None:
+        try:
+            await message.reply(text, mention_author=False, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.warning("could not answer %s in %s: %s", message.author.id, message.channel.id, exc)
 
 
 def help_text(bot: MiloBot) -> str:
@@ -102,8 +164,8 @@ def help_text(bot: MiloBot) -> str:
         "- `/cartoon scene: James asleep on the exercise bike shirt: RTFM`\n"
         f"- {HELP_HINT}\n\n"
         "Under each picture: 🎲 **Reroll** (same scene, new seed), 👕 **New slogan** (a new saying "
-        "on my shirt), 🗑️ **Delete** (whoever asked, or moderators). Every day I post a picture "
-        "with the day's BOFH wisdom."
+        "on my shirt: yours changes in place, anyone else's makes you your own), 🗑️ **Delete** "
+        "(whoever asked, or moderators). Every day I post a picture with the day's BOFH wisdom."
     )
 
 

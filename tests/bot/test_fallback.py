@@ -10,32 +10,23 @@ import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
 
+from bot.captions import FALLBACK_CAPTION, FALLBACK_NOTE
 from bot.client import MiloBot
-from bot.jobs import FALLBACK_CAPTION, FALLBACK_NOTE
-from bot.views import RerollButton, SloganButton
-from tests.bot.conftest import (
-    ChannelLog,
+from bot.views import SloganButton
+from tests.bot.helpers import (
     Service,
     bot_settings,
-    button_data,
-    command_data,
-    custom_ids,
-    interaction_payload,
-    make_interaction,
-    member,
+    job_of,
+    picture_done,
     start_bot,
     stop_bot,
-    text_channel,
     until,
 )
-from tests.servers.discord_api import DiscordApi
+from tests.servers.discord_api import BOT_USER_ID, DiscordApi, custom_ids, files_of
 from tests.service.helpers import free_port
-
-pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture
@@ -44,97 +35,91 @@ def down_url() -> str:
 
 
 @pytest_asyncio.fixture
-async def fallback_bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi, down_url: str,
-                       monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MiloBot]:
-    monkeypatch.chdir(tmp_path)  # dpytest writes attachment files into the working directory
-    bot = await start_bot(bot_settings(tmp_path), down_url, fallback_url=render_service.url)
+async def fallback_bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi,
+                       down_url: str) -> AsyncIterator[MiloBot]:
+    bot = await start_bot(discord_api, bot_settings(tmp_path, discord_api), down_url, fallback_url=render_service.url)
     yield bot
     await stop_bot(bot)
 
 
-async def slash(bot: MiloBot, scene: str, who: int = 0):
-    interaction = make_interaction(bot, member=member(who), channel=text_channel(),
-                                   data=command_data("cartoon", scene=scene, shirt="RTFM"))
-    cog = bot.get_cog("CartoonCog")
-    await cog.cartoon.callback(cog, interaction, scene=scene, shirt="RTFM")
-    return interaction
-
-
+@pytest.mark.asyncio
 async def test_slash_command_is_drawn_by_the_fallback_and_its_buttons_survive_a_restart(
     fallback_bot: MiloBot, discord_api: DiscordApi, render_service: Service, down_url: str,
     tmp_path: Path, caplog: pytest.LogCaptureFixture,
 ) -> None:
-    interaction = await slash(fallback_bot, "Milo at the rack")
-    calls = discord_api.calls_for(interaction.token)
-    assert any(FALLBACK_NOTE in (c.payload or {}).get("content", "") for c in calls if c.method == "PATCH")
-    message = discord_api.original(interaction.token)
-    assert FALLBACK_CAPTION in message["content"] and "Shirt: **RTFM**" in message["content"]
+    token = await discord_api.slash("alice", "cartoon", scene="Milo at the rack", shirt="RTFM")
+    message = dict(await until(lambda: picture_done(discord_api, token)))
+    edits = [c.payload.get("content", "") for c in discord_api.calls_for(token) if c.method == "PATCH"]
+    assert any(FALLBACK_NOTE in text for text in edits)
+    assert FALLBACK_CAPTION in message["content"]
+    assert "Shirt: **RTFM**" in message["content"]
     ids = custom_ids(message)
-    job_id = ids[0].split(":")[2]
-    assert ids == [f"milo:{a}:{job_id}:{member(0).id}:f" for a in ("reroll", "slogan", "delete")]
-    assert (await fallback_bot.render_fallback.job(job_id)).state == "done"
-    assert down_url in caplog.text and "ServiceDown" in caplog.text  # the cause is logged
+    job_id = job_of(message)
+    alice = discord_api.member("alice").id
+    assert ids == [f"milo:{a}:{job_id}:{alice}:f" for a in ("reroll", "slogan", "delete")]
+    assert (await fallback_bot.services.fallback.job(job_id)).state == "done"
+    assert down_url in caplog.text  # the cause is logged
     await stop_bot(fallback_bot)
 
     # A new process, same configuration: discord.py rebuilds the button from its custom id,
     # and the `:f` sends "New slogan" to the fallback (the primary is still down).
-    restarted = await start_bot(bot_settings(tmp_path), down_url, fallback_url=render_service.url)
+    restarted = await start_bot(discord_api, bot_settings(tmp_path, discord_api), down_url,
+                                fallback_url=render_service.url)
     try:
-        raw = interaction_payload(restarted, kind=3, member=member(0), channel=text_channel(),
-                                  data=button_data(ids[1]), message=message)
-        discord_api.messages[raw["token"]] = message
-        restarted._connection.parse_interaction_create(raw)
-        uploaded = await until(lambda: discord_api.uploads.get(raw["token"]))
-        assert list(uploaded)[0].startswith(f"milo-{job_id[:12]}")
-        edited = discord_api.original(raw["token"])
-        assert edited["id"] == message["id"] and "Shirt: **RTFM**" not in edited["content"]
+        before = files_of(message)
+        await discord_api.click("alice", int(message["id"]), ids[1])
+        edited = await until(lambda: (m := discord_api.messages[int(message["id"])]) and files_of(m) != before and m)
+        assert list(files_of(edited))[0].startswith(f"milo-{job_id[:12]}")
+        assert "Shirt: **RTFM**" not in edited["content"]
+        assert FALLBACK_CAPTION in edited["content"]
     finally:
         await stop_bot(restarted)
 
 
+@pytest.mark.asyncio
 async def test_a_mention_is_drawn_by_the_fallback_and_reroll_asks_it_for_the_plan(
     fallback_bot: MiloBot, discord_api: DiscordApi,
 ) -> None:
-    log = ChannelLog()
-    dpytest.callbacks.set_callback(log.on_send, "send_message")
-    dpytest.callbacks.set_callback(log.on_edit, "edit_message")
-    await dpytest.message(f"<@{fallback_bot.user.id}> draw Milo at the whiteboard", member=member(1))
-    reply = log.last()
-    assert reply["files"] and FALLBACK_CAPTION in reply["content"]
+    await discord_api.say("james", f"<@{BOT_USER_ID}> draw Milo at the whiteboard")
+    reply = await until(lambda: next((m for m in discord_api.in_channel("general")
+                                      if files_of(m) and m.get("message_reference")), None))
+    assert FALLBACK_CAPTION in reply["content"]
     ids = custom_ids(reply)
     assert all(i.endswith(":f") for i in ids)
-    job_id = ids[0].split(":")[2]
 
     # Reroll reads the plan from the service the picture came from, and draws it anew.
-    button = RerollButton(job_id, member(1).id, "f")
-    interaction = make_interaction(fallback_bot, kind=3, member=member(1), channel=text_channel(),
-                                   data=button_data(button.custom_id), message=None)
-    await button.callback(interaction)
-    rerolled = discord_api.original(interaction.token)
+    token = await discord_api.click("james", int(reply["id"]), ids[0])
+    rerolled = await until(lambda: picture_done(discord_api, token))
     assert "Reroll of *draw Milo at the whiteboard*" in rerolled["content"]
-    new = await fallback_bot.render_fallback.job(custom_ids(rerolled)[0].split(":")[2])
-    old = await fallback_bot.render_fallback.job(job_id)
-    assert new.state == "done" and new.plan["plate"] == old.plan["plate"] and new.plan["seed"] != old.plan["seed"]
+    new = await fallback_bot.services.fallback.job(job_of(rerolled))
+    old = await fallback_bot.services.fallback.job(job_of(reply))
+    assert new.state == "done"
+    assert new.plan["plate"] == old.plan["plate"]
+    assert new.plan["seed"] != old.plan["seed"]
 
 
+@pytest.mark.asyncio
 async def test_a_job_that_fails_on_the_service_is_redrawn_by_the_fallback(
     tmp_path: Path, render_service: Service, failing_service: Service, discord_api: DiscordApi,
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    bot = await start_bot(bot_settings(tmp_path), failing_service.url, fallback_url=render_service.url)
+    bot = await start_bot(discord_api, bot_settings(tmp_path, discord_api), failing_service.url,
+                          fallback_url=render_service.url)
     try:
-        interaction = await slash(bot, "James asleep on the exercise bike")
-        message = discord_api.original(interaction.token)
-        assert FALLBACK_CAPTION in message["content"] and custom_ids(message)[0].endswith(":f")
-        assert "JobFailed" in caplog.text and failing_service.url in caplog.text
+        token = await discord_api.slash("alice", "cartoon", scene="James asleep on the exercise bike")
+        message = await until(lambda: picture_done(discord_api, token))
+        assert FALLBACK_CAPTION in message["content"]
+        assert custom_ids(message)[0].endswith(":f")
+        assert failing_service.url in caplog.text
+        assert "drawing it at the fallback" in caplog.text
     finally:
         await stop_bot(bot)
 
 
-async def test_tagged_ids_fit_discord_and_untagged_ids_still_mean_the_primary() -> None:
+def test_tagged_ids_fit_discord_and_untagged_ids_still_mean_the_primary() -> None:
     longest = SloganButton("j" * 64, 10**19, "f").custom_id
     assert len(longest) <= 100
     assert re.match(SloganButton.__discord_ui_compiled_template__, longest)["service"] == "f"
     old = re.match(SloganButton.__discord_ui_compiled_template__, "milo:slogan:abc123:42")
-    assert old is not None and old["service"] is None
+    assert old is not None
+    assert old["service"] is None
