@@ -94,7 +94,11 @@ async def test_a_shirt_without_milo_in_the_scene_is_mentioned_in_the_caption(bot
     plan = (await bot.services.primary.job(job_of(message))).plan
     assert "milo" not in plan["characters"]
     assert plan["slogan"] is None
-    assert "Milo isn't in this picture" in message["content"]
+    # The planner says why in plan.notes; the caption carries each note, mention-free.
+    assert plan["notes"], "the planner gave no note for the dropped shirt"
+    for note in plan["notes"]:
+        assert note in message["content"]
+    assert "RTFM" in message["content"]
     assert "<@" not in message["content"]  # the echoed slogan lost its mention
 
 
