@@ -11,7 +11,8 @@ from core.settings import Settings
 from render.compositor import compose, write_slogan
 from render.compositor import text as text_mod
 from tests.compositor import fixtures as fx
-from tests.compositor.conftest import normalise
+from tests.compositor.helpers import NO_POSE, WEARER
+from tests.compositor.ocr import letters
 
 LONG = "Have you tried turning it off and on again?"
 
@@ -43,30 +44,30 @@ def test_too_long_for_a_readable_size_is_an_input_error():
 @pytest.mark.parametrize("bad", ["", "   ", "\n\t"])
 def test_empty_slogan_is_an_input_error(bad):
     with pytest.raises(InputError, match="empty"):
-        write_slogan(fx.lab(), bad)
+        write_slogan(fx.lab(), bad, settings=NO_POSE)
 
 
 def test_characters_the_font_lacks_are_an_input_error():
     with pytest.raises(InputError, match="cannot draw \\(中 🦝\\)"):
-        write_slogan(fx.lab(), "RTFM 中 🦝")
-    write_slogan(fx.lab(), "Ça marche — 100 €, Straße")  # accents, dashes, symbols are fine
+        write_slogan(fx.lab(), "RTFM 中 🦝", settings=NO_POSE)
+    write_slogan(fx.lab(), "Ça marche — 100 €, Straße", settings=NO_POSE)  # accents, dashes, symbols are fine
 
 
 def test_over_48_characters_is_an_input_error():
     with pytest.raises(InputError, match="at most 48"):
-        write_slogan(fx.lab(), "x" * 49)
+        write_slogan(fx.lab(), "x" * 49, settings=NO_POSE)
 
 
 def test_not_an_image_names_the_argument():
     with pytest.raises(TypeError, match="image must be a PIL.Image.Image"):
-        write_slogan("scene.png", "RTFM")  # type: ignore[arg-type]
+        write_slogan("scene.png", "RTFM", settings=NO_POSE)  # type: ignore[arg-type]
 
 
 def test_input_is_never_modified_and_output_differs_in_the_box():
     image = fx.lab()
     fx.milo(image, 512)
     before = image.tobytes()
-    out, result = write_slogan(image, "RTFM")
+    out, result = write_slogan(image, "RTFM", settings=NO_POSE)
     assert image.tobytes() == before
     assert out is not image and out.size == image.size and out.mode == "RGB"
     x0, y0, x1, y1 = result.box
@@ -83,13 +84,13 @@ def test_input_is_never_modified_and_output_differs_in_the_box():
 def test_rgba_input_stays_rgba():
     image = fx.lab().convert("RGBA")
     fx.milo(image, 512)
-    out, result = write_slogan(image, "RTFM")
+    out, result = write_slogan(image, "RTFM", settings=NO_POSE)
     assert out.mode == "RGBA" and result.method == "panel"
     assert out.getchannel("A").getextrema() == (255, 255)
 
 
 def test_fixed_box_when_nothing_is_found():
-    out, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM")
+    out, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", settings=NO_POSE)
     assert result.method == "fixed-box"
     assert result.box == (300, 360, 700, 560)
     assert result.angle == 0.0 and result.font_size and result.lines == ["RTFM"]
@@ -100,7 +101,7 @@ def test_fixed_box_when_nothing_is_found():
 def test_fixed_box_moves_to_milos_side(order, box):
     plan = ScenePlan(characters=order, plate="east", prompt="p", source="rules")
     settings = Settings(_env_file=None, pose_weights="does/not/exist.pt")
-    _, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", plan=plan, settings=settings)
+    _, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", plan=plan, settings=settings, wearer=WEARER)
     assert result.method == "fixed-box" and result.box == box
 
 
@@ -110,7 +111,7 @@ def test_fonts_are_drawn_from_many_threads():
     image = fx.lab()
     fx.milo(image, 512)
     with ThreadPoolExecutor(4) as pool:
-        outs = list(pool.map(lambda _: write_slogan(image, "RTFM")[0].tobytes(), range(8)))
+        outs = list(pool.map(lambda _: write_slogan(image, "RTFM", settings=NO_POSE)[0].tobytes(), range(8)))
     assert len(set(outs)) == 1
 
 
@@ -121,7 +122,7 @@ def test_fonts_are_drawn_from_many_threads():
 def test_written_slogan_reads_back(ocr, slogan, angle):
     image = fx.lab()
     fx.milo(image, 512, scale=1.3, angle=angle)
-    done = compose(image, slogan)
+    done = compose(image, slogan, settings=NO_POSE)
     assert done.result.method == "panel"
     assert done.result.angle == pytest.approx(angle, abs=0.8)
-    assert ocr(done.image, done.result) == normalise(slogan)
+    assert letters(ocr(done.image, done.result)) == letters(slogan)
