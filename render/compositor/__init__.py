@@ -121,13 +121,14 @@ def compose(
     try:
         layout: text_mod.Layout | None = text_mod.fit(
             slogan, region.rect.width, region.rect.height, min_size=settings.shirt_min_font_px,
-            margins=region.method == "panel",
+            margins=region.method == "panel",  # a chest box is inset from the torso already
         )
     except text_mod.DoesNotFit as exc:
         layout = None
         reason = str(exc)
     else:
-        text_mod.draw(out, layout, region.rect)
+        # on the panel the text is black on white already; elsewhere it gets a white patch
+        text_mod.draw(out, layout, region.rect, backing=region.method != "panel")
         reason = region.reason
     finished = time.perf_counter()
 

@@ -52,7 +52,8 @@ def white_of(rgb: np.ndarray) -> np.ndarray:
     cells whose darkest channel is brightest (white has all three high; a pale pink
     wall or a light-blue window does not), among the nearly neutral ones; raised to at
     least MIN_WHITE_V and kept within MAX_GAIN of grey."""
-    flat = rgb.reshape(-1, 3).astype(np.float32)
+    # every other cell is plenty for a patch of a few hundred cells, and twice as fast
+    flat = rgb[::2, ::2].reshape(-1, 3).astype(np.float32)
     value, low = channel_max(flat), channel_min(flat)
     neutral = (value - low) <= NEUTRAL_CHROMA * np.maximum(value, 1e-6)
     grey = np.full(3, MIN_WHITE_V, dtype=np.float32)

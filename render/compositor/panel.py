@@ -96,9 +96,12 @@ def find_panels(picture: Picture) -> list[Panel]:
     value = channel_max(rel)
     neutral = chroma(rel, value) <= WHITE_MAX_CHROMA
     panels: list[Panel] = []
-    # Two levels: the lower finds a panel in shade, the higher parts a panel from a light
-    # grey thing touching it (James's hair, a sleeve) that the lower joins to it.
+    # Two levels: the lower finds a panel in shade; when it finds none, the higher parts
+    # a panel from a light grey thing touching it (James's hair, a sleeve) that the lower
+    # joins to it.
     for level in WHITE_LEVELS:
+        if panels:
+            break
         for rect in _candidates((value >= level) & neutral, picture):
             if any(_same(rect, p.rect) for p in panels):
                 continue

@@ -32,6 +32,7 @@ MAX_LINES = 4
 REF_SIZE = 200  # font size at which widths are measured; they scale linearly
 INK = (0, 0, 0, 255)
 HALO_INK = (255, 255, 255, 255)
+BACKING_PAD = 0.35  # the white patch behind text on the suit reaches this share of the font size past it
 
 
 class DoesNotFit(InputError):
@@ -196,12 +197,23 @@ def fit(text: str, width: float, height: float, *, min_size: int, margins: bool 
     )
 
 
-def draw(image: Image.Image, layout: Layout, rect: RotatedRect) -> None:
-    """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place)."""
+def draw(image: Image.Image, layout: Layout, rect: RotatedRect, *, backing: bool = False) -> None:
+    """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place).
+    `backing`: on a white patch (rounded, the text's size and a little more, within
+    `rect`), for text on the dark suit rather than on the white panel: black letters
+    with a thin halo on charcoal are hard to read small, and the counters of e, a, o stay
+    dark."""
     w, h = layout.extent or measure(layout)
     pad = layout.halo + 2
+    if backing:
+        room_x, room_y = (rect.width - w) / 2, (rect.height - h) / 2
+        pad = max(pad, round(min(BACKING_PAD * layout.font_size, room_x, room_y)))
     # One RGBA layer, drawn once: the stroke (halo) and the ink line up exactly.
     layer = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    if backing:
+        ImageDraw.Draw(layer).rounded_rectangle(
+            (0, 0, layer.width - 1, layer.height - 1), radius=pad, fill=HALO_INK,
+        )
     ImageDraw.Draw(layer).multiline_text(
         (layer.width / 2, layer.height / 2), layout.text, font=font(layout.font_size, layout.face),
         fill=INK, anchor="mm", align="center", spacing=_gap(layout.font_size),

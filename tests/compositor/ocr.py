@@ -18,8 +18,9 @@ def normalise(text: str) -> str:
 
 def letters(text: str) -> str:
     """What OCR is compared on: `normalise` without the spaces (tesseract sometimes
-    joins a line's last short word to the one before: "NOTA" for "Not a")."""
-    return normalise(text).replace(" ", "")
+    joins a line's last short word to the one before: "NOTA" for "Not a"), and with O
+    and 0 as one letter (they differ by a few pixels at 12 px in any sans font)."""
+    return normalise(text).replace(" ", "").replace("O", "0")
 
 
 def read_back(image: Image.Image, result: CompositorResult) -> str:
