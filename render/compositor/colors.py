@@ -63,6 +63,8 @@ def white_of(rgb: np.ndarray) -> np.ndarray:
     keep = max(MIN_PATCH_CELLS, round(WHITE_PATCH_SHARE * lows.size))
     top = np.argpartition(lows, lows.size - keep)[lows.size - keep:]
     white = np.median(flat[neutral][top], axis=0)
+    if white.max() < 1.0:  # a black picture: nothing to balance
+        return grey
     white = np.maximum(white, white.max() / MAX_GAIN)
     return white * max(1.0, MIN_WHITE_V / max(float(white.max()), 1e-6))
 

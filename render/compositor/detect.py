@@ -150,7 +150,9 @@ def detect(
     if boxes:
         return detection
 
-    # 4. The last resort: below a head found without the suit, else the fixed box.
+    # 4. The last resort: below a head found without the suit (on his side of the picture
+    #    when the plan says which), else the fixed box on his side.
+    milos = [m for m in milos if _on_side(m, position, width)]
     if milos:
         chosen_head = milos[pick_milo(milos, position)]
         detection.region = Region.from_box(
@@ -160,6 +162,11 @@ def detect(
     else:
         detection.tried.append({"stage": "fixed-box", "ms": 0.0, "outcome": "used"})
     return detection
+
+
+def _on_side(found: Found, position: str | None, width: int) -> bool:
+    centre = (found.chest[0] + found.chest[2]) / 2
+    return {"left": centre < width / 2, "right": centre > width / 2}.get(position or "", True)
 
 
 def _pose(picture: Picture, settings: Settings, model: PoseStage | None) -> tuple[list, str]:

@@ -189,10 +189,12 @@ def _rows_mean(array: np.ndarray, top: int, rows: int) -> np.ndarray:
     shift = top + rows // 2  # the centred window at y + shift is the one wanted at y
     out = np.full_like(centred, np.nan)
     n = array.shape[0]
-    if shift >= 0:
+    if shift >= n:
+        out[:] = centred[-1]
+    elif shift >= 0:
         out[: n - shift] = centred[shift:]
         out[n - shift:] = centred[-1]
-    else:
+    elif -shift < n:
         out[-shift:] = centred[: n + shift]
     return out
 
@@ -203,6 +205,8 @@ def _bands(value: np.ndarray, chroma_: np.ndarray, h: int) -> list[tuple[float, 
     the contrast between them."""
     width = BAND_WIDTH * h
     edge = max(1, round(h / 2))
+    if value.shape[0] < h + 2 * edge or value.shape[1] < width:
+        return []  # a picture too small for a mask this size
 
     def across(array: np.ndarray, span: int = width) -> np.ndarray:
         return ndimage.uniform_filter1d(array, max(1, span), axis=1, mode="nearest")

@@ -24,7 +24,7 @@ def as_rgb(image: Image.Image) -> Image.Image:
         return image
     try:
         if image.mode in WIDE_GREY:
-            return Image.fromarray(_grey_to_8bit(np.asarray(image)), mode="L").convert("RGB")
+            return Image.fromarray(_grey_to_8bit(np.asarray(image))).convert("RGB")
         if image.mode == "La":  # premultiplied: Pillow converts it only via LA
             return image.convert("LA").convert("RGBA")
         if image.mode in WITH_ALPHA or (image.mode in ("P", "L", "RGB") and "transparency" in image.info):

@@ -126,3 +126,40 @@ def test_written_slogan_reads_back(ocr, slogan, angle):
     assert done.result.method == "panel"
     assert done.result.angle == pytest.approx(angle, abs=0.8)
     assert letters(ocr(done.image, done.result)) == letters(slogan)
+
+
+def test_long_slogans_wrap_on_up_to_four_lines():
+    layout = text_mod.fit("sudo make me a sandwich right now please", 140, 160, min_size=10)
+    assert len(layout.lines) == 4
+    assert " ".join(layout.lines) == "sudo make me a sandwich right now please"
+    assert text_mod.fit(LONG, 300, 200, min_size=8).lines != text_mod.fit(LONG, 900, 60, min_size=8).lines
+
+
+def test_the_condensed_face_is_tried_before_giving_up(monkeypatch):
+    text, width, height = "Works On My Machine", 92, 55
+    layout = text_mod.fit(text, width, height, min_size=12)
+    assert layout.face == "condensed"
+    assert layout.font_size >= 12
+    w, h = text_mod.measure(layout)
+    assert w <= width * (1 - 2 * text_mod.MARGIN_X) and h <= height * (1 - 2 * text_mod.MARGIN_Y)
+    monkeypatch.setattr(text_mod, "FACE_ORDER", ("bold",))
+    with pytest.raises(text_mod.DoesNotFit):
+        text_mod.fit(text, width, height, min_size=12)
+
+
+def test_bold_is_kept_when_it_is_readable():
+    assert text_mod.fit("Works On My Machine", 300, 200, min_size=12).face == "bold"
+
+
+def test_does_not_fit_is_an_input_error_that_says_how_short():
+    with pytest.raises(InputError, match=r"shorten it to about \d+ characters"):
+        text_mod.fit(LONG, 60, 30, min_size=12)
+    assert issubclass(text_mod.DoesNotFit, InputError)
+
+
+def test_both_faces_draw_the_same_characters():
+    sample = "Ça marche — 100 €, Straße ½ ?!"
+    for char in sample:
+        if not char.isspace():
+            masks = [text_mod.font(32, face).getmask(char) for face in text_mod.FACES]
+            assert all(m.size[0] > 0 for m in masks), char
