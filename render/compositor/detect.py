@@ -130,11 +130,12 @@ def detect(
     # 2. Milo himself: his head with the eye mask, the suit below it.
     started = time.perf_counter()
     milos = find_milos(picture)
-    whole = [m for m in milos if m.suit]
-    if whole:
-        detection.region = Region.from_box("shirt-color", whole[pick_milo(whole, position)].chest)
-    detection.tried.append(_outcome("shirt-color", started, f"{len(whole)} found, {len(milos) - len(whole)} heads alone"))
-    if whole:
+    best = milos[pick_milo(milos, position)] if milos else None
+    if best is not None and best.suit:
+        detection.region = Region.from_box("shirt-color", best.chest)
+    whole = sum(m.suit for m in milos)
+    detection.tried.append(_outcome("shirt-color", started, f"{whole} found, {len(milos) - whole} heads alone"))
+    if best is not None and best.suit:
         return detection
 
     # 3. A pose model, when there are weights for it.

@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import ndimage
 
-from render.compositor.colors import channel_max, chroma
+from render.compositor.colors import channel_max, chroma, hue
 from render.compositor.picture import Picture
 
 # The eye-mask search: (grid cells pooled into one, band heights in pooled cells).
@@ -56,6 +57,7 @@ EYE_SPACING_R = 0.85  # between the eyes' centres
 EYE_SPACING_H = (1.0, 2.6)  # ... in mask heights
 EYES_AGREE = (0.6, 1.6)  # the size from the eyes, over the size from the mask
 EYE_MAX_WIDTH = 0.6  # an eye is at most this share of the distance between the eyes wide
+EYES_MAX_SHARE = 0.35  # both eyes together are at most this share of the mask's box
 R_RANGE = (0.012, 0.45)  # of the picture's height
 HEAD_HALF_WIDTH_R = 0.45  # the forehead and the muzzle are tested over the centre ± this,
 FOREHEAD_R = 0.8  # from this far above the head's centre down to the mask,
@@ -75,6 +77,7 @@ TORSO_SEARCH_R = 2.6  # his torso and arms (or a chair behind him) end within th
 CHEST_SHARE_OF_TORSO = 0.36  # and no wider than this share of the suit's width each side
 ROW_SUIT = 0.5  # a row of the chest is suit while this share of it is
 MIN_CHEST_R = 0.35  # a chest shorter than this (a dark strip under a head) is not a torso
+PANEL_MIN_V, PANEL_MAX_CHROMA = 0.7, 0.25  # his white panel, relative to the picture's white
 SAME_SHADE = 0.35  # the suit's width is measured over cells within this share of its value
 MIN_BOX_PX = 16
 NESTED = 0.6  # a head under this share of another's radius, inside it, is part of it
@@ -84,9 +87,13 @@ class _Grid:
     """Value and chroma of the grid relative to the picture's white, computed once."""
 
     def __init__(self, picture: Picture) -> None:
-        rel = picture.rel
-        self.value = channel_max(rel)
-        self.chroma = chroma(rel, self.value)
+        self.rel = picture.rel
+        self.value = channel_max(self.rel)
+        self.chroma = chroma(self.rel, self.value)
+
+    @cached_property
+    def hue(self) -> np.ndarray:
+        return hue(self.rel)
 
 
 @dataclass(frozen=True)
@@ -112,10 +119,12 @@ class Found:
     suit: bool
 
     @property
-    def tier(self) -> tuple[bool, bool]:
-        """How strong the evidence is: the suit below, then eyes in the mask (a ringed
-        tail has dark bands between grey ones too, but no eyes)."""
-        return self.suit, self.head.eyes
+    def tier(self) -> tuple[bool, bool, bool]:
+        """How strong the evidence is: eyes in the mask and the suit below it; then eyes
+        alone (his panel, missed by the panel stage, or James in front can hide the suit);
+        then the suit alone. A ringed tail and James's glasses make dark bands with grey
+        round them too, but no eyes."""
+        return self.suit and self.head.eyes, self.head.eyes, self.suit
 
 
 def find_milos(picture: Picture) -> list[Found]:
@@ -137,7 +146,7 @@ def find_milos(picture: Picture) -> list[Found]:
         if not any(o.tier >= f.tier and (_inside(f.head, o.head) or _on_face(f, o.head))
                    for o in candidates if o is not f)
     ]
-    candidates.sort(key=lambda f: (f.suit, f.head.eyes, f.head.score, f.head.r), reverse=True)
+    candidates.sort(key=lambda f: (f.tier, f.head.score, f.head.r), reverse=True)
     kept: list[Found] = []
     for found in candidates:
         if all(not _overlap(found.head, k.head) for k in kept):
@@ -350,6 +359,8 @@ def _eye_pair(dark: np.ndarray, y0: int, y1: int, x0: int, x1: int, cut_top: boo
                 continue
             if max(widths[i], widths[j]) > EYE_MAX_WIDTH * apart:  # lines on a screen, not eyes
                 continue
+            if sizes[i] + sizes[j] > EYES_MAX_SHARE * inside.size:  # glasses: rims round big lenses
+                continue
             off_centre = abs((xa + xb) / 2 + 0.5 - (x1 - x0) / 2)
             if best is None or off_centre < best[0]:
                 best = (off_centre, x0 + (xa + xb) / 2 + 0.5, apart)
@@ -373,6 +384,8 @@ def _chest(picture: Picture, grid: _Grid, head: Head) -> tuple[tuple[int, int, i
     rows_n, cols_n = grid.value.shape
     r = head.r
     suit_mask = (grid.value <= SUIT_OVER_FUR * head.fur) & (grid.value >= SUIT_MIN_V) & (grid.chroma <= SUIT_MAX_CHROMA)
+    # his chest panel, when the panel stage missed it (piping hidden), is chest too
+    panel_mask = ((grid.value >= PANEL_MIN_V) & (grid.chroma <= PANEL_MAX_CHROMA)) | _cyan(grid)
     c0 = max(0, int((head.cx - TORSO_COLUMNS_R * r) / sx))
     c1 = min(cols_n, int(np.ceil((head.cx + TORSO_COLUMNS_R * r) / sx)))
     if c1 <= c0:
@@ -391,7 +404,7 @@ def _chest(picture: Picture, grid: _Grid, head: Head) -> tuple[tuple[int, int, i
     if r1 <= r0:
         return None, False
     if top is not None:
-        short = suit_mask[r0:r1, c0:c1].mean(axis=1) < ROW_SUIT
+        short = (suit_mask | panel_mask)[r0:r1, c0:c1].mean(axis=1) < ROW_SUIT
         ends = np.flatnonzero(short[:-1] & short[1:])
         if ends.size:
             r1 = r0 + max(int(ends[0]), 1)
@@ -417,6 +430,15 @@ def _chest(picture: Picture, grid: _Grid, head: Head) -> tuple[tuple[int, int, i
     if x1 - x0 < MIN_BOX_PX or y1 - y_top < MIN_BOX_PX:
         return None, False
     return (round(x0), round(y_top), round(x1), round(y1)), suit
+
+
+def _cyan(grid: _Grid) -> np.ndarray:
+    """The panel's piping: bright and cyan (the test the panel stage makes, coarsely)."""
+    from render.compositor.panel import CYAN_HUE, CYAN_MIN_CHROMA
+
+    return (grid.value >= PANEL_MIN_V * 0.6) & (grid.chroma >= CYAN_MIN_CHROMA) & (
+        (grid.hue >= CYAN_HUE[0]) & (grid.hue <= CYAN_HUE[1])
+    )
 
 
 def _run_around(filled: np.ndarray, centre: int) -> tuple[int, int] | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compositor.ocr import read_back
+from tests.compositor.ocr import reads_back
 
 
 @pytest.fixture
 def ocr():
-    return read_back
+    """reads_back(image, result, slogan) -> bool: tesseract gets the slogan back."""
+    return reads_back

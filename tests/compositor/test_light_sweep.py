@@ -37,16 +37,10 @@ def quiet(caplog):
 
 @pytest.mark.parametrize("panel", [True, False], ids=["panel", "no-panel"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_text_lands_on_milos_torso(kind, panel):
-    tally = run(kind, panel, SEEDS, NO_POSE)
+def test_text_lands_on_milos_torso_and_reads_back(kind, panel):
+    tally = run(kind, panel, SEEDS, NO_POSE, ocr=OCR_SEEDS)
     assert tally.wrong == 0, f"written with high confidence off his torso: {tally.misses}"
     assert tally.on_torso >= LEAST.get((kind, panel), 5), tally.misses
     if panel and kind != "small":
         assert tally.found >= 5, f"the panel was missed: {tally.misses}"  # (found, if too small)
-
-
-@pytest.mark.parametrize("panel", [True, False], ids=["panel", "no-panel"])
-@pytest.mark.parametrize("kind", KINDS)
-def test_slogan_reads_back(kind, panel):
-    tally = run(kind, panel, OCR_SEEDS, NO_POSE, ocr=True)
-    assert tally.read == tally.on_torso, tally.misses
+    assert tally.read == tally.asked, f"{tally.asked - tally.read} of {tally.asked} did not read back"
