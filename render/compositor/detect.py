@@ -151,9 +151,9 @@ def detect(
     if boxes:
         return detection
 
-    # 4. The last resort: below a head found without the suit (on his side of the picture
-    #    when the plan says which), else the fixed box on his side.
-    milos = [m for m in milos if _on_side(m, position, width)]
+    # 4. The last resort: below a head found without the suit (one on his side of the
+    #    picture, when the plan says which and there is one), else the fixed box there.
+    milos = [m for m in milos if _on_side(m, position, width)] or milos
     if milos:
         chosen_head = milos[pick_milo(milos, position)]
         detection.region = Region.from_box(

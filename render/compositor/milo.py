@@ -70,6 +70,7 @@ SUIT_MAX_CHROMA = 0.45  # navy (0.65) and most coloured clothes are more colourf
 TORSO_COLUMNS_R = 0.6  # the suit is tested over the head's centre ± this
 SUIT_TOP_R = (0.75, 1.5)  # the torso's top is looked for this far below the head's centre
 MIN_SUIT = 0.6
+MIN_SUIT_BESIDE_PANEL = 0.15  # ... of which suit, when his panel fills the rest
 CHEST_TOP_R = 1.05  # the box starts at the torso's top, and at least this far below the head's centre
 CHEST_HEIGHT_R = 1.3  # and is at most this tall,
 CHEST_HALF_WIDTH_R = 0.75  # this wide each side of the centre,
@@ -78,6 +79,7 @@ CHEST_SHARE_OF_TORSO = 0.36  # and no wider than this share of the suit's width 
 ROW_SUIT = 0.5  # a row of the chest is suit while this share of it is
 MIN_CHEST_R = 0.35  # a chest shorter than this (a dark strip under a head) is not a torso
 PANEL_MIN_V, PANEL_MAX_CHROMA = 0.7, 0.25  # his white panel, relative to the picture's white
+PIPING_SEARCH_R = 1.3  # its piping is looked for this far each side of the head's centre
 SAME_SHADE = 0.35  # the suit's width is measured over cells within this share of its value
 MIN_BOX_PX = 16
 NESTED = 0.6  # a head under this share of another's radius, inside it, is part of it
@@ -384,16 +386,26 @@ def _chest(picture: Picture, grid: _Grid, head: Head) -> tuple[tuple[int, int, i
     rows_n, cols_n = grid.value.shape
     r = head.r
     suit_mask = (grid.value <= SUIT_OVER_FUR * head.fur) & (grid.value >= SUIT_MIN_V) & (grid.chroma <= SUIT_MAX_CHROMA)
-    # his chest panel, when the panel stage missed it (piping hidden), is chest too
-    panel_mask = ((grid.value >= PANEL_MIN_V) & (grid.chroma <= PANEL_MAX_CHROMA)) | _cyan(grid)
+    # his chest panel, when the panel stage missed it (piping partly hidden), is chest
+    # too: white in rows with cyan piping beside it (a light muzzle has none)
+    w0 = max(0, int((head.cx - PIPING_SEARCH_R * r) / sx))
+    w1 = min(cols_n, int(np.ceil((head.cx + PIPING_SEARCH_R * r) / sx)))
+    piped = _cyan(grid)[:, w0:w1].sum(axis=1) >= 2
+    panel_mask = ((grid.value >= PANEL_MIN_V) & (grid.chroma <= PANEL_MAX_CHROMA) & piped[:, None]) | _cyan(grid)
     c0 = max(0, int((head.cx - TORSO_COLUMNS_R * r) / sx))
     c1 = min(cols_n, int(np.ceil((head.cx + TORSO_COLUMNS_R * r) / sx)))
     if c1 <= c0:
         return None, False
-    # 1. The torso's top: the first two rows below the head that are mostly suit.
+    # 1. The torso's top: the first two rows below the head that are mostly suit (or
+    #    suit round his panel).
     s0 = max(0, int((head.cy + SUIT_TOP_R[0] * r) / sy))
     s1 = min(rows_n, int(np.ceil((head.cy + SUIT_TOP_R[1] * r) / sy)))
-    rows = suit_mask[s0:s1, c0:c1].mean(axis=1) >= MIN_SUIT if s1 > s0 else np.zeros(0, dtype=bool)
+    if s1 > s0:
+        suit_share = suit_mask[s0:s1, c0:c1].mean(axis=1)
+        chest_share = (suit_mask | panel_mask)[s0:s1, c0:c1].mean(axis=1)
+        rows = (suit_share >= MIN_SUIT) | ((chest_share >= MIN_SUIT) & (suit_share >= MIN_SUIT_BESIDE_PANEL))
+    else:
+        rows = np.zeros(0, dtype=bool)
     steady = rows[:-1] & rows[1:]
     top = s0 + int(np.argmax(steady)) if steady.any() else None
     # 2. The chest's rows: from there down, until two rows in a row are not suit (a

@@ -58,6 +58,12 @@ MIN_MEAN_COVERAGE = 0.6
 MIN_SUIT_COVERAGE = 0.35
 MIN_SUIT_SIDES = 2
 MIN_PANEL_V = 0.5  # the panel's white against the picture's: a grey box is not the panel
+# His head above it: fur over a share of the band from 0.15 to 2 panel heights above.
+HEAD_ABOVE = (0.15, 2.0)
+FUR_ABOVE_V = (0.36, 0.97)  # relative to the panel's white (his suit is darker, about 0.25)
+FUR_ABOVE_CHROMA = 0.3
+MIN_FUR_ABOVE = 0.2
+MIN_SEEN_ABOVE = 0.3  # panel heights of that band in the frame, or the test is not made
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,25 @@ def _measure(picture: Picture, coarse: RotatedRect) -> Panel | None:
         return None
     ys, xs = np.flatnonzero(blob.any(axis=1)), np.flatnonzero(blob.any(axis=0))
     box = (ox + int(xs[0]), oy + int(ys[0]), ox + int(xs[-1]) + 1, oy + int(ys[-1]) + 1)
+    if not _head_above(picture, box, own):
+        return None
     return Panel(rect, box, round(fill, 3), checked.coverage, checked.suit)
+
+
+def _head_above(picture: Picture, box: tuple[int, int, int, int], own: np.ndarray) -> bool:
+    """Whether grey fur shows above the panel, across its width (his head and muzzle):
+    a white label in a cyan frame on a black rack has the rack above it. True when the
+    frame's top edge is too close to tell."""
+    x0, y0, x1, y1 = box
+    tall = y1 - y0
+    top, bottom = max(0, round(y0 - HEAD_ABOVE[1] * tall)), round(y0 - HEAD_ABOVE[0] * tall)
+    if bottom - top < MIN_SEEN_ABOVE * tall:
+        return True
+    rgb, _, _ = picture.crop(x0, top, x1, bottom)
+    rel = rgb.astype(np.float32) / own
+    value = channel_max(rel)
+    fur = (value >= FUR_ABOVE_V[0]) & (value <= FUR_ABOVE_V[1]) & (chroma(rel, value) <= FUR_ABOVE_CHROMA)
+    return bool(fur.size) and float(fur.mean()) >= MIN_FUR_ABOVE
 
 
 def _own_white(picture: Picture, rect: RotatedRect) -> np.ndarray | None:
