@@ -271,10 +271,10 @@ def ring(picture: Picture, rect: RotatedRect, own: np.ndarray, *, slack: float =
     beyond = (idx >= stop[..., None]) & (idx < stop[..., None] + band)
     suit_share = (dark & beyond).sum(axis=-1) / np.maximum(beyond.sum(axis=-1), 1)
     suit = ok & (suit_share >= MIN_SUIT_SHARE)
-    coverage = tuple(round(float(c), 3) for c in ok.mean(axis=1))
-    suit_cov = tuple(round(float(c), 3) for c in suit.mean(axis=1))
+    top, right, bottom, left = (round(float(c), 3) for c in ok.mean(axis=1))
+    s_top, s_right, s_bottom, s_left = (round(float(c), 3) for c in suit.mean(axis=1))
     mid = np.clip((start + stop) // 2, 0, d - 1)
     ring_hue = np.take_along_axis(h, mid[..., None], axis=-1)[..., 0]
     medians = [float(np.median(ring_hue[i][ok[i]])) for i in range(4) if ok[i].mean() >= MIN_SIDE_COVERAGE]
     spread = max(medians) - min(medians) if medians else 0.0
-    return Ring(coverage, suit_cov, spread)  # type: ignore[arg-type]
+    return Ring((top, right, bottom, left), (s_top, s_right, s_bottom, s_left), spread)
