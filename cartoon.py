@@ -182,6 +182,7 @@ def cmd_shirt(args: argparse.Namespace) -> int:
     from core.settings import get_settings
     from render.compositor import compose
     from render.compositor.files import check_output, open_image, save_image
+    from render.pipeline import panel_wearer
 
     plan = None
     if args.plan:
@@ -199,9 +200,12 @@ def cmd_shirt(args: argparse.Namespace) -> int:
         return fail('give the slogan, e.g. --text "PEBKAC" (or a --plan with a slogan)')
     output = check_output(args.output, source=args.image)
     image = open_image(args.image)
-    done = compose(image, text, plan=plan, settings=get_settings())
-    save_image(done.image, output)
+    settings = get_settings()
+    done = compose(image, text, settings=settings, plan=plan, wearer=panel_wearer(plan, settings))
     result = done.result
+    if result.method == "skipped":  # asked for a slogan and nothing else: say why, write nothing
+        raise InputError(result.reason or "the slogan cannot be written on this picture")
+    save_image(done.image, output)
     if args.json:
         emit({
             **result.model_dump(mode="json"),
@@ -215,8 +219,9 @@ def cmd_shirt(args: argparse.Namespace) -> int:
         })
     else:
         lines = f"{len(result.lines)} line{'s' if len(result.lines) > 1 else ''}"
+        unsure = f" (low confidence: {result.reason})" if result.confidence == "low" else ""
         print(f"{result.method}: box {list(result.box)}, angle {result.angle}°, {lines} at "
-              f"{result.font_size} px, {result.ms:.1f} ms -> {output}")
+              f"{result.font_size} px, {result.ms:.1f} ms -> {output}{unsure}")
     return 0
 
 

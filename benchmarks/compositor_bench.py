@@ -1,7 +1,8 @@
 """Benchmark the shirt-text compositor on 1024×1024 pictures: median milliseconds of each
 detection stage, of fitting + drawing the text, and of the whole `write_slogan` call
-(detect + draw) for each path through the chain. The seed's approach (whole-picture HSV
-conversion, largest white blob) is timed alongside for comparison.
+(detect + draw) for each path through the chain: the panel, Milo found without a panel
+(head and suit), and the last resort. The seed's approach (whole-picture HSV conversion,
+largest white blob) is timed alongside for comparison.
 
     .venv/bin/python benchmarks/compositor_bench.py [--n 60] [--no-pose] [--json]
 
@@ -85,8 +86,8 @@ def main() -> None:
     from core.settings import Settings
     from render.compositor import compose
     from render.compositor import text as text_mod
+    from render.compositor.milo import find_milos
     from render.compositor.panel import find_panels
-    from render.compositor.shirt import find_suits
 
     logging.getLogger("render.compositor.detect").setLevel(logging.ERROR)  # "no weights", each run
     no_pose = Settings(_env_file=None, pose_weights=ROOT / "benchmarks" / "no-such-weights.pt")
@@ -99,9 +100,9 @@ def main() -> None:
     figures["stage_ms"] = stage = {
         "panel": median_ms(lambda: find_panels(Picture(pictures["panel"])), args.n),
         "panel_when_absent": median_ms(lambda: find_panels(Picture(pictures["shirt-color"])), args.n),
-        "shirt-color": median_ms(lambda: find_suits(Picture(pictures["shirt-color"])), args.n),
+        "shirt-color": median_ms(lambda: find_milos(Picture(pictures["shirt-color"])), args.n),
     }
-    done = compose(pictures["panel"], SLOGAN, settings=no_pose)
+    done = compose(pictures["panel"], SLOGAN, settings=no_pose, wearer="milo")
     rect = done.detection.region.rect
 
     def fit_and_draw() -> None:
@@ -111,7 +112,7 @@ def main() -> None:
     stage["fit_and_draw"] = median_ms(fit_and_draw, args.n)
     stage["copy_picture"] = median_ms(lambda: pictures["panel"].copy(), args.n)
     figures["detect_plus_draw_ms"] = {
-        name: median_ms(lambda image=image: compose(image, SLOGAN, settings=no_pose), args.n)
+        name: median_ms(lambda image=image: compose(image, SLOGAN, settings=no_pose, wearer="milo"), args.n)
         for name, image in pictures.items()
     }
     figures["seed_hsv_largest_blob_ms"] = median_ms(lambda: seed_detector(pictures["panel"]), max(10, args.n // 3))
@@ -123,7 +124,7 @@ def main() -> None:
         runs = max(5, args.n // 6)
         stage["pose"] = median_ms(lambda: pose.keypoints(arrays["fixed-box"]), runs)
         figures["detect_plus_draw_ms"]["pose-then-fixed-box"] = median_ms(
-            lambda: compose(pictures["fixed-box"], SLOGAN, pose_model=pose), runs
+            lambda: compose(pictures["fixed-box"], SLOGAN, settings=no_pose, pose_model=pose), runs
         )
         import torch
 

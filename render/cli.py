@@ -118,7 +118,11 @@ def run_scene(args: argparse.Namespace, emit: Emit) -> int:
     if args.json:
         emit(result.model_dump(mode="json"))
     else:
-        where = f", slogan {plan.slogan!r} ({result.compositor.method})" if result.compositor else ""
+        where = ""
+        if result.compositor is not None and result.compositor.method == "skipped":
+            where = f", slogan {plan.slogan!r} not written ({result.compositor.reason})"
+        elif result.compositor is not None:
+            where = f", slogan {plan.slogan!r} ({result.compositor.method})"
         print(f"{result.image}: {' + '.join(plan.characters) or 'nobody'} at the {plan.plate} wall{where}")
     return 0
 

@@ -1,10 +1,16 @@
 """Plan → backend → compositor → PNGs: one scene, the same way for the CLI, the render
 service and the bot. The clean render is kept beside the finished picture so a new
 slogan can be written later (`reslogan`) without rendering again.
+
+A render is never lost to its slogan: when the slogan cannot be written readably (too
+long for the chest found, characters the font lacks), the scene finishes with the clean
+picture, `compositor.method == "skipped"` and the reason, and a one-line warning is
+logged. Only `reslogan`, where the slogan is all that was asked for, refuses it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
     from core.settings import Settings
 
 _STEM = re.compile(r"^[^/\\\x00]{1,200}$")  # a file name, no folders
+log = logging.getLogger(__name__)
 
 
 class ScenePipeline:
@@ -62,18 +69,16 @@ class ScenePipeline:
         save_png(clean, clean_path)
         save_ms = _ms(started)
 
-        # 4. Write the slogan on Milo's chest (when the plan has one).
+        # 4. Write the slogan on the wearer's chest (when the plan has one); one that cannot
+        #    be written leaves the clean picture and says why.
         started = time.perf_counter()
         if not plan.slogan:
             image, compositor = clean, None
         else:
-            try:
-                image, compositor = self._write_slogan(clean, plan, plan.slogan)
-            except InputError as exc:
-                raise InputError(
-                    f"{exc} (the clean render is kept at {clean_path}; "
-                    f"write a shorter slogan on it with `cartoon shirt`)"
-                ) from None
+            image, compositor = self._write_slogan(clean, plan, plan.slogan)
+            if compositor.method == "skipped":
+                log.warning("slogan %r not written, the picture is the clean render: %s", plan.slogan,
+                            compositor.reason)
         composite_ms = _ms(started)
 
         # 5. Save the finished picture, atomically.
@@ -94,18 +99,46 @@ class ScenePipeline:
         )
 
     def reslogan(self, clean_image: Path, plan: ScenePlan, slogan: str, out_path: Path) -> CompositorResult:
-        """A new slogan on a kept clean render: compositor only, no backend, no GPU."""
+        """A new slogan on a kept clean render: compositor only, no backend, no GPU.
+        Raises InputError (with the reason) when the slogan cannot be written; nothing is
+        saved then, and the picture with the old slogan stays as it was."""
         from render.inputs import open_image
 
         clean = open_image(Path(clean_image), "clean render")
         image, compositor = self._write_slogan(clean, plan, slogan)
+        if compositor.method == "skipped":
+            raise InputError(compositor.reason or "the slogan cannot be written on this picture")
         save_png(image, Path(out_path))
         return compositor
 
     def _write_slogan(self, clean: Image.Image, plan: ScenePlan, slogan: str) -> tuple[Image.Image, CompositorResult]:
+        """The picture with the slogan, or the clean one and a "skipped" result that says
+        why (never an exception about the slogan: the render is worth more than it)."""
         from render.compositor import write_slogan
 
-        return write_slogan(clean, slogan, plan=plan, settings=self.settings)
+        try:
+            return write_slogan(clean, slogan, settings=self.settings, plan=plan,
+                                wearer=panel_wearer(plan, self.settings))
+        except InputError as exc:  # characters the font lacks, a picture too small for text
+            reason = (str(exc).splitlines() or ["the slogan cannot be written"])[0]
+            return clean, CompositorResult(method="skipped", box=(0, 0, 0, 0), reason=reason, confidence="low")
+
+
+def panel_wearer(plan: ScenePlan | None, settings: Settings) -> str | None:
+    """Who carries the slogan: whoever the plan dressed in the "panel" outfit, else the
+    first of its characters whose sheet has a panel outfit (characters/sheet.py)."""
+    if plan is None:
+        return None
+    dressed = [c for c in plan.characters if plan.outfits.get(c) == "panel"]
+    if dressed:
+        return dressed[0]
+    from characters.sheet import load_characters
+
+    try:
+        sheets = load_characters(Path(settings.characters_dir))
+    except InputError:
+        return None
+    return next((c for c in plan.characters if c in sheets and sheets[c].wears_panel), None)
 
 
 def save_png(image: Image.Image, path: Path) -> None:

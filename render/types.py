@@ -8,11 +8,18 @@ from pydantic import BaseModel, Field
 
 from agent.state import ScenePlan
 
-CompositorMethod = Literal["panel", "shirt-color", "pose", "fixed-box"]
+CompositorMethod = Literal["panel", "shirt-color", "pose", "fixed-box", "skipped"]
+Confidence = Literal["high", "low"]
 
 
 class CompositorResult(BaseModel):
-    """Where the slogan went: `box` is [x0, y0, x1, y1] in input pixels, `angle` in degrees."""
+    """Where the slogan went: `box` is [x0, y0, x1, y1] in input pixels, `angle` in degrees.
+
+    `method` "skipped": the slogan could not be written readably and the picture is the
+    clean render; `box` is then where it would have gone. `confidence` "low": no stage
+    was sure it found Milo, the text is where the plan and partial evidence put him.
+    `reason` says, in one plain line, why it was skipped or why confidence is low.
+    """
 
     method: CompositorMethod
     box: tuple[int, int, int, int]
@@ -20,6 +27,8 @@ class CompositorResult(BaseModel):
     ms: float = 0.0
     font_size: int | None = None
     lines: list[str] = Field(default_factory=list)
+    reason: str | None = None
+    confidence: Confidence = "high"
 
 
 class RenderResult(BaseModel):

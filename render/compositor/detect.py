@@ -1,8 +1,10 @@
-"""The detection chain: panel → shirt-colour → pose → fixed box.
+"""The detection chain: panel → Milo himself (head and suit) → pose → last resort.
 
-Each stage either finds where Milo's chest is or says why not; the first answer wins and
-the fixed box always answers. When several candidates are found (two panels, two dark
-suits, two people) the plan's left-to-right order picks Milo's.
+Each stage either finds where Milo's chest is or says why not; the first confident
+answer wins. When several candidates are found (two panels, two Milos, two people) the
+plan's left-to-right order picks the wearer's. When no stage is confident, the box goes
+where the best partial evidence (a head without the suit below it) and the plan put
+him, with confidence "low", and a reason.
 """
 
 from __future__ import annotations
@@ -16,31 +18,37 @@ import numpy as np
 
 from render.compositor.fixed import fixed_box
 from render.compositor.geometry import RotatedRect
+from render.compositor.milo import Found, find_milos
 from render.compositor.panel import find_panels
 from render.compositor.picture import Picture
-from render.compositor.shirt import find_suits
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
     from core.settings import Settings
+    from render.compositor.pose import PoseStage
+    from render.types import CompositorMethod, Confidence
 
-MILO = "milo"
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Region:
     """Where the text goes: `rect` is the area it is fitted into (rotated for a panel),
-    `box` that area's axis-aligned bounding box [x0, y0, x1, y1] in input pixels."""
+    `box` that area's axis-aligned bounding box [x0, y0, x1, y1] in input pixels, and how
+    sure the stage that chose it is (with the reason when it is not)."""
 
-    method: str
+    method: CompositorMethod
     rect: RotatedRect
     box: tuple[int, int, int, int]
+    confidence: Confidence = "high"
+    reason: str | None = None
 
     @classmethod
-    def from_box(cls, method: str, box: tuple[int, int, int, int]) -> Region:
+    def from_box(cls, method: CompositorMethod, box: tuple[int, int, int, int], confidence: Confidence = "high",
+                 reason: str | None = None) -> Region:
         x0, y0, x1, y1 = box
-        return cls(method, RotatedRect((x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0), box)
+        rect = RotatedRect((x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, 0.0)
+        return cls(method, rect, box, confidence, reason)
 
 
 @dataclass
@@ -55,11 +63,12 @@ class Detection:
         return sum(t["ms"] for t in self.tried)
 
 
-def milo_position(plan: ScenePlan | None) -> str | None:
-    """left / center / right when the plan has Milo among several characters, else None."""
-    if plan is None or len(plan.characters) < 2:
+def wearer_position(plan: ScenePlan | None, wearer: str | None) -> str | None:
+    """left / center / right when the plan has the panel's wearer among several
+    characters, else None."""
+    if plan is None or wearer is None or len(plan.characters) < 2:
         return None
-    return plan.position_of(MILO)
+    return plan.position_of(wearer)
 
 
 # Candidates much smaller than the largest (a 3D printer next to a suit, a sticker next
@@ -79,18 +88,36 @@ def pick(boxes: list[tuple[float, float, float, float]], position: str | None) -
     return big[int(np.argmin(centre) if position == "left" else np.argmax(centre))]
 
 
+def pick_milo(found: list[Found], position: str | None) -> int:
+    """Index of the wearer among Milo candidates (best first): of those with evidence as
+    strong as the best's, the leftmost or rightmost when the plan says so, else the best.
+    Unlike `pick`, size does not count: a far Milo's head is as much his as a near one's."""
+    if position not in ("left", "right") or len(found) == 1:
+        return 0
+    best = [i for i, f in enumerate(found) if f.tier == found[0].tier]
+    centres = [(found[i].chest[0] + found[i].chest[2]) / 2 for i in best]
+    return best[int(np.argmin(centres) if position == "left" else np.argmax(centres))]
+
+
 def detect(
     picture: Picture,
     *,
+    settings: Settings,
     plan: ScenePlan | None = None,
-    settings: Settings | None = None,
-    pose_model: Any = None,
+    wearer: str | None = None,
+    pose_model: PoseStage | None = None,
 ) -> Detection:
-    """Run the chain on a picture."""
+    """Run the chain on a picture. `wearer`: the id of the character who wears the panel
+    (the plan's left-to-right order says where they stand)."""
     width, height = picture.width, picture.height
-    position = milo_position(plan)
-    detection = Detection(Region.from_box("fixed-box", fixed_box(width, height, position)))
+    position = wearer_position(plan, wearer)
+    side = f"the {position} of the picture" if position in ("left", "right") else "the middle of the picture"
+    detection = Detection(Region.from_box(
+        "fixed-box", fixed_box(width, height, position), "low",
+        f"Milo was not found; the slogan is in {side}, where the plan puts him",
+    ))
 
+    # 1. The panel.
     started = time.perf_counter()
     panels = find_panels(picture)
     if panels:
@@ -100,39 +127,54 @@ def detect(
     if panels:
         return detection
 
+    # 2. Milo himself: his head with the eye mask, the suit below it.
     started = time.perf_counter()
-    suits = find_suits(picture)
-    if suits:
-        chosen_box = suits[pick([s.chest for s in suits], position)].chest
-        detection.region = Region.from_box("shirt-color", chosen_box)
-    detection.tried.append(_outcome("shirt-color", started, f"{len(suits)} found"))
-    if suits:
+    milos = find_milos(picture)
+    best = milos[pick_milo(milos, position)] if milos else None
+    if best is not None and best.suit:
+        detection.region = Region.from_box("shirt-color", best.chest)
+    whole = sum(m.suit for m in milos)
+    detection.tried.append(_outcome("shirt-color", started, f"{whole} found, {len(milos) - whole} heads alone"))
+    if best is not None and best.suit:
         return detection
 
+    # 3. A pose model, when there are weights for it.
     started = time.perf_counter()
     boxes, outcome = _pose(picture, settings, pose_model)
     if boxes:
-        detection.region = Region.from_box("pose", boxes[pick(boxes, position)])
+        one = len(boxes) == 1 and (plan is None or len(plan.characters) <= 1)
+        detection.region = Region.from_box(
+            "pose", boxes[pick(boxes, position)], "high" if one else "low",
+            None if one else "placed on a person the pose model found; it cannot tell Milo from James",
+        )
     detection.tried.append(_outcome("pose", started, outcome))
     if boxes:
         return detection
 
-    detection.tried.append({"stage": "fixed-box", "ms": 0.0, "outcome": "used"})
+    # 4. The last resort: below a head found without the suit (one on his side of the
+    #    picture, when the plan says which and there is one), else the fixed box there.
+    milos = [m for m in milos if _on_side(m, position, width)] or milos
+    if milos:
+        chosen_head = milos[pick_milo(milos, position)]
+        detection.region = Region.from_box(
+            "shirt-color", chosen_head.chest, "low", "found Milo's head but not his suit below it",
+        )
+        detection.tried.append({"stage": "head-only", "ms": 0.0, "outcome": "used"})
+    else:
+        detection.tried.append({"stage": "fixed-box", "ms": 0.0, "outcome": "used"})
     return detection
 
 
-def _pose(picture: Picture, settings: Settings | None, model: Any) -> tuple[list, str]:
+def _on_side(found: Found, position: str | None, width: int) -> bool:
+    centre = (found.chest[0] + found.chest[2]) / 2
+    return {"left": centre < width / 2, "right": centre > width / 2}.get(position or "", True)
+
+
+def _pose(picture: Picture, settings: Settings, model: PoseStage | None) -> tuple[list, str]:
     """Chest boxes from the pose model, or none and why."""
-    from render.compositor.pose import PoseStage, PoseUnavailable, chest_boxes, stage_for
+    from render.compositor.pose import PoseUnavailable, chest_boxes, stage_for
 
-    if model is not None:
-        stage = model if isinstance(model, PoseStage) else PoseStage(model=model)
-    else:
-        if settings is None:
-            from core.settings import get_settings
-
-            settings = get_settings()
-        stage = stage_for(settings.pose_weights)
+    stage = model if model is not None else stage_for(settings.pose_weights)
     try:
         kps = stage.keypoints(picture.full)
     except PoseUnavailable as exc:

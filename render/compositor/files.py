@@ -13,6 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 from core.errors import FaultError, InputError
+from render.compositor.modes import as_rgb
 
 MAX_PIXELS = 40_000_000
 
@@ -29,10 +30,9 @@ def open_image(path: str | Path) -> Image.Image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise InputError(_too_big(path, width, height))
-            image.load()
-            return image.copy() if image.mode in ("RGB", "RGBA") else image.convert(
-                "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
-            )
+            image.load()  # an animated picture: its first frame
+            picture = as_rgb(image)
+            return picture.copy() if picture is image else picture
     except Image.DecompressionBombError:
         raise InputError(f"{path}: the picture is far over {MAX_PIXELS // 1_000_000} megapixels; scale it down") from None
     except Image.UnidentifiedImageError:

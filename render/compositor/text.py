@@ -1,13 +1,15 @@
 """Fitting the slogan into a rectangle and drawing it: black text with a white halo, the
-largest size that fits with a margin, on one to three lines, rotated with the panel.
+largest size that fits with a margin, on one to four lines, rotated with the panel.
 
-The font ships with the project (`fonts/DejaVuSans-Bold.ttf`, licence next to it), so the
-result never depends on what the machine has installed.
+The bold face is tried first; when it would fall below the readable minimum, the
+condensed bold of the same family (narrower letters, so a larger size on a narrow chest);
+when that does not fit either, `DoesNotFit` says how short the slogan must be. Both fonts
+ship with the project (`fonts/`, licence next to them), so the result never depends on
+what the machine has installed.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 from dataclasses import dataclass
@@ -19,25 +21,34 @@ from PIL import Image, ImageDraw, ImageFont
 from core.errors import InputError
 from render.compositor.geometry import RotatedRect
 
-FONT_FILE = Path(__file__).resolve().parent / "fonts" / "DejaVuSans-Bold.ttf"
-MARGIN_X = 0.08  # of the width, each side
+FONTS = Path(__file__).resolve().parent / "fonts"
+FACES = {"bold": FONTS / "DejaVuSans-Bold.ttf", "condensed": FONTS / "DejaVuSansCondensed-Bold.ttf"}
+FACE_ORDER = ("bold", "condensed")
+MARGIN_X = 0.08  # of the width, each side (on the panel: the text keeps off the piping)
 MARGIN_Y = 0.12  # of the height, each side
 HALO = 0.08  # halo (stroke) width as a share of the font size
 LINE_GAP = 0.12  # space between lines as a share of the font size
-MAX_LINES = 3
+MAX_LINES = 4
 REF_SIZE = 200  # font size at which widths are measured; they scale linearly
 INK = (0, 0, 0, 255)
 HALO_INK = (255, 255, 255, 255)
+BACKING_PAD = 0.35  # the white patch behind text on the suit reaches this share of the font size past it
+
+
+class DoesNotFit(InputError):
+    """The slogan cannot be written readably in the area: too long for it at the minimum
+    font size in either face. The message says about how short it must be."""
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How the slogan is set: its lines, font size and halo width."""
+    """How the slogan is set: its lines, face, font size and halo width."""
 
     lines: tuple[str, ...]
     font_size: int
     halo: int
     extent: tuple[int, int] | None = None  # measured width and height, when known
+    face: str = "bold"
 
     @property
     def text(self) -> str:
@@ -47,21 +58,22 @@ class Layout:
 _fonts = threading.local()  # FreeType faces are not safe to share between threads
 
 
-def font(size: int) -> ImageFont.FreeTypeFont:
-    """The shipped bold font at `size` px, cached per thread."""
+def font(size: int, face: str = "bold") -> ImageFont.FreeTypeFont:
+    """A shipped font at `size` px, cached per thread."""
     cache = _fonts.__dict__.setdefault("by_size", {})
-    if size not in cache:
+    key = (face, size)
+    if key not in cache:
         if len(cache) > 64:
             cache.clear()
-        cache[size] = ImageFont.truetype(str(FONT_FILE), size)
-    return cache[size]
+        cache[key] = ImageFont.truetype(str(FACES[face]), size)
+    return cache[key]
 
 
-@lru_cache(maxsize=1)  # plain numbers: safe to share
-def _ref_metrics() -> tuple[float, float]:
+@lru_cache(maxsize=4)  # plain numbers: safe to share
+def _ref_metrics(face: str) -> tuple[float, float]:
     """Line height (ascent + descent) and space width at REF_SIZE."""
-    ascent, descent = font(REF_SIZE).getmetrics()
-    return float(ascent + descent), font(REF_SIZE).getlength(" ")
+    ascent, descent = font(REF_SIZE, face).getmetrics()
+    return float(ascent + descent), font(REF_SIZE, face).getlength(" ")
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +90,8 @@ def _drawable(char: str) -> bool:
 
 
 def check_glyphs(text: str) -> None:
-    """InputError naming the characters the shipped font would draw as empty boxes."""
+    """InputError naming the characters the shipped font would draw as empty boxes (both
+    faces cover the same characters)."""
     missing = sorted({c for c in text if not _drawable(c)})
     if missing:
         raise InputError(
@@ -87,18 +100,35 @@ def check_glyphs(text: str) -> None:
         )
 
 
-def _lines(words: list[str], cuts: tuple[int, ...]) -> tuple[str, ...]:
-    bounds = (0, *cuts, len(words))
-    return tuple(" ".join(words[a:b]) for a, b in itertools.pairwise(bounds))
+def _balanced(widths: list[float], space: float, lines: int) -> tuple[float, tuple[int, ...]]:
+    """The cut of the words into `lines` lines whose widest line is narrowest: its width
+    (at REF_SIZE) and the cut positions. A small dynamic programme over the words."""
+    n = len(widths)
+    prefix = [0.0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+
+    def line(a: int, b: int) -> float:
+        return prefix[b] - prefix[a] + space * (b - a - 1)
+
+    # best[k][j]: (widest, cuts) for the first j words on k lines
+    best: list[dict[int, tuple[float, tuple[int, ...]]]] = [{0: (0.0, ())}]
+    for k in range(1, lines + 1):
+        row: dict[int, tuple[float, tuple[int, ...]]] = {}
+        for j in range(k, n - (lines - k) + 1):
+            options = [
+                (max(best[k - 1][i][0], line(i, j)), best[k - 1][i][1] + ((i,) if i else ()))
+                for i in range(k - 1, j) if i in best[k - 1]
+            ]
+            row[j] = min(options)
+        best.append(row)
+    return best[lines][n]
 
 
-def _estimate(widths: list[float], space: float, cuts: tuple[int, ...], width: float, height: float) -> float:
-    """The font size at which the words, cut into lines at `cuts`, just fill width × height
-    (from widths measured at REF_SIZE; kerning across spaces is ignored here)."""
-    line_h, _ = _ref_metrics()
-    bounds = (0, *cuts, len(widths))
-    widest = max(sum(widths[a:b]) + space * (b - a - 1) for a, b in itertools.pairwise(bounds))
-    lines = len(bounds) - 1
+def _size_for(widest: float, lines: int, face: str, width: float, height: float) -> float:
+    """The font size at which `lines` lines, the widest `widest` wide at REF_SIZE, just
+    fill width × height (kerning across spaces is ignored here)."""
+    line_h, _ = _ref_metrics(face)
     per_px_w = widest / REF_SIZE + 2 * HALO
     per_px_h = (lines * line_h + (lines - 1) * LINE_GAP * REF_SIZE) / REF_SIZE + 2 * HALO
     return min(width / per_px_w, height / per_px_h)
@@ -108,7 +138,7 @@ def measure(layout: Layout) -> tuple[int, int]:
     """Width and height in pixels of the drawn text, halo included."""
     draw = ImageDraw.Draw(Image.new("L", (1, 1)))
     x0, y0, x1, y1 = draw.multiline_textbbox(
-        (0, 0), layout.text, font=font(layout.font_size), spacing=_gap(layout.font_size),
+        (0, 0), layout.text, font=font(layout.font_size, layout.face), spacing=_gap(layout.font_size),
         align="center", stroke_width=layout.halo,
     )
     return math.ceil(x1 - x0), math.ceil(y1 - y0)
@@ -122,46 +152,70 @@ def _halo(size: int) -> int:
     return max(1, round(HALO * size))
 
 
-def fit(text: str, width: float, height: float, *, min_size: int) -> Layout:
-    """The largest layout of `text` (1–3 lines, words kept whole) inside width × height
-    less the margins. Raises InputError when even the best one is below `min_size`."""
+def _best(words: list[str], face: str, inner_w: float, inner_h: float) -> tuple[tuple[str, ...], float]:
+    """The lines (1–4, words kept whole) that allow the largest size in one face."""
+    ref = font(REF_SIZE, face)
+    widths = [ref.getlength(word) for word in words]
+    space = _ref_metrics(face)[1]
+    best_lines: tuple[str, ...] = (" ".join(words),)
+    best_size = 0.0
+    for count in range(1, min(MAX_LINES, len(words)) + 1):
+        widest, cuts = _balanced(widths, space, count)
+        size = _size_for(widest, count, face, inner_w, inner_h)
+        if size > best_size:
+            bounds = (0, *cuts, len(words))
+            best_lines = tuple(" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+            best_size = size
+    return best_lines, best_size
+
+
+def fit(text: str, width: float, height: float, *, min_size: int, margins: bool = True) -> Layout:
+    """The largest layout of `text` inside width × height, less the margins when
+    `margins` (a panel's edge; a chest box is already inset from the torso's): in the
+    bold face, or in the condensed one when bold would be below `min_size`. Raises
+    DoesNotFit when neither reaches `min_size`."""
     words = text.split()
     if not words:
         raise InputError("the slogan is empty; give some text, e.g. --text PEBKAC")
-    inner_w, inner_h = width * (1 - 2 * MARGIN_X), height * (1 - 2 * MARGIN_Y)
-    ref = font(REF_SIZE)
-    widths = [ref.getlength(word) for word in words]
-    space = _ref_metrics()[1]
-    best_cuts, best_size = (), 0.0
-    for count in range(1, min(MAX_LINES, len(words)) + 1):
-        for cuts in itertools.combinations(range(1, len(words)), count - 1):
-            size = _estimate(widths, space, cuts, inner_w, inner_h)
-            if size > best_size:
-                best_cuts, best_size = cuts, size
-    best_lines = _lines(words, best_cuts)
-    size = int(best_size)
-    # The estimate ignores hinting and kerning: check the real extent, step down if needed.
-    while size >= min_size:
-        layout = Layout(best_lines, size, _halo(size))
-        w, h = measure(layout)
-        if w <= inner_w and h <= inner_h:
-            return Layout(best_lines, size, layout.halo, (w, h))
-        size -= max(1, size // 50)
-    fits = max(1, int(len(text) * (best_size / min_size) ** 2)) if best_size else 0
-    raise InputError(
+    mx, my = (MARGIN_X, MARGIN_Y) if margins else (0.0, 0.0)
+    inner_w, inner_h = width * (1 - 2 * mx), height * (1 - 2 * my)
+    estimate = 0.0
+    for face in FACE_ORDER:
+        lines, estimate = _best(words, face, inner_w, inner_h)
+        size = int(estimate)
+        # The estimate ignores hinting and kerning: check the real extent, step down if needed.
+        while size >= min_size:
+            layout = Layout(lines, size, _halo(size), face=face)
+            w, h = measure(layout)
+            if w <= inner_w and h <= inner_h:
+                return Layout(lines, size, layout.halo, (w, h), face)
+            size -= max(1, size // 50)
+    fits = max(1, int(len(text) * (estimate / min_size) ** 2)) if estimate else 0
+    raise DoesNotFit(
         f"the slogan ({len(text)} characters) does not fit the {round(width)}×{round(height)} px "
         f"chest area at the readable minimum of {min_size} px; shorten it to about {fits} characters"
     )
 
 
-def draw(image: Image.Image, layout: Layout, rect: RotatedRect) -> None:
-    """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place)."""
+def draw(image: Image.Image, layout: Layout, rect: RotatedRect, *, backing: bool = False) -> None:
+    """Draw `layout` centred on `rect`, rotated with it, onto `image` (changed in place).
+    `backing`: on a white patch (rounded, the text's size and a little more, within
+    `rect`), for text on the dark suit rather than on the white panel: black letters
+    with a thin halo on charcoal are hard to read small, and the counters of e, a, o stay
+    dark."""
     w, h = layout.extent or measure(layout)
     pad = layout.halo + 2
+    if backing:
+        room_x, room_y = (rect.width - w) / 2, (rect.height - h) / 2
+        pad = max(pad, round(min(BACKING_PAD * layout.font_size, room_x, room_y)))
     # One RGBA layer, drawn once: the stroke (halo) and the ink line up exactly.
     layer = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    if backing:
+        ImageDraw.Draw(layer).rounded_rectangle(
+            (0, 0, layer.width - 1, layer.height - 1), radius=pad, fill=HALO_INK,
+        )
     ImageDraw.Draw(layer).multiline_text(
-        (layer.width / 2, layer.height / 2), layout.text, font=font(layout.font_size),
+        (layer.width / 2, layer.height / 2), layout.text, font=font(layout.font_size, layout.face),
         fill=INK, anchor="mm", align="center", spacing=_gap(layout.font_size),
         stroke_width=layout.halo, stroke_fill=HALO_INK,
     )

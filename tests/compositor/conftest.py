@@ -1,41 +1,13 @@
-"""Helpers shared by the compositor tests: reading the slogan back with tesseract."""
+"""Fixtures shared by the compositor tests (helpers live in ocr.py and art/)."""
 
 from __future__ import annotations
 
-import re
-
-import numpy as np
 import pytest
-from PIL import Image
-from scipy import ndimage
 
-from render.types import CompositorResult
-
-
-def normalise(text: str) -> str:
-    return " ".join(re.sub(r"[^A-Z0-9?]+", " ", text.upper()).split())
-
-
-def read_back(image: Image.Image, result: CompositorResult) -> str:
-    """OCR the fitted area: crop it, turn it upright, enlarge it, ask tesseract."""
-    import pytesseract
-
-    x0, y0, x1, y1 = result.box
-    pad = 6
-    crop = image.convert("RGB").crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
-    if result.angle:
-        crop = crop.rotate(-result.angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor="white")
-    # Keep only what the white halo (or the white panel) encloses: black text on white,
-    # the way a reader sees it against the dark suit.
-    grey = np.asarray(crop.convert("L"))
-    enclosed = ndimage.binary_fill_holes(grey > 200)
-    crop = Image.fromarray(np.where(enclosed, grey, 255).astype(np.uint8))
-    scale = max(1, round(60 / max(result.font_size or 60, 1) * 1.0))
-    if scale > 1:
-        crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
-    return normalise(pytesseract.image_to_string(crop, config="--psm 6"))
+from tests.compositor.ocr import reads_back
 
 
 @pytest.fixture
 def ocr():
-    return read_back
+    """reads_back(image, result, slogan) -> bool: tesseract gets the slogan back."""
+    return reads_back

@@ -129,3 +129,46 @@ def test_plan_file_says_where_milo_stands(tmp_path, capsys):
     assert data["lines"] == ["RTFM"]
     assert all(abs(a - b) <= 4 for a, b in zip(data["box"], right.panel_box, strict=True))
     assert Image.open(out).format == "JPEG"
+
+
+def test_a_slogan_that_does_not_fit_is_exit_2_and_writes_nothing(tmp_path, capsys):
+    image = fx.lab()
+    fx.milo(image, 512, scale=0.45)
+    path = tmp_path / "far.png"
+    image.save(path)
+    out = tmp_path / "out.png"
+    code = cartoon.main(["shirt", str(path), "--text", "Have you tried turning it off and on again?",
+                         "-o", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1 and "shorten it to about" in captured.err
+    assert not out.exists()
+
+
+def test_json_says_how_sure_it_is(tmp_path, capsys):
+    blank = tmp_path / "wall.png"
+    fx.lab().save(blank)
+    assert cartoon.main(["shirt", str(blank), "--text", "RTFM", "-o", str(tmp_path / "o.png"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["confidence"] == "low"
+    assert "not found" in data["reason"]
+    assert cartoon.main(["shirt", str(blank), "--text", "RTFM", "-o", str(tmp_path / "p.png")]) == 0
+    assert "low confidence" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["gif", "cmyk", "16-bit"])
+def test_odd_picture_files(kind, tmp_path, capsys):
+    image = fx.lab((512, 512))
+    fx.milo(image, 256, scale=0.5)
+    path = tmp_path / f"in.{'gif' if kind == 'gif' else 'jpg' if kind == 'cmyk' else 'png'}"
+    if kind == "gif":
+        image.save(path, save_all=True, append_images=[Image.new("RGB", (512, 512), "red")])
+    elif kind == "cmyk":
+        image.convert("CMYK").save(path, "JPEG", quality=90)
+    else:
+        import numpy as np
+
+        Image.fromarray(np.asarray(image.convert("L")).astype(np.uint16) * 257).save(path)
+    assert cartoon.main(["shirt", str(path), "--text", "RTFM", "-o", str(tmp_path / "o.png"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["box"]

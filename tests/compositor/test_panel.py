@@ -13,6 +13,7 @@ from render.compositor import compose
 from render.compositor.panel import find_panels
 from render.compositor.picture import Picture
 from tests.compositor import fixtures as fx
+from tests.compositor.helpers import NO_POSE, WEARER
 
 
 def close(box, truth, tol=4) -> bool:
@@ -26,7 +27,7 @@ def plan_with(characters: list[str]) -> ScenePlan:
 def test_plain_panel_box_and_angle():
     image = fx.lab()
     milo = fx.milo(image, 512)
-    done = compose(image, "PEBKAC")
+    done = compose(image, "PEBKAC", settings=NO_POSE)
     assert done.result.method == "panel"
     assert close(done.result.box, milo.panel_box, tol=2)
     assert done.result.angle == 0.0
@@ -60,7 +61,7 @@ def test_no_panel_among_distractors_alone():
     fx.monitor(image, (120, 560, 460, 760))
     fx.james(image, 600, scale=0.9)
     assert find_panels(Picture(image)) == []
-    assert compose(image, "RTFM").result.method != "panel"
+    assert compose(image, "RTFM", settings=NO_POSE).result.method != "panel"
 
 
 def test_james_in_white_tshirt_beside_panelless_milo_is_not_a_panel():
@@ -96,14 +97,14 @@ def test_plan_picks_milos_panel_when_two_are_seen():
     left = fx.milo(image, 260, scale=0.7)
     right = fx.milo(image, 760, scale=0.7, angle=5)
     assert len(find_panels(Picture(image))) == 2
-    assert close(compose(image, "RTFM", plan=plan_with(["milo", "james"])).result.box, left.panel_box)
-    assert close(compose(image, "RTFM", plan=plan_with(["james", "milo"])).result.box, right.panel_box)
+    assert close(compose(image, "RTFM", settings=NO_POSE, plan=plan_with(["milo", "james"]), wearer=WEARER).result.box, left.panel_box)
+    assert close(compose(image, "RTFM", settings=NO_POSE, plan=plan_with(["james", "milo"]), wearer=WEARER).result.box, right.panel_box)
 
 
 def test_small_panel_in_a_wide_shot():
     image = fx.lab((1536, 864))
     milo = fx.milo(image, 1100, scale=0.45, top=300)
-    done = compose(image, "RTFM")
+    done = compose(image, "RTFM", settings=NO_POSE)
     assert done.result.method == "panel"
     assert close(done.result.box, milo.panel_box, tol=3)
 

@@ -81,7 +81,7 @@ def test_real_model_class_returns_keypoints(random_yolo):
 
 def test_chain_runs_the_pose_stage(random_yolo):
     stage = PoseStage(model=random_yolo, conf=1e-4, imgsz=160)
-    done = compose(fx.lab((640, 480)), "RTFM", pose_model=stage)
+    done = compose(fx.lab((640, 480)), "RTFM", settings=Settings(_env_file=None), pose_model=stage)
     pose = [t for t in done.detection.tried if t["stage"] == "pose"]
     assert pose and pose[0]["outcome"].split()[0] != "0"  # it saw (random) people
     assert done.result.method in ("pose", "fixed-box")

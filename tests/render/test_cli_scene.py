@@ -113,3 +113,23 @@ def test_without_o_the_scene_goes_to_the_output_folder(capsys, monkeypatch, tmp_
         get_settings.cache_clear()
     assert code == 0 and out.startswith(str(tmp_path / "out"))
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["east-empty-4.clean.png", "east-empty-4.png"]
+
+
+def test_scene_whose_slogan_cannot_be_written_still_gives_the_picture(tmp_path: Path) -> None:
+    """A render is never lost to its slogan: exit 0, the clean picture, compositor
+    skipped with the reason, and one warning line on stderr."""
+    out = tmp_path / "scene.png"
+    slogan = "RTFM \U0001f99d"  # the raccoon emoji: the shirt font has no glyph for it
+    done = run_cli("scene", "Milo at the desk", "--shirt", slogan, "--seed", "4", "-o", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    compositor = result["compositor"]
+    assert compositor["method"] == "skipped"
+    assert "cannot draw" in compositor["reason"]
+    assert compositor["lines"] == []
+    assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(result["clean_image"])))
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1 and "not written" in warnings[0]
+    plain = run_cli("scene", "Milo at the desk", "--shirt", slogan, "--seed", "4", "-o", str(tmp_path / "plain.png"))
+    assert plain.returncode == 0
+    assert "not written" in plain.stdout

@@ -76,9 +76,39 @@ def test_bad_output_places_are_one_line_input_errors(pipeline: ScenePipeline, tm
         pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="../escape")
 
 
-def test_a_slogan_that_does_not_fit_keeps_the_clean_render(pipeline: ScenePipeline, tmp_path: Path) -> None:
+def test_a_slogan_that_does_not_fit_finishes_with_the_clean_render(
+    pipeline: ScenePipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     plan = make_plan(["milo"], "east", slogan="Have You Tried Turning It Off And On Again", seed=2)
-    with pytest.raises(InputError, match="clean render is kept"):
-        pipeline.render(plan, options=RenderOptions(width=256, height=256), out_dir=tmp_path, stem="small")
-    assert (tmp_path / "small.clean.png").is_file()
-    assert not (tmp_path / "small.png").exists()
+    with caplog.at_level("WARNING", logger="render.pipeline"):
+        result = pipeline.render(plan, options=RenderOptions(width=256, height=256), out_dir=tmp_path, stem="small")
+    assert result.compositor is not None
+    assert result.compositor.method == "skipped"
+    assert result.compositor.reason is not None and "shorten it" in result.compositor.reason
+    assert result.compositor.lines == []
+    # the finished picture is the clean render, both kept
+    assert (pixels(result.image) == pixels(result.clean_image)).all()
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert "not written" in warnings[0].getMessage()
+    assert "\n" not in warnings[0].getMessage()
+
+
+def test_a_slogan_the_font_cannot_draw_finishes_with_the_clean_render(pipeline: ScenePipeline, tmp_path: Path) -> None:
+    plan = make_plan(["milo"], "west", slogan="RTFM 🦝", seed=3)
+    result = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path)
+    assert result.compositor is not None and result.compositor.method == "skipped"
+    assert "cannot draw" in (result.compositor.reason or "")
+    assert (pixels(result.image) == pixels(result.clean_image)).all()
+
+
+def test_reslogan_refuses_a_slogan_that_does_not_fit(pipeline: ScenePipeline, tmp_path: Path) -> None:
+    plan = make_plan(["milo"], "east", slogan="RTFM", seed=2)
+    first = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="r")
+    assert first.compositor is not None and first.compositor.method == "panel"
+    before = Path(first.image).read_bytes()
+    out = tmp_path / "new.png"
+    with pytest.raises(InputError, match="shorten it"):
+        pipeline.reslogan(Path(first.clean_image), plan, "Have You Tried Turning It Off And On Again", out)
+    assert not out.exists()
+    assert Path(first.image).read_bytes() == before
