@@ -25,6 +25,7 @@ from agent.state import ScenePlan, SceneRequest, clean_text
 from core.errors import InputError
 from core.settings import Settings
 from render.service.auth import token_guard
+from render.service.errors import ApiError
 from render.service.http_errors import install
 from render.service.jobs import (
     ANONYMOUS,
@@ -40,7 +41,6 @@ from render.service.jobs import (
     ShirtResult,
     public_state,
 )
-from render.service.queue import ServiceError
 from render.service.runtime import Runtime
 
 EVENT_POLL_S = 0.1
@@ -86,7 +86,7 @@ def create_app(
     def find(job_id: str) -> Job:
         job = queue.get(job_id)
         if job is None:
-            raise ServiceError(
+            raise ApiError(
                 404,
                 f"no job '{job_id[:64]}'; it never existed or its results expired "
                 "(CARTOON_SERVICE_RETENTION_S)",
@@ -98,16 +98,16 @@ def create_app(
         job = find(job_id)
         if job.state != "done":
             state = public_state(job.state)
-            raise ServiceError(409, f"job {job_id} is {state}; its pictures exist once it is done", "id")
+            raise ApiError(409, f"job {job_id} is {state}; its pictures exist once it is done", "id")
         return job
 
     def plan_for(body: SceneSubmission, user: str) -> ScenePlan:
         if body.plan is not None:
             if body.text is not None or body.as_ is not None or body.shirt is not None or body.seed is not None:
-                raise ServiceError(422, "give either a plan or text (with as, shirt, seed), not both", "plan")
+                raise ApiError(422, "give either a plan or text (with as, shirt, seed), not both", "plan")
             return checked_plan(body.plan)
         if body.text is None:
-            raise ServiceError(422, 'text is missing; send {"text": "Milo at the desk"} or {"plan": {...}}', "text")
+            raise ApiError(422, 'text is missing; send {"text": "Milo at the desk"} or {"plan": {...}}', "text")
         try:
             request = SceneRequest.model_validate(
                 {"text": body.text, "as": body.as_, "shirt": body.shirt, "seed": body.seed, "user": user}
@@ -115,23 +115,23 @@ def create_app(
         except ValidationError as exc:
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"]) or None
-            raise ServiceError(422, f"{field}: {err['msg'].removeprefix('Value error, ')}", field) from None
+            raise ApiError(422, f"{field}: {err['msg'].removeprefix('Value error, ')}", field) from None
         try:
             return planner.plan(request)
         except InputError as exc:
-            raise ServiceError(422, str(exc), "as") from None
+            raise ApiError(422, str(exc), "as") from None
 
     def checked_plan(plan: ScenePlan) -> ScenePlan:
         known = planner.characters
         names = ", ".join(known)
         for name in plan.characters:
             if name not in known:
-                raise ServiceError(422, f"unknown character '{name}' in plan.characters; use: {names}", "plan.characters")
+                raise ApiError(422, f"unknown character '{name}' in plan.characters; use: {names}", "plan.characters")
         for name in plan.outfits:
             if name not in known:
-                raise ServiceError(422, f"unknown character '{name}' in plan.outfits; use: {names}", "plan.outfits")
+                raise ApiError(422, f"unknown character '{name}' in plan.outfits; use: {names}", "plan.outfits")
         if plan.speaker is not None and plan.speaker not in known:
-            raise ServiceError(422, f"unknown speaker '{plan.speaker}' in plan.speaker; use: {names}", "plan.speaker")
+            raise ApiError(422, f"unknown speaker '{plan.speaker}' in plan.speaker; use: {names}", "plan.speaker")
         return plan
 
     @v1.post("/scenes", status_code=202, response_model=Accepted, responses=_errors(429))
@@ -187,7 +187,7 @@ def create_app(
     def png(job_id: str, kind: str) -> Response:
         data = store.get_blob(job_id, kind)
         if data is None:
-            raise ServiceError(404, f"job {job_id} has no {kind} PNG any more; render the scene again", "id")
+            raise ApiError(404, f"job {job_id} has no {kind} PNG any more; render the scene again", "id")
         return Response(data, media_type="image/png", headers={"Cache-Control": "no-cache"})
 
     @v1.post("/jobs/{job_id}/shirt", response_model=ShirtResult, responses=_errors(409))
@@ -198,25 +198,25 @@ def create_app(
         assert job.result is not None
         plan = ScenePlan.model_validate(job.result["plan"])
         if not any(c in planner.characters and planner.characters[c].wears_panel for c in plan.characters):
-            raise ServiceError(422, "nobody in this scene wears the chest panel, so there is no shirt to write on", "slogan")
+            raise ApiError(422, "nobody in this scene wears the chest panel, so there is no shirt to write on", "slogan")
         if body.slogan is None:
             slogan = rotation_slogan(plan.seed + job.image_version + 1, planner.sayings, avoid=plan.slogan) or "RTFM"
         else:
             slogan = clean_text(body.slogan)
         kept = store.get_blob(job.id, "clean")
         if kept is None:
-            raise ServiceError(404, f"job {job.id} has no clean PNG any more; render the scene again", "id")
+            raise ApiError(404, f"job {job.id} has no clean PNG any more; render the scene again", "id")
         with tempfile.TemporaryDirectory(prefix="cartoon-shirt-") as tmp:
             clean_path, out_path = Path(tmp) / "clean.png", Path(tmp) / "image.png"
             clean_path.write_bytes(kept)
             try:
                 compositor = reslogan_pipeline().reslogan(clean_path, plan, slogan, out_path)
             except InputError as exc:
-                raise ServiceError(422, str(exc), "slogan") from None
+                raise ApiError(422, str(exc), "slogan") from None
             data = out_path.read_bytes()
         comp = compositor.model_dump(mode="json") if compositor is not None else None
         if not queue.replace_image(job.id, data, slogan, comp):
-            raise ServiceError(404, f"job {job.id} expired while its slogan was written", "id")
+            raise ApiError(404, f"job {job.id} expired while its slogan was written", "id")
         return ShirtResult(id=job.id, slogan=slogan, compositor=comp, image_url=f"/v1/jobs/{job.id}/image")
 
     _pipelines: list = []
@@ -240,7 +240,7 @@ def create_app(
         find(job_id)
         job = queue.cancel(job_id)
         if job is None:
-            raise ServiceError(404, f"no job '{job_id}'", "id")
+            raise ApiError(404, f"no job '{job_id}'", "id")
         return Cancelled(id=job.id, state=public_state(job.state))
 
     @app.get("/healthz", response_model=Health)

@@ -7,7 +7,7 @@ import hmac
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from render.service.queue import ServiceError
+from render.service.errors import ApiError
 
 bearer = HTTPBearer(auto_error=False, description="CARTOON_RENDER_TOKEN")
 
@@ -19,7 +19,7 @@ def token_guard(token: str | None):
         if not token:
             return
         if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
-            raise ServiceError(
+            raise ApiError(
                 401,
                 "missing or wrong token; send the header Authorization: Bearer <CARTOON_RENDER_TOKEN>",
                 "Authorization",

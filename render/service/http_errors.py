@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from core.errors import FaultError, InputError
-from render.service.queue import ServiceError
+from render.service.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,8 @@ def install(app: FastAPI) -> None:
         status, message, field = describe_validation(exc)
         return error_response(status, message, field)
 
-    @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
+    @app.exception_handler(ApiError)
+    async def _service(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.field, exc.headers)
 
     @app.exception_handler(InputError)

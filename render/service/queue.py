@@ -19,20 +19,13 @@ from collections.abc import Callable
 from typing import Any
 
 from core.settings import Settings
+from render.service.errors import ApiError
 from render.service.jobs import Job, JobView, Progress, public_state
 from render.service.store import Store
 
 Enqueue = Callable[[str, int], None]
 DEFAULT_RUN_MS = 5000
 POSITIONS_TTL_S = 0.25
-
-
-class ServiceError(Exception):
-    """An HTTP error with a one-line message and the field it is about."""
-
-    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.field, self.headers = status, message, field, headers or {}
 
 
 def fair_order(queued: list[Job], turns: dict[str, int]) -> list[Job]:
@@ -58,7 +51,7 @@ class JobQueue:
 
     # --- the API's side ------------------------------------------------------------------
     def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
-        """Accept a planned job (or raise a 429 ServiceError); returns it and its position."""
+        """Accept a planned job (or raise a 429 ApiError); returns it and its position."""
         s = self.settings
         job = Job(user=user, seq=self.store.next_counter("seq"))
         refused = self.store.admit(job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued)
@@ -73,10 +66,10 @@ class JobQueue:
         self.dispatch()
         return job, self.position_of(job) or 0
 
-    def _limit(self, message: str, field: str | None) -> ServiceError:
+    def _limit(self, message: str, field: str | None) -> ApiError:
         avg_ms = self.store.value("avg_run_ms") or DEFAULT_RUN_MS
         retry = min(3600, max(1, math.ceil(avg_ms / 1000)))
-        return ServiceError(429, f"{message} (retry in about {retry} s)", field, {"Retry-After": str(retry)})
+        return ApiError(429, f"{message} (retry in about {retry} s)", field, {"Retry-After": str(retry)})
 
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)
