@@ -10,11 +10,23 @@ import time
 from core.settings import Settings
 from render.service.engine import Engine
 from render.service.queue import JobQueue
-from render.service.store import open_store
+from render.service.store import Store
 from render.service.worker import Worker
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 60.0
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings choose (CARTOON_QUEUE). Here, its only caller, rather than in
+    store.py: both stores import the `Store` interface from there."""
+    if settings.queue == "redis":
+        from render.service.store_redis import RedisStore
+
+        return RedisStore(settings.redis_url)
+    from render.service.store_sqlite import SqliteStore
+
+    return SqliteStore(settings.service_dir / "jobs.db")
 
 
 class Runtime:

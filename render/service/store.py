@@ -14,7 +14,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Literal
 
-from core.settings import Settings
 from render.service.jobs import Job
 
 Change = Callable[[Job], bool]
@@ -98,13 +97,3 @@ class Store(ABC):
     def close(self) -> None:
         return None
 
-
-def open_store(settings: Settings) -> Store:
-    """The store the settings choose (CARTOON_QUEUE)."""
-    if settings.queue == "redis":
-        from render.service.store_redis import RedisStore
-
-        return RedisStore(settings.redis_url)
-    from render.service.store_sqlite import SqliteStore
-
-    return SqliteStore(settings.service_dir / "jobs.db")
