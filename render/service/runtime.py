@@ -6,12 +6,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from core.settings import Settings
 from render.service.engine import Engine
 from render.service.queue import JobQueue
 from render.service.store import Store
 from render.service.worker import Worker
+
+if TYPE_CHECKING:
+    from agent.graph import Planner
+    from render.pipeline import ScenePipeline
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 60.0
@@ -40,6 +46,28 @@ class Runtime:
         self._kick = threading.Event()
         self.worker = Worker(settings, self.queue, backend, workers, on_free=self._kick.set) if workers > 0 else None
         self._threads: list[threading.Thread] = []
+        self._reslogan: ScenePipeline | None = None
+        self._reslogan_lock = threading.Lock()
+
+    @cached_property
+    def planner(self) -> Planner:
+        """Plans text requests and knows the characters and sayings (built on first use)."""
+        from agent.graph import Planner
+
+        return Planner(self.settings)
+
+    def reslogan_pipeline(self) -> ScenePipeline:
+        """The worker's pipeline when this process has one; else one over the preview
+        backend, which `reslogan` never calls (it only needs the compositor)."""
+        if self.worker is not None and self.worker.pipeline is not None:
+            return self.worker.pipeline
+        with self._reslogan_lock:
+            if self._reslogan is None:
+                from render.backends.base import get_backend
+                from render.pipeline import ScenePipeline
+
+                self._reslogan = ScenePipeline(self.settings, get_backend("preview", self.settings))
+            return self._reslogan
 
     @property
     def interval(self) -> float:
