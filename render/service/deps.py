@@ -45,12 +45,7 @@ def require_token(runtime: RuntimeDep, credentials: Credentials) -> None:
 def found_job(job_id: str, runtime: RuntimeDep) -> Job:
     job = runtime.queue.get(job_id)
     if job is None:
-        raise ApiError(
-            404,
-            f"no job '{job_id[:64]}'; it never existed or its results expired "
-            "(CARTOON_SERVICE_RETENTION_S)",
-            "id",
-        )
+        raise ApiError(404, runtime.queue.missing(job_id), "id")
     return job
 
 

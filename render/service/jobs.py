@@ -47,6 +47,7 @@ class Job(BaseModel):
     created_at: float = Field(default_factory=time.time)
     dispatched_at: float | None = None
     started_at: float | None = None
+    lease_at: float | None = None  # last renewal of a running job's lease by its worker
     finished_at: float | None = None
     image_version: int = 0
 
@@ -127,13 +128,23 @@ class Cancelled(BaseModel):
     state: PublicState
 
 
+class SlotInfo(BaseModel):
+    slot: int
+    state: Literal["starting", "ready", "busy", "restarting", "failed"]
+    restarts: int = Field(description="Times its render process was killed and started again (a hung backend)")
+    pid: int | None = None
+
+
 class Health(BaseModel):
-    ok: bool = Field(description="False when this process's backend failed to load (see error)")
-    error: str | None = None
+    ok: bool = Field(
+        description="False when the job store is away, storage is full, or this process's backend failed to load"
+    )
+    error: str | None = Field(None, description="Why ok is false, in one line")
     backend: str
     loaded: bool
-    queue_depth: int
-    workers: int
+    queue_depth: int | None = Field(None, description="Scenes waiting; null while the store is away")
+    workers: int | None = Field(None, description="Live render slots on every box; null while the store is away")
+    slots: list[SlotInfo] = Field(default_factory=list, description="This process's render slots")
 
 
 class ErrorBody(BaseModel):

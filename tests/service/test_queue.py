@@ -25,11 +25,22 @@ def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict
         carol = submit(http, "Milo on the exercise bike", user="carol")
 
         over_user = http.post("/v1/scenes", json={"text": "one more", "user": "alice"})
-        assert over_user.status_code == 429 and over_user.json()["field"] == "user"
-        assert "alice" in over_user.json()["error"] and int(over_user.headers["Retry-After"]) >= 1
+        assert over_user.status_code == 429
+        body = over_user.json()
+        assert body["field"] == "user"
+        assert "alice" in body["error"]
+        assert body["limit"] == "queued_per_user"
+        assert body["waiting"] == 10
+        assert body["retry_after_s"] >= 1
+        assert over_user.headers["Retry-After"] == str(body["retry_after_s"])
+        assert "CARTOON_" not in body["error"]
         over_all = http.post("/v1/scenes", json={"text": "Milo", "user": "dave"})
-        assert over_all.status_code == 429 and "queue is full" in over_all.json()["error"]
-        assert "Retry-After" in over_all.headers
+        assert over_all.status_code == 429
+        body = over_all.json()
+        assert "queue is full" in body["error"]
+        assert body["limit"] == "queued_total"
+        assert body["waiting"] == 0  # dave has nothing in the queue
+        assert over_all.headers["Retry-After"] == str(body["retry_after_s"])
 
         positions = {j: http.get(f"/v1/jobs/{j}").json()["position"] for j in [*alice, bob, carol]}
         assert [positions[alice[0]], positions[bob], positions[carol], positions[alice[1]]] == [0, 1, 2, 3]

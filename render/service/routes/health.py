@@ -12,13 +12,7 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", response_model=Health)
 def healthz(runtime: RuntimeDep) -> Health:
-    """No auth: whether the backend is loaded, the queue depth, live worker slots."""
-    error = runtime.worker.load_error if runtime.worker is not None else None
-    return Health(
-        ok=error is None,
-        error=error,
-        backend=runtime.backend_name,
-        loaded=runtime.loaded,
-        queue_depth=runtime.queue.depth(),
-        workers=runtime.queue.slots(),
-    )
+    """No auth, always 200: `ok` false with the reason in `error` while the job store is
+    away, storage is full, or the backend failed to load; the queue depth, live worker
+    slots on every box, and this process's slots (one restarting after a hung render)."""
+    return runtime.health()

@@ -4,11 +4,13 @@ render, and cancelling it."""
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
 
@@ -16,7 +18,7 @@ from agent.rules import rotation_slogan
 from agent.state import ScenePlan, clean_text
 from core.errors import InputError
 from render.service.deps import DoneJobDep, JobDep, RuntimeDep
-from render.service.errors import ApiError
+from render.service.errors import ApiError, StoreError, StoreUnavailable
 from render.service.jobs import (
     FINAL_STATES,
     Cancelled,
@@ -25,11 +27,12 @@ from render.service.jobs import (
     ShirtResult,
     public_state,
 )
+from render.service.queue import POSITIONS_TTL_S
 from render.service.routes import PNG, documented
 from render.service.runtime import Runtime
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-EVENT_POLL_S = 0.1
+REREAD_S = 5.0
 KEEPALIVE_S = 15.0
 
 
@@ -40,31 +43,45 @@ def status(job: JobDep, runtime: RuntimeDep) -> JobView:
 
 
 @router.get("/{job_id}/events", response_class=StreamingResponse, responses={200: {"content": {"text/event-stream": {}}}})
-async def events(job: JobDep, runtime: RuntimeDep, request: Request) -> StreamingResponse:
+async def events(job: JobDep, runtime: RuntimeDep) -> StreamingResponse:
     """Server-sent events: `data:` is the job as GET /v1/jobs/{id} returns it, sent on
-    every change; the stream ends after a final state."""
-    queue, job_id = runtime.queue, job.id
-
-    async def stream() -> AsyncIterator[str]:
-        last, quiet = "", 0.0
-        while True:
-            current = await run_in_threadpool(queue.get, job_id)
-            if current is None:
-                return
-            data = (await run_in_threadpool(queue.view, current)).model_dump_json()
-            if data != last:
-                yield f"event: {public_state(current.state)}\ndata: {data}\n\n"
-                last, quiet = data, 0.0
-            elif quiet >= KEEPALIVE_S:
-                yield ": keep-alive\n\n"
-                quiet = 0.0
-            if current.state in FINAL_STATES or await request.is_disconnected():
-                return
-            await asyncio.sleep(EVENT_POLL_S)
-            quiet += EVENT_POLL_S
-
+    every change (`event:` its state); the stream ends after a final state. If the job
+    store stops answering, the stream ends with `event: error` and `data:`
+    `{"error": "...", "retry_after_s": n}`: read the job again after n seconds."""
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(job_events(runtime, job.id), media_type="text/event-stream", headers=headers)
+
+
+async def job_events(runtime: Runtime, job_id: str) -> AsyncIterator[str]:
+    """Woken by the job's changes (and, while it waits, by the queue's), not by a timer;
+    a slow timer re-reads in case a wake-up was missed, and keeps proxies from closing."""
+    queue = runtime.queue
+    last, sent_at, read_at = "", time.monotonic(), 0.0
+    with runtime.notifier.subscribe(job_id) as waiter:
+        while True:
+            read_at = time.monotonic()
+            try:
+                current = await run_in_threadpool(queue.get, job_id)
+                view = await run_in_threadpool(queue.view, current) if current is not None else None
+            except StoreError as exc:
+                error = {"error": str(exc), "retry_after_s": exc.retry_after_s or StoreUnavailable.retry_after_s}
+                yield f"event: error\ndata: {json.dumps(error)}\n\n"
+                return
+            if current is None or view is None:
+                return
+            data = view.model_dump_json()
+            if data != last:
+                yield f"event: {view.state}\ndata: {data}\n\n"
+                last, sent_at = data, time.monotonic()
+            if current.state in FINAL_STATES:
+                return
+            runtime.notifier.follow_queue(waiter, view.position is not None)
+            woken = await waiter.wait(REREAD_S)
+            if not woken and time.monotonic() - sent_at >= KEEPALIVE_S:
+                yield ": keep-alive\n\n"
+                sent_at = time.monotonic()
+            if woken and view.position is not None:  # queue moves come in bursts: read once per burst
+                await asyncio.sleep(max(0.0, POSITIONS_TTL_S - (time.monotonic() - read_at)))
 
 
 @router.get("/{job_id}/image", response_class=Response, responses={**PNG, **documented(409)})
