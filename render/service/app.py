@@ -55,14 +55,18 @@ def create_app(
         """The generated spec, with the character ids this service knows as enums, so the
         docs (and a fuzzer) know which names a plan may use."""
         if app.openapi_schema is None:
-            name_the_cast(build_openapi(), sorted(runtime.planner.characters))
+            characters = runtime.planner.characters
+            name_the_cast(build_openapi(), {cid: list(c.outfits) for cid, c in characters.items()})
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 
-def name_the_cast(schema: dict, cast: list[str]) -> None:
+def name_the_cast(schema: dict, outfits: dict[str, list[str]]) -> None:
+    """Name in the spec the character ids (and each one's outfits) this service knows."""
+    cast = sorted(outfits)
+
     def restrict(prop: dict) -> None:
         for branch in prop.get("anyOf", [prop]):
             if branch.get("type") == "string":
@@ -70,7 +74,9 @@ def name_the_cast(schema: dict, cast: list[str]) -> None:
 
     components = schema["components"]["schemas"]
     restrict(components["SceneSubmission"]["properties"]["as"])
-    plan = components["ScenePlan"]["properties"]
+    plan = components["PlanBody"]["properties"]
     restrict(plan["characters"]["items"])
     restrict(plan["speaker"])
     plan["outfits"]["propertyNames"] = {"enum": cast}
+    plan["outfits"]["properties"] = {name: {"type": "string", "enum": names} for name, names in outfits.items()}
+    plan["outfits"]["additionalProperties"] = False

@@ -46,7 +46,7 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str, str | No
     if kind == "extra_forbidden":
         return 422, f"unknown field '{field}'; remove it (see /docs for the fields)", field
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return 422, f"{field}: {message}", field
+    return 422, message if field and message.startswith(field) else f"{field}: {message}", field
 
 
 def install(app: FastAPI) -> None:

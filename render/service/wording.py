@@ -14,6 +14,7 @@ _ADVICE = re.compile(
     r"`cartoon\b|\bcartoon (?:shirt|scene|serve|plates|doctor|backup)\b|(?:^|\s)--?[a-z]|\bCARTOON_[A-Z_]+"
     r"|\bchoose another (?:output )?(?:path|folder|name)\b"
 )
+_FLAG = re.compile(r"(?<!\S)--([a-z][\w-]*)")
 _SPACES = re.compile(r"\s+")
 
 
@@ -26,4 +27,5 @@ def plain(message: str) -> str:
     kept = [head, *(c for c in clauses if not _ADVICE.search(c))]
     text = "; ".join(kept)
     text = _PATH.sub("a file on the render box", text)
+    text = _FLAG.sub(r"'\1'", text)  # "for --as" → "for 'as'": the API's fields share the names
     return text.strip(" ;,") or "the render failed; try again, and tell the admin if it keeps failing"

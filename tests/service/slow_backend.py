@@ -5,7 +5,8 @@ Words in the plan's text pick the behaviour: "slow" sleeps CARTOON_TEST_STEP_S
 (default 0.5) before each of CARTOON_TEST_STEPS (default 4) progress steps, "long" takes
 three times as many steps, "hang" sleeps as long as "long" without reporting progress,
 "explode" raises CUDA's out-of-memory error.
-Served by `cartoon serve --backend tests.service.slow_backend:SlowBackend`.
+Served by `cartoon serve --backend tests.service.slow_backend:SlowBackend`. `PickyBackend`
+refuses some plans in `check_inputs`, before they are queued.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 
+from core.errors import InputError
 from render.backends.base import ProgressFn, RenderOptions
 from render.backends.preview import PreviewBackend
 
@@ -36,3 +38,14 @@ class SlowBackend(PreviewBackend):
                 if progress:
                     progress(step, steps)
         return super().render(plan, seed=seed, options=options, progress=None)
+
+
+class PickyBackend(PreviewBackend):
+    """Refuses, in `check_inputs`, any plan with someone other than Milo; the last clause
+    is advice for an admin's command line, which the API must not pass on."""
+
+    name = "picky-preview"
+
+    def check_inputs(self, plan, options: RenderOptions) -> None:
+        if set(plan.characters) - {"milo"}:
+            raise InputError(f"this backend draws Milo only, not {plan.characters}; run `cartoon plates --backend preview`")

@@ -4,6 +4,7 @@ line naming the field. The same API over real HTTP is in test_api.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +27,17 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         yield client
 
 
+SERVER_PATH = re.compile(r"(?<![\w:/])/[\w.-]+/[\w./-]+")
+CLI_ADVICE = re.compile(r"`cartoon|(?:^|\s)--[a-z]|choose another output")
+
+
 def one_line(response) -> dict:
+    """The error body: one line, no path on the server, no command-line advice."""
     body = response.json()
     assert set(body) >= {"error", "field"}
     assert "\n" not in body["error"]
+    assert not SERVER_PATH.search(body["error"]), body["error"]
+    assert not CLI_ADVICE.search(body["error"]), body["error"]
     return body
 
 
@@ -56,6 +64,28 @@ BAD_SUBMISSIONS = [
     ({"plan": {**PLAN, "prompt": ""}}, 422, "plan.prompt", "at least 1"),
     ({"plan": PLAN, "text": "Milo"}, 422, "plan", "not both"),
     ({"plan": PLAN, "seed": 3}, 422, "plan", "not both"),
+    # invisible characters: bidi controls and zero-width ones alone are no text
+    ({"text": "\u202e\u2066\u2069\u061c\u200e\u200f"}, 422, "text", "text is empty"),
+    ({"text": "\u200b\u200d\ufeff\u00ad"}, 422, "text", "text is empty"),
+    ({"text": "\U000e0041\U000e0042"}, 422, "text", "text is empty"),
+    ({"text": "Milo", "user": "\u202e\u2067"}, 422, "user", "user is empty"),
+    ({"text": "Milo", "shirt": "\u2066\u2069"}, 422, "shirt", "shirt is empty"),
+    # slogans the shirt font cannot draw: refused at once, as POST /v1/jobs/{id}/shirt does
+    ({"text": "Milo", "shirt": "DEPLOY \U0001f680"}, 422, "shirt", "cannot draw"),
+    ({"text": "Milo", "shirt": "\u4f60\u597d"}, 422, "shirt", "cannot draw"),
+    ({"plan": {**PLAN, "slogan": "\U0001f525 PROD"}}, 422, "plan.slogan", "cannot draw"),
+    # every string of a plan is bounded
+    ({"plan": {**PLAN, "prompt": "p" * 1534}}, 422, "plan.prompt", "at most 1533"),
+    ({"plan": {**PLAN, "prompt": "p" * 10_000_000}}, 422, "plan.prompt", "at most 1533"),
+    ({"plan": {**PLAN, "clip_prompt": "c" * 226}}, 422, "plan.clip_prompt", "at most 225"),
+    ({"plan": {**PLAN, "action": "a" * 1001}}, 422, "plan.action", "at most 1000"),
+    ({"plan": {**PLAN, "text": "t" * 1001}}, 422, "plan.text", "at most 1000"),
+    ({"plan": {**PLAN, "speaker": "s" * 65}}, 422, "plan.speaker", "at most 64"),
+    ({"plan": {**PLAN, "characters": ["milo"] * 9}}, 422, "plan.characters", "at most 8"),
+    ({"plan": {**PLAN, "characters": ["m" * 65]}}, 422, "plan.characters.0", "at most 64"),
+    ({"plan": {**PLAN, "outfits": {"milo": "o" * 65}}}, 422, "plan.outfits.milo", "at most 64"),
+    ({"plan": {**PLAN, "outfits": {"milo": "tuxedo"}}}, 422, "plan.outfits", "unknown outfit 'tuxedo'"),
+    ({"plan": {**PLAN, "sources": {f"k{n}": "rules" for n in range(17)}}}, 422, "plan.sources", "at most 16"),
 ]
 
 
@@ -71,6 +101,40 @@ def test_a_bad_submission_is_a_4xx_naming_the_field(
     error = one_line(response)
     assert error["field"] == field
     assert says in error["error"]
+
+
+def test_invisible_characters_are_stripped_from_what_is_kept(api: TestClient) -> None:
+    body = {"text": "Milo \u202eat\u2066 the\u200b desk", "shirt": "PEB\u200dKAC\u202e", "user": "zoe\u2068"}
+    accepted = api.post("/v1/scenes", json=body)
+    assert accepted.status_code == 202, accepted.text
+    job = api.get(f"/v1/jobs/{accepted.json()['id']}").json()
+    assert job["user"] == "zoe"
+    plan = api.app.state.runtime.queue.plan_of(job["id"])
+    assert plan["text"] == "Milo at the desk"
+    assert plan["slogan"] == "PEBKAC"
+
+
+def test_a_plan_at_the_limits_is_accepted(api: TestClient) -> None:
+    plan = {**PLAN, "prompt": "p" * 1533, "clip_prompt": "c" * 225, "action": "a" * 1000, "slogan": "RTFM \u202e"}
+    accepted = api.post("/v1/scenes", json={"plan": plan, "user": "limits"})
+    assert accepted.status_code == 202, accepted.text
+    kept = api.app.state.runtime.queue.plan_of(accepted.json()["id"])
+    assert kept["slogan"] == "RTFM"
+    assert len(kept["prompt"]) == 1533
+
+
+def test_the_backend_checks_a_plan_before_it_is_queued(tmp_path: Path) -> None:
+    """`Backend.check_inputs` refuses at submit (422, its message in plain words), and
+    nothing is queued."""
+    app = create_app(service_settings(tmp_path), backend="tests.service.slow_backend:PickyBackend", workers=0)
+    with TestClient(app, headers=AUTH) as client:
+        refused = client.post("/v1/scenes", json={"text": "James at the whiteboard", "user": "picky"})
+        assert refused.status_code == 422
+        error = one_line(refused)
+        assert error["field"] == "plan"
+        assert "this backend draws Milo only" in error["error"]
+        assert client.get("/healthz").json()["queue_depth"] == 0
+        assert client.post("/v1/scenes", json={"text": "Milo at the desk"}).status_code == 202
 
 
 @pytest.mark.parametrize(

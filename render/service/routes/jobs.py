@@ -30,6 +30,7 @@ from render.service.jobs import (
 from render.service.queue import POSITIONS_TTL_S
 from render.service.routes import PNG, documented
 from render.service.runtime import Runtime
+from render.service.wording import plain
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 REREAD_S = 5.0
@@ -125,7 +126,7 @@ def shirt(job: DoneJobDep, body: ShirtRequest, runtime: RuntimeDep) -> ShirtResu
         try:
             compositor = runtime.reslogan_pipeline().reslogan(clean_path, plan, slogan, out_path)
         except InputError as exc:
-            raise ApiError(422, str(exc), "slogan") from None
+            raise ApiError(422, plain(str(exc)), "slogan") from None
         data = out_path.read_bytes()
     comp = compositor.model_dump(mode="json") if compositor is not None else None
     if not runtime.queue.replace_image(job.id, data, slogan, comp):
