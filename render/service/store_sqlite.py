@@ -62,9 +62,11 @@ def check_file(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         problems = [str(exc)]
     if problems != ["ok"]:
+        lines = [ln.strip() for p in problems for ln in p.splitlines() if ln.strip() and not ln.startswith("***")]
+        more = f", and {len(lines) - 1} more" if len(lines) > 1 else ""
         raise StoreDamaged(
-            f"{path} is damaged ({problems[0]}); stop the service and restore a backup made with "
-            "`cartoon backup`, or move the file away to start with an empty job store"
+            f"{path} is damaged ({(lines or ['quick_check failed'])[0]}{more}); stop the service and restore a "
+            "backup made with `cartoon backup`, or move the file away to start with an empty job store"
         )
 
 
