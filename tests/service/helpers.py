@@ -10,13 +10,14 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.servers import uvicorn_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "test-token-1234"
@@ -88,22 +89,18 @@ class ServeProcess:
 
 
 class ThreadServer:
-    """An app from `create_app` served by uvicorn on 127.0.0.1 in a thread of the test."""
+    """An app from `create_app` served by uvicorn on 127.0.0.1 in a thread of the test, with
+the service's own uvicorn settings (connection cap, header deadline)."""
 
     def __init__(self, app: Any) -> None:
-        import uvicorn
+        from render.service.server import uvicorn_config
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        wait_for(lambda: self.server.started, 20, "uvicorn to start")
+        self.server, self.thread = uvicorn_thread.start(uvicorn_config(app, app.state.runtime.settings, "127.0.0.1", self.port))
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(20)
+        uvicorn_thread.stop(self.server, self.thread)
 
 
 class RedisServer:
