@@ -77,6 +77,7 @@ class Engine:
             error = self.translate(exc)
             if error is None:
                 raise
+            error.__cause__ = exc
             self.watch.saw(error)
             if self.consumer is not None:
                 self.consumer.stop_flag.wait(self._quiet)
@@ -93,6 +94,7 @@ class Engine:
             error = self.translate(exc)
             if error is None:
                 raise
+            error.__cause__ = exc
             self.watch.saw(error)
             raise error from exc
 

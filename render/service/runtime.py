@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PURGE_EVERY_S = 60.0
-FULL_FOR_S = 60.0  # a "storage full" answer from the store counts this long on /healthz
+FULL_FOR_S = 10.0  # a "storage full" answer from Redis counts this long (submits, /healthz)
 MB = 1024 * 1024
 
 
@@ -115,8 +115,10 @@ class Runtime:
             free = None
         if free is not None and free < self.settings.service_min_free_mb * MB:
             return f"the render service's storage is full ({free / MB:.0f} MB free), so it cannot take new scenes; try again later"
+        # SQLite's "full" is this disk's, measured above; Redis's (out of memory, or its own
+        # disk) shows only in its answers: count one for a few seconds.
         full_at = self.store.watch.full_at
-        if full_at is not None and time.time() - full_at < FULL_FOR_S:
+        if self.settings.queue == "redis" and full_at is not None and time.time() - full_at < FULL_FOR_S:
             return "the render service's storage is full, so it cannot take new scenes; try again later"
         return None
 

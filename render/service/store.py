@@ -106,6 +106,7 @@ def _call(store: Store, translate: Translate, fn: Callable[..., Any], *args: Any
         error = translate(exc)
         if error is None:
             raise
+        error.__cause__ = exc  # for the log line: the library's own words
         store.watch.saw(error)
         raise error from exc
     store.watch.answered()

@@ -49,10 +49,10 @@ def service_env(service_dir: Path, **extra: str) -> dict[str, str]:
 class ServeProcess:
     """`cartoon serve --json` in a subprocess; `url` once it has printed its ready line."""
 
-    def __init__(self, env: dict[str, str], *args: str, wait: bool = True) -> None:
+    def __init__(self, env: dict[str, str], *args: str, wait: bool = True, log_dir: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(env["CARTOON_SERVICE_DIR"]) / f"serve-{self.port}.log"
+        self.log = (log_dir or Path(env["CARTOON_SERVICE_DIR"])) / f"serve-{self.port}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [sys.executable, "cartoon.py", "serve", "--port", str(self.port), "--json", *args],
@@ -104,27 +104,40 @@ the service's own uvicorn settings (connection cap, header deadline)."""
 
 
 class RedisServer:
-    """Debian's redis-server on a free port, data in a temp folder, stopped after."""
+    """Debian's redis-server on a free port, data in a temp folder, stopped after.
+    `persist` keeps an append-only file (as compose's Redis does), so a restart after
+    `kill()` comes back with the data; without it a restart comes back empty."""
 
-    def __init__(self, folder: Path) -> None:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    def __init__(self, folder: Path, persist: bool = False) -> None:
+        self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder, self.persist = folder, persist
         folder.mkdir(parents=True, exist_ok=True)
+        self.start()
+
+    def start(self) -> None:
+        aof = ["--appendonly", "yes", "--appendfsync", "always"] if self.persist else ["--appendonly", "no"]
         self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(folder),
-             "--save", "", "--appendonly", "no"],
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "", *aof],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         import redis
 
         client = redis.Redis(port=self.port)
-        wait_for(lambda: _pings(client), 10, "redis-server to start")
+        wait_for(lambda: _pings(client), 30, "redis-server to start")
+        client.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to save anything beyond what is already on disk."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
 
 
 def _pings(client: Any) -> bool:
@@ -132,6 +145,21 @@ def _pings(client: Any) -> bool:
         return bool(client.ping())
     except Exception:
         return False
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return _state(pid) != "Z"  # a zombie waits for its parent's parent to reap it
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:

@@ -14,6 +14,7 @@ from tests.service.helpers import (
     ROOT,
     SLOW,
     ServeProcess,
+    alive,
     client,
     free_port,
     service_env,
@@ -41,8 +42,11 @@ def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
         interrupted = submit(http, "Milo long at the rack", user="a")  # 12 steps
         waiting = [submit(http, "James slow at the whiteboard", user=u) for u in ("b", "c")]
         wait_for(lambda: http.get(f"/v1/jobs/{interrupted}").json()["progress"]["step"] >= 1, 20, "a step")
+        render_pid = http.get("/healthz").json()["slots"][0]["pid"]
     finally:
         first.kill()
+    # its render process, mid-job, does not outlive it
+    assert wait_for(lambda: not alive(render_pid), 30, "the render process to end with the service")
 
     store = SqliteStore(tmp_path / "jobs.db")
     assert store.get(interrupted).state == "running"  # as the killed process left it

@@ -1,0 +1,105 @@
+"""The service's folder on a small filesystem (a tmpfs; root only) filled up while a job
+renders: submits answer 507 with one clear line, /healthz says storage is full, the job
+that cannot keep its pictures fails with "storage full" and frees its user's slot, and once
+space is freed the same user's next job runs, without a restart."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.service.helpers import (
+    SLOW,
+    ServeProcess,
+    client,
+    service_env,
+    submit,
+    wait_for,
+    wait_state,
+)
+
+DISK_MB = 24
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A DISK_MB tmpfs, mounted for this test (skipped where mounting is not allowed)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; run as root to test a full disk")
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(folder)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); a container without CAP_SYS_ADMIN?")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """A file that takes every byte left on the filesystem (unbuffered writes, smaller and
+    smaller, until none fits)."""
+    filler = folder / "filler"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for size in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    os.write(handle, b"\0" * size)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(handle)
+    return filler
+
+
+def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> None:
+    env = service_env(
+        small_disk / "service",
+        CARTOON_SERVICE_MIN_FREE_MB="1",
+        CARTOON_TEST_STEP_S="0.3",
+        CARTOON_TEST_STEPS="4",
+    )
+    box = ServeProcess(env, "--backend", SLOW, log_dir=small_disk.parent)  # the log must not fill up too
+    filler: Path | None = None
+    try:
+        http = client(box.url)
+        warm = submit(http, "Milo at the desk", user="ann")
+        assert wait_state(http, warm, {"done", "failed"})["state"] == "done"
+        running = submit(http, "Milo slow at the rack", user="ann")
+        wait_for(lambda: http.get(f"/v1/jobs/{running}").json()["state"] == "running", 30, "the job to run")
+
+        filler = fill(small_disk)
+        refused = http.post("/v1/scenes", json={"text": "James at the whiteboard", "user": "bob"})
+        assert refused.status_code == 507
+        assert "storage is full" in refused.json()["error"]
+        assert str(small_disk) not in refused.json()["error"]
+        assert int(refused.headers["Retry-After"]) >= 1
+        health = http.get("/healthz").json()
+        assert health["ok"] is False
+        assert "storage is full" in health["error"]
+
+        # The render finishes but its pictures do not fit; once it has tried, free the space.
+        wait_for(lambda: "No space left on device" in box.log.read_text(), 60, "the render to hit the full disk")
+        filler.unlink()
+        failed = wait_state(http, running, {"done", "failed"}, timeout=60)
+        assert failed["state"] == "failed"
+        assert "storage is full" in failed["error"]
+        assert str(small_disk) not in failed["error"]
+
+        after = submit(http, "Milo at the server rack", user="ann")  # her slot is free again
+        assert wait_state(http, after, {"done", "failed"}, timeout=60)["state"] == "done"
+        assert wait_for(lambda: http.get("/healthz").json()["ok"], 30, "health to recover")
+    finally:
+        if filler is not None:
+            filler.unlink(missing_ok=True)
+        box.stop()
+    assert "Traceback" not in box.log.read_text()
