@@ -63,9 +63,10 @@ def translate(exc: Exception) -> StoreError | None:
     if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):  # LOADING is a ConnectionError
         return StoreUnavailable("the job store (Redis) is not answering; try again in a few seconds")
     if isinstance(exc, redis.ResponseError):
-        if text.startswith(("OOM", "MISCONF")):
+        # redis-py drops the "OOM" prefix (OutOfMemoryError) and "READONLY" (ReadOnlyError).
+        if isinstance(exc, redis.exceptions.OutOfMemoryError) or text.startswith(("OOM", "MISCONF")):
             return StorageFull("the render service's storage is full, so it cannot keep scenes; try again later")
-        if text.startswith(("READONLY", "MASTERDOWN", "TRYAGAIN")):
+        if isinstance(exc, redis.exceptions.ReadOnlyError) or text.startswith(("READONLY", "MASTERDOWN", "TRYAGAIN")):
             return StoreUnavailable("the job store (Redis) is not taking writes; try again in a few seconds")
     return None
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from core.settings import Settings
 from tests.servers import uvicorn_thread
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +29,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def service_settings(folder: Path, **overrides: object) -> Settings:
+    """Settings for an in-process service in `folder` (no LLM, the test token, 1024² renders)."""
+    values: dict[str, object] = {
+        "llm_url": None,
+        "service_dir": folder,
+        "render_token": TOKEN,
+        "service_width": 1024,
+        "service_height": 1024,
+        "service_worker_timeout_s": 2.0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
 
 
 def service_env(service_dir: Path, **extra: str) -> dict[str, str]:
@@ -108,18 +123,19 @@ class RedisServer:
     `persist` keeps an append-only file (as compose's Redis does), so a restart after
     `kill()` comes back with the data; without it a restart comes back empty."""
 
-    def __init__(self, folder: Path, persist: bool = False) -> None:
+    def __init__(self, folder: Path, persist: bool = False, maxmemory: str | None = None) -> None:
         self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.folder, self.persist = folder, persist
+        self.limits = ["--maxmemory", maxmemory, "--maxmemory-policy", "noeviction"] if maxmemory else []
         folder.mkdir(parents=True, exist_ok=True)
         self.start()
 
     def start(self) -> None:
         aof = ["--appendonly", "yes", "--appendfsync", "always"] if self.persist else ["--appendonly", "no"]
         self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "", *aof],
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "", *aof, *self.limits],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -15,8 +15,15 @@ import httpx
 import pytest
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import ServeProcess, ThreadServer, client, service_env, submit, wait_for
+from tests.service.helpers import (
+    ServeProcess,
+    ThreadServer,
+    client,
+    service_env,
+    service_settings,
+    submit,
+    wait_for,
+)
 
 IDLE = 2000
 

@@ -103,3 +103,39 @@ def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> 
             filler.unlink(missing_ok=True)
         box.stop()
     assert "Traceback" not in box.log.read_text()
+
+
+def test_redis_out_of_memory_is_storage_full(tmp_path: Path) -> None:
+    """Redis past its maxmemory (no eviction) refuses writes: submits answer 507 in one
+    line, /healthz says so, and once it has room again submits work, without a restart."""
+    import redis as redis_py
+
+    from render.service.app import create_app
+    from tests.service.helpers import RedisServer, ThreadServer, service_settings
+
+    server = RedisServer(tmp_path / "redis", maxmemory="0")
+    settings = service_settings(tmp_path / "service", queue="redis", redis_url=server.url)
+    api = ThreadServer(create_app(settings, backend="preview", workers=0))
+    admin = redis_py.Redis.from_url(server.url)
+    try:
+        http = client(api.url)
+        assert http.post("/v1/scenes", json={"text": "Milo at the desk", "user": "early"}).status_code == 202
+        admin.config_set("maxmemory", "1")  # every write that needs memory is refused now
+        refused = http.post("/v1/scenes", json={"text": "James at the whiteboard", "user": "late"})
+        assert refused.status_code == 507
+        assert "storage is full" in refused.json()["error"]
+        assert int(refused.headers["Retry-After"]) >= 1
+        health = http.get("/healthz").json()
+        assert health["ok"] is False
+        assert "storage is full" in health["error"]
+        admin.config_set("maxmemory", "0")
+        accepted = wait_for(
+            lambda: (r := http.post("/v1/scenes", json={"text": "Milo again", "user": "late"})).status_code == 202 and r,
+            30,
+            "submits to work again",
+        )
+        assert accepted.json()["state"] == "queued"
+    finally:
+        admin.close()
+        api.stop()
+        server.stop()

@@ -12,8 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import TOKEN
+from tests.service.helpers import TOKEN, service_settings
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PLAN = {"characters": ["milo"], "plate": "east", "prompt": "Milo at the desk", "source": "rules"}

@@ -16,8 +16,14 @@ import pytest
 from render.service.app import create_app
 from render.service.routes import jobs as jobs_routes
 from render.service.runtime import Runtime
-from tests.service.conftest import service_settings
-from tests.service.helpers import RedisServer, ThreadServer, client, submit, wait_for
+from tests.service.helpers import (
+    RedisServer,
+    ThreadServer,
+    client,
+    service_settings,
+    submit,
+    wait_for,
+)
 
 
 class Stream:

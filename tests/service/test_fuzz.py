@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import TOKEN, ThreadServer
+from tests.service.helpers import TOKEN, ThreadServer, service_settings
 
 # Per operation; bounded so the test stays a few seconds. CARTOON_FUZZ_EXAMPLES=200 for a deep run.
 EXAMPLES = int(os.environ.get("CARTOON_FUZZ_EXAMPLES", "6"))

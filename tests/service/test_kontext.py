@@ -12,8 +12,7 @@ from PIL import Image
 
 from core.paths import CHARACTERS_DIR
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import ThreadServer, client, wait_for
+from tests.service.helpers import ThreadServer, client, service_settings, wait_for
 from tests.service.test_api import read_events
 
 KONTEXT = "kontext"

@@ -10,8 +10,7 @@ import pytest
 
 from render.service.app import create_app
 from render.service.runtime import Runtime
-from tests.service.conftest import service_settings
-from tests.service.helpers import SLOW, ThreadServer, client, submit, wait_for
+from tests.service.helpers import SLOW, ThreadServer, client, service_settings, submit, wait_for
 
 
 def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict[str, object]) -> None:

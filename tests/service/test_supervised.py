@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import SLOW, ThreadServer, alive, client, submit, wait_for, wait_state
+from tests.service.helpers import (
+    SLOW,
+    ThreadServer,
+    alive,
+    client,
+    service_settings,
+    submit,
+    wait_for,
+    wait_state,
+)
 
 
 def test_a_frozen_backend_is_killed_and_its_slot_restarted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

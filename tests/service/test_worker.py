@@ -9,8 +9,15 @@ from collections.abc import Iterator
 import pytest
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import SLOW, ThreadServer, client, submit, wait_for, wait_state
+from tests.service.helpers import (
+    SLOW,
+    ThreadServer,
+    client,
+    service_settings,
+    submit,
+    wait_for,
+    wait_state,
+)
 
 
 @pytest.fixture(scope="module")
