@@ -11,7 +11,6 @@ instead of logging a traceback per poll.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -74,11 +73,7 @@ class Engine:
         try:
             task = self._dequeue()
         except Exception as exc:
-            error = self.translate(exc)
-            if error is None:
-                raise
-            error.__cause__ = exc
-            self.watch.saw(error)
+            self._store_error(exc)
             if self.consumer is not None:
                 self.consumer.stop_flag.wait(self._quiet)
             self._quiet = min(QUIET_MAX_S, self._quiet * 2)
@@ -91,12 +86,16 @@ class Engine:
         try:
             self.task(job_id, attempt)
         except Exception as exc:
-            error = self.translate(exc)
-            if error is None:
-                raise
-            error.__cause__ = exc
-            self.watch.saw(error)
-            raise error from exc
+            raise self._store_error(exc) from exc
+
+    def _store_error(self, exc: Exception) -> StoreError:
+        """`exc` as the store's kind, reported to the watch; re-raises anything else."""
+        error = self.translate(exc)
+        if error is None:
+            raise exc
+        error.__cause__ = exc
+        self.watch.saw(error)
+        return error
 
     def flush(self) -> None:
         """Drop every message (embedded mode, at start-up: the store re-hands the jobs)."""
@@ -129,17 +128,10 @@ class Engine:
 
 def remake_if_damaged(path: Path) -> None:
     """huey.db holds only pointers to jobs: if `PRAGMA quick_check` fails, start it afresh."""
-    if not path.exists():
-        return
-    try:
-        conn = sqlite3.connect(path)
-        try:
-            problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        problems = [str(exc)]
-    if problems != ["ok"]:
+    from render.service.store_sqlite import quick_check
+
+    problems = quick_check(path) if path.exists() else []
+    if problems:
         log.warning("%s is damaged (%s); making it again (it holds only pointers to jobs)", path, problems[0])
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -51,21 +51,30 @@ def translate(exc: Exception) -> StoreError | None:
     return None
 
 
-def check_file(path: Path) -> None:
-    """`PRAGMA quick_check` on an SQLite file; FaultError naming it and what to do."""
+def quick_check(path: Path) -> list[str]:
+    """What `PRAGMA quick_check` finds wrong with an SQLite file, one line each ([] = sound)."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            problems = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        problems = [str(exc)]
-    if problems != ["ok"]:
-        lines = [ln.strip() for p in problems for ln in p.splitlines() if ln.strip() and not ln.startswith("***")]
-        more = f", and {len(lines) - 1} more" if len(lines) > 1 else ""
+        rows = [str(exc)]
+    if rows == ["ok"]:
+        return []
+    return [ln.strip() for row in rows for ln in row.splitlines() if ln.strip() and not ln.startswith("***")] or [
+        "quick_check failed"
+    ]
+
+
+def check_file(path: Path) -> None:
+    """`StoreDamaged` naming the file and what to do, when `quick_check` finds a fault."""
+    problems = quick_check(path)
+    if problems:
+        more = f", and {len(problems) - 1} more" if len(problems) > 1 else ""
         raise StoreDamaged(
-            f"{path} is damaged ({(lines or ['quick_check failed'])[0]}{more}); stop the service and restore a "
+            f"{path} is damaged ({problems[0]}{more}); stop the service and restore a "
             "backup made with `cartoon backup`, or move the file away to start with an empty job store"
         )
 

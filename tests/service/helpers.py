@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -176,6 +177,28 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return ""
+
+
+class Stream:
+    """A job's event stream read in a thread: `events` fills with (event, data) pairs
+    until the stream ends."""
+
+    def __init__(self, url: str, job_id: str) -> None:
+        self.events: list[tuple[str, dict]] = []
+        self.thread = threading.Thread(target=self._read, args=(url, job_id), daemon=True)
+        self.thread.start()
+
+    def _read(self, url: str, job_id: str) -> None:
+        name = ""
+        with client(url) as http, http.stream("GET", f"/v1/jobs/{job_id}/events", timeout=60) as response:
+            for line in response.iter_lines():
+                if line.startswith("event: "):
+                    name = line.removeprefix("event: ")
+                elif line.startswith("data: "):
+                    self.events.append((name, json.loads(line.removeprefix("data: "))))
+
+    def positions(self) -> list[int | None]:
+        return [data["position"] for _, data in self.events]
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.05) -> Any:

@@ -4,8 +4,6 @@ in Redis mode a stream on one box follows a job another box renders (pub/sub).""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,33 +16,13 @@ from render.service.routes import jobs as jobs_routes
 from render.service.runtime import Runtime
 from tests.service.helpers import (
     RedisServer,
+    Stream,
     ThreadServer,
     client,
     service_settings,
     submit,
     wait_for,
 )
-
-
-class Stream:
-    """A job's event stream read in a thread: `events` fills as (event, data) pairs."""
-
-    def __init__(self, url: str, job_id: str) -> None:
-        self.events: list[tuple[str, dict]] = []
-        self.thread = threading.Thread(target=self._read, args=(url, job_id), daemon=True)
-        self.thread.start()
-
-    def _read(self, url: str, job_id: str) -> None:
-        name = ""
-        with client(url) as http, http.stream("GET", f"/v1/jobs/{job_id}/events", timeout=60) as response:
-            for line in response.iter_lines():
-                if line.startswith("event: "):
-                    name = line.removeprefix("event: ")
-                elif line.startswith("data: "):
-                    self.events.append((name, json.loads(line.removeprefix("data: "))))
-
-    def positions(self) -> list[int | None]:
-        return [data["position"] for _, data in self.events]
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ and new work runs. Real redis-server and `cartoon serve` processes, loopback, bo
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from tests.service.helpers import (
     SLOW,
     RedisServer,
     ServeProcess,
+    Stream,
     client,
     service_env,
     submit,
@@ -43,23 +42,6 @@ def boxes_on(redis: RedisServer, tmp_path: Path, count: int) -> list[ServeProces
     return boxes
 
 
-def follow(url: str, job_id: str, into: list[tuple[str, str]]) -> threading.Thread:
-    """Read a job's event stream in a thread, keeping (event, data) pairs until it ends."""
-
-    def read() -> None:
-        name = ""
-        with client(url) as http, http.stream("GET", f"/v1/jobs/{job_id}/events", timeout=60) as response:
-            for line in response.iter_lines():
-                if line.startswith("event: "):
-                    name = line.removeprefix("event: ")
-                elif line.startswith("data: "):
-                    into.append((name, line.removeprefix("data: ")))
-
-    thread = threading.Thread(target=read, daemon=True)
-    thread.start()
-    return thread
-
-
 def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
     redis = RedisServer(tmp_path / "redis", persist=True)
     boxes = boxes_on(redis, tmp_path, 2)
@@ -70,9 +52,8 @@ def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
         jobs = [submit(http, f"Milo slow at the desk, take {n}", user=f"user{n % 3}") for n in range(9)]
         wait_for(lambda: sum(store.get(j).state == "running" for j in jobs) == 2, 30, "a job running on each box")
         waiting = next(j for j in jobs if store.get(j).state in ("queued", "dispatched"))
-        events: list[tuple[str, str]] = []
-        reader = follow(boxes[1].url, waiting, events)
-        wait_for(lambda: events, 10, "the stream's first event")
+        stream = Stream(boxes[1].url, waiting)
+        wait_for(lambda: stream.events, 10, "the stream's first event")
 
         redis.kill()
         refused = http.post("/v1/scenes", json={"text": "Milo at the rack", "user": "late"})
@@ -86,12 +67,12 @@ def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
         assert health.status_code == 200
         assert health.json()["ok"] is False
         assert "job store" in health.json()["error"]
-        reader.join(30)
-        assert not reader.is_alive()
-        name, data = events[-1]
+        stream.thread.join(30)
+        assert not stream.thread.is_alive()
+        name, data = stream.events[-1]
         assert name == "error"
-        assert json.loads(data)["retry_after_s"] >= 1
-        assert "job store" in json.loads(data)["error"]
+        assert data["retry_after_s"] >= 1
+        assert "job store" in data["error"]
         time.sleep(OUTAGE_S)
 
         redis.start()  # the AOF brings every record back

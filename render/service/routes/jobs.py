@@ -60,10 +60,10 @@ async def job_events(runtime: Runtime, job_id: str) -> AsyncIterator[str]:
     last, sent_at, read_at = "", time.monotonic(), 0.0
     with runtime.notifier.subscribe(job_id) as waiter:
         while True:
-            read_at = time.monotonic()
             try:
                 current = await run_in_threadpool(queue.get, job_id)
                 view = await run_in_threadpool(queue.view, current) if current is not None else None
+                read_at = time.monotonic()  # after the read: the positions it used are older
             except StoreError as exc:
                 error = {"error": str(exc), "retry_after_s": exc.retry_after_s or StoreUnavailable.retry_after_s}
                 yield f"event: error\ndata: {json.dumps(error)}\n\n"
@@ -81,8 +81,9 @@ async def job_events(runtime: Runtime, job_id: str) -> AsyncIterator[str]:
             if not woken and time.monotonic() - sent_at >= KEEPALIVE_S:
                 yield ": keep-alive\n\n"
                 sent_at = time.monotonic()
-            if woken and view.position is not None:  # queue moves come in bursts: read once per burst
-                await asyncio.sleep(max(0.0, POSITIONS_TTL_S - (time.monotonic() - read_at)))
+            if woken and view.position is not None:  # queue moves come in bursts: read once per burst,
+                # and only once the shared positions (kept POSITIONS_TTL_S) are fresh again
+                await asyncio.sleep(max(0.0, POSITIONS_TTL_S + 0.01 - (time.monotonic() - read_at)))
 
 
 @router.get("/{job_id}/image", response_class=Response, responses={**PNG, **documented(409)})
