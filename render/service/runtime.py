@@ -186,7 +186,7 @@ class Runtime:
         if not self.worker.ready or self._stop.is_set():
             return
         self._quietly(self.worker.heartbeat)
-        self.engine.start_workers(self.worker.size, self.worker.run_job)
+        self.engine.start_workers(self.worker.ready, self.worker.run_job)
         self._quietly(self.queue.dispatch)
 
     def _quietly(self, step) -> None:

@@ -91,8 +91,8 @@ class Worker:
         for slot in self.slots:
             slot.start()
         for slot in self.slots:
-            slot.wait_ready()
-            self._free.put(slot)
+            if slot.wait_ready():  # a slot whose backend failed to load takes no jobs
+                self._free.put(slot)
         self._loaded_once = True
 
     def heartbeat(self) -> None:
@@ -124,20 +124,23 @@ class Worker:
 
     # --- one job ---------------------------------------------------------------------------
     def run_job(self, job_id: str, attempt: int) -> None:
-        """huey's task: never raises (huey would log a traceback per message)."""
-        try:
-            job = self.queue.start(job_id, attempt, self.id)
-        except StoreError:  # logged once by the store's watch; the hand-out is recovered later
-            job = None
-        if job is None:  # cancelled meanwhile, a stale message, or the store is away
-            self._call_on_free()
-            return
+        """huey's task: never raises (huey would log a traceback per message). The job is
+        claimed only once a slot is ready (a restarting one may take minutes to load)."""
         slot = self._free.get()
-        with self._lock:
-            self.busy += 1
-            self.running[job_id] = attempt
         work = self.settings.service_dir / "work" / self.id / job_id
+        claimed = False
         try:
+            slot.wait_ready()
+            try:
+                job = self.queue.start(job_id, attempt, self.id)
+            except StoreError:  # logged once by the store's watch; the hand-out is recovered later
+                job = None
+            if job is None:  # cancelled meanwhile, a stale message, or the store is away
+                return
+            with self._lock:
+                self.busy += 1
+                self.running[job_id] = attempt
+            claimed = True
             request = RenderRequest(
                 job_id=job_id,
                 plan=self.queue.plan_of(job_id),
@@ -155,9 +158,10 @@ class Worker:
             log.exception("job %s: the worker failed", job_id)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-            with self._lock:
-                self.busy -= 1
-                self.running.pop(job_id, None)
+            if claimed:
+                with self._lock:
+                    self.busy -= 1
+                    self.running.pop(job_id, None)
             self._free.put(slot)
             self._call_on_free()
 
