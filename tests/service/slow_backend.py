@@ -5,7 +5,8 @@ Words in the plan's text pick the behaviour: "slow" sleeps CARTOON_TEST_STEP_S
 (default 0.5) before each of CARTOON_TEST_STEPS (default 4) progress steps, "long" takes
 three times as many steps, "hang" sleeps as long as "long" without reporting progress,
 "freeze" never returns (a backend stuck in a driver call), "explode" raises CUDA's
-out-of-memory error.
+out-of-memory error. While the file CARTOON_TEST_STEP_GATE exists, "slow" and "long"
+renders wait after each progress step, so a test can act mid-render without racing it.
 Served by `cartoon serve --backend tests.service.slow_backend:SlowBackend`. `PickyBackend`
 refuses some plans in `check_inputs`, before they are queued.
 """
@@ -44,10 +45,13 @@ class SlowBackend(PreviewBackend):
         if "hang" in words:
             time.sleep(step_s * steps)
         elif "slow" in words or "long" in words:
+            gate = os.environ.get("CARTOON_TEST_STEP_GATE")
             for step in range(1, steps + 1):
                 time.sleep(step_s)
                 if progress:
                     progress(step, steps)
+                while gate and os.path.exists(gate):  # held after this step until the test says
+                    time.sleep(0.02)
         return super().render(plan, seed=seed, options=options, progress=None)
 
 

@@ -62,11 +62,13 @@ def fill(folder: Path) -> Path:
 
 
 def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> None:
+    gate = small_disk.parent / "gate"  # slow renders hold after each step while it exists
     env = service_env(
         small_disk / "service",
         CARTOON_SERVICE_MIN_FREE_MB="1",
-        CARTOON_TEST_STEP_S="0.3",
+        CARTOON_TEST_STEP_S="0.1",
         CARTOON_TEST_STEPS="4",
+        CARTOON_TEST_STEP_GATE=str(gate),
     )
     box = ServeProcess(env, "--backend", SLOW, log_dir=small_disk.parent)  # the log must not fill up too
     filler: Path | None = None
@@ -74,8 +76,9 @@ def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> 
         http = client(box.url)
         warm = submit(http, "Milo at the desk", user="ann")
         assert wait_state(http, warm, {"done", "failed"})["state"] == "done"
+        gate.touch()
         running = submit(http, "Milo slow at the rack", user="ann")
-        wait_for(lambda: http.get(f"/v1/jobs/{running}").json()["state"] == "running", 30, "the job to run")
+        wait_for(lambda: http.get(f"/v1/jobs/{running}").json()["progress"]["step"] >= 1, 30, "the job to run")
 
         filler = fill(small_disk)
         refused = http.post("/v1/scenes", json={"text": "James at the whiteboard", "user": "bob"})
@@ -88,6 +91,7 @@ def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> 
         assert "storage is full" in health["error"]
 
         # The render finishes but its pictures do not fit; once it has tried, free the space.
+        gate.unlink()
         wait_for(lambda: "No space left on device" in box.log.read_text(), 60, "the render to hit the full disk")
         filler.unlink()
         failed = wait_state(http, running, {"done", "failed"}, timeout=60)
@@ -99,6 +103,7 @@ def test_a_full_disk_is_refused_clearly_and_recovered_from(small_disk: Path) -> 
         assert wait_state(http, after, {"done", "failed"}, timeout=60)["state"] == "done"
         assert wait_for(lambda: http.get("/healthz").json()["ok"], 30, "health to recover")
     finally:
+        gate.unlink(missing_ok=True)
         if filler is not None:
             filler.unlink(missing_ok=True)
         box.stop()

@@ -29,12 +29,14 @@ OUTAGE_S = 3.0  # how long Redis stays down (not a measurement: the test waits i
 
 
 def boxes_on(redis: RedisServer, tmp_path: Path, count: int) -> list[ServeProcess]:
+    """`count` boxes on `redis`; slow renders hold after each step while tmp_path/gate exists."""
     common = {
         "CARTOON_QUEUE": "redis",
         "CARTOON_REDIS_URL": redis.url,
         "CARTOON_SERVICE_WORKER_TIMEOUT_S": "2",
         "CARTOON_TEST_STEP_S": "0.15",
         "CARTOON_TEST_STEPS": "4",
+        "CARTOON_TEST_STEP_GATE": str(tmp_path / "gate"),
     }
     boxes = [ServeProcess(service_env(tmp_path / f"box{n}", **common), "--backend", SLOW, wait=False) for n in range(count)]
     for box in boxes:
@@ -46,6 +48,8 @@ def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
     redis = RedisServer(tmp_path / "redis", persist=True)
     boxes = boxes_on(redis, tmp_path, 2)
     store = RedisStore(redis.url)
+    gate = tmp_path / "gate"
+    gate.touch()  # the renders hold after their first step: nothing finishes before the kill
     try:
         http = client(boxes[0].url)
         wait_for(lambda: http.get("/healthz").json()["workers"] == 2, 30, "both boxes' workers")
@@ -73,6 +77,7 @@ def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
         assert name == "error"
         assert data["retry_after_s"] >= 1
         assert "job store" in data["error"]
+        gate.unlink()  # the two renders finish while Redis is away: their results wait in memory
         time.sleep(OUTAGE_S)
 
         redis.start()  # the AOF brings every record back
@@ -83,6 +88,7 @@ def test_redis_killed_under_load_with_persistence(tmp_path: Path) -> None:
         assert time.monotonic() - back < 90
         assert http.get("/healthz").json()["ok"] is True
     finally:
+        gate.unlink(missing_ok=True)
         for box in boxes:
             box.stop()
         store.close()
