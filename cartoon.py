@@ -249,6 +249,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 
+@command
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.settings import get_settings
+    from render.service.backup import backup
+
+    result = backup(get_settings(), Path(args.file))
+    if args.json:
+        emit(result)
+    else:
+        print(f"{result['jobs']} jobs, {result['pictures']} pictures, {result['bytes']} bytes -> {result['backup']}")
+    return 0
+
+
 # --- bot (Discord): command functions added here ---
 @command
 def cmd_bot(args: argparse.Namespace) -> int:
@@ -421,6 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, help="port (default 8400)")
     srv.add_argument("--workers", type=int, help="render threads here, one per GPU (0: API only; default 1)")
     srv.add_argument("--json", action="store_true", help="print one JSON object (url, pid, ...) once listening")
+    bkp = sub.add_parser("backup", help="copy the render service's job store (jobs.db) while it runs")
+    bkp.add_argument("file", help="where to write the copy, e.g. jobs-2025-01-31.db (replaced if it exists)")
+    bkp.add_argument("--json", action="store_true", help='print {"backup", "jobs", "pictures", "bytes", "ms"}')
 
     # --- bot (Discord): sub-commands added here ---
     bot = sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN and a render service)")

@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     service_worker_timeout_s: float = Field(15.0, gt=0)
     service_max_attempts: int = Field(3, ge=1)
     service_retention_s: float = Field(7 * 86400.0, gt=0)
+    service_isolation: Literal["auto", "process", "thread"] = Field(
+        "auto", description="Where renders run: auto = a supervised process per slot, except preview (a thread)"
+    )
+    service_min_free_mb: int = Field(100, ge=0, description="Below this much free disk, submits answer 507")
+    service_max_connections: int = Field(1000, ge=1, description="Open HTTP connections; idle ones make way")
+    service_header_timeout_s: float = Field(10.0, gt=0, description="Seconds a client may take to send a request")
+    service_keepalive_s: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open")
 
     # --- bot (Discord): the bot process talks to the render service over HTTP ---
     # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.

@@ -1,7 +1,8 @@
 """Every error the API sends is JSON `{"error": "one line that says what to do", "field": ...}`.
 
 Input problems are 4xx naming the field (malformed JSON, unknown fields, values out of
-range); only a fault of the service itself is a 500.
+range). The job store's faults: 503 with `Retry-After` while it is away, 507 when storage
+is full, 500 when a record or picture is damaged; any other fault of the service is a 500.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from core.errors import FaultError, InputError
-from render.service.queue import ServiceError
+from render.service.errors import ApiError, StoreError
 
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, message: str, field: str | None = None, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": message, "field": field}, status_code=status, headers=headers)
+def error_response(
+    status: int, message: str, field: str | None = None, headers: dict | None = None, extra: dict | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": message, "field": field, **(extra or {})}, status_code=status, headers=headers)
 
 
 def describe_validation(exc: RequestValidationError) -> tuple[int, str, str | None]:
@@ -43,7 +46,7 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str, str | No
     if kind == "extra_forbidden":
         return 422, f"unknown field '{field}'; remove it (see /docs for the fields)", field
     message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-    return 422, f"{field}: {message}", field
+    return 422, message if field and message.startswith(field) else f"{field}: {message}", field
 
 
 def install(app: FastAPI) -> None:
@@ -52,9 +55,14 @@ def install(app: FastAPI) -> None:
         status, message, field = describe_validation(exc)
         return error_response(status, message, field)
 
-    @app.exception_handler(ServiceError)
-    async def _service(_: Request, exc: ServiceError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.field, exc.headers)
+    @app.exception_handler(ApiError)
+    async def _service(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.message, exc.field, exc.headers, exc.extra)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+        return error_response(exc.status, str(exc), None, headers)
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:

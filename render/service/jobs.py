@@ -8,11 +8,29 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
-from agent.state import MAX_SLOGAN_CHARS, MAX_TEXT_CHARS, ScenePlan
+from agent.state import MAX_SLOGAN_CHARS, MAX_TEXT_CHARS, ScenePlan, Source
+from render.service.door import (
+    MAX_ACTION_CHARS,
+    MAX_CAST,
+    MAX_CLIP_PROMPT_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PROMPT_CHARS,
+    VISIBLE,
+    drawable_slogan,
+    strip_invisible,
+    visible,
+)
 
 # `dispatched` is internal: handed to the queue engine, not yet picked by a worker.
 # The API reports it as `queued` with position 0.
@@ -47,6 +65,7 @@ class Job(BaseModel):
     created_at: float = Field(default_factory=time.time)
     dispatched_at: float | None = None
     started_at: float | None = None
+    lease_at: float | None = None  # last renewal of a running job's lease by its worker
     finished_at: float | None = None
     image_version: int = 0
 
@@ -56,8 +75,7 @@ class Job(BaseModel):
 
 
 # --- request bodies ------------------------------------------------------------------------
-# Text that is more than white space and control characters (what clean_text strips).
-VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]"
+Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
 
 
 def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
@@ -69,6 +87,35 @@ def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
         {"required": ["text"], "properties": {"text": {"type": "string"}}, "allOf": [no_plan]},
         {"required": ["plan"], "properties": {"plan": {"type": "object"}}, "allOf": [plan_only]},
     ]
+
+
+class PlanBody(ScenePlan):
+    """A ready `ScenePlan`, as a client may send it: every string and list bounded (the
+    prompt to the T5 budget), invisible format characters stripped, the slogan drawable."""
+
+    characters: list[Name] = Field(max_length=MAX_CAST, description="Character ids, left to right in the picture")
+    prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
+    clip_prompt: str | None = Field(
+        None, max_length=MAX_CLIP_PROMPT_CHARS, description="A short prompt for CLIP (77 tokens)"
+    )
+    sources: dict[Name, Source] = Field(default_factory=dict, max_length=16, description="Who decided each field")
+    action: str = Field("", max_length=MAX_ACTION_CHARS, description="What happens in the scene")
+    outfits: dict[Name, Name] = Field(default_factory=dict, max_length=MAX_CAST, description="Outfit per character")
+    text: str = Field("", max_length=MAX_TEXT_CHARS, description="The request text, cleaned")
+    speaker: Name | None = None
+
+    @field_validator("prompt", "clip_prompt", "action", "text")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return strip_invisible(value) if value is not None else None
+
+    @field_validator("slogan")
+    @classmethod
+    def _drawable(cls, slogan: str | None) -> str | None:
+        """Nothing visible is no slogan (as the pipeline reads an empty one)."""
+        if slogan is None or not strip_invisible(slogan).strip():
+            return None
+        return drawable_slogan(slogan)
 
 
 class SceneSubmission(BaseModel):
@@ -85,8 +132,25 @@ class SceneSubmission(BaseModel):
         None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE, description="Slogan for Milo's shirt"
     )
     seed: int | None = Field(None, ge=0, lt=2**32)
-    user: str | None = Field(None, min_length=1, max_length=100, description="Who asked (fair queueing)")
-    plan: ScenePlan | None = Field(None, description="A ready plan instead of text")
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
+    )
+    plan: PlanBody | None = Field(None, description="A ready plan instead of text")
+
+    @field_validator("text", "user")
+    @classmethod
+    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return visible(value, info.field_name) if value is not None else None
+
+    @field_validator("as_")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return strip_invisible(value) if value is not None else None
+
+    @field_validator("shirt")
+    @classmethod
+    def _drawable(cls, shirt: str | None) -> str | None:
+        return drawable_slogan(shirt) if shirt is not None else None
 
 
 class ShirtRequest(BaseModel):
@@ -95,6 +159,11 @@ class ShirtRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE)
+
+    @field_validator("slogan")
+    @classmethod
+    def _drawable(cls, slogan: str | None) -> str | None:
+        return drawable_slogan(slogan) if slogan is not None else None
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -127,13 +196,23 @@ class Cancelled(BaseModel):
     state: PublicState
 
 
+class SlotInfo(BaseModel):
+    slot: int
+    state: Literal["starting", "ready", "busy", "restarting", "failed"]
+    restarts: int = Field(description="Times its render process was killed and started again (a hung backend)")
+    pid: int | None = None
+
+
 class Health(BaseModel):
-    ok: bool = Field(description="False when this process's backend failed to load (see error)")
-    error: str | None = None
+    ok: bool = Field(
+        description="False when the job store is away, storage is full, or this process's backend failed to load"
+    )
+    error: str | None = Field(None, description="Why ok is false, in one line")
     backend: str
     loaded: bool
-    queue_depth: int
-    workers: int
+    queue_depth: int | None = Field(None, description="Scenes waiting; null while the store is away")
+    workers: int | None = Field(None, description="Live render slots on every box; null while the store is away")
+    slots: list[SlotInfo] = Field(default_factory=list, description="This process's render slots")
 
 
 class ErrorBody(BaseModel):

@@ -7,32 +7,34 @@ is an atomic read-modify-write of that one job (`Store.update`) that checks (`st
 `attempt`) first, so a late message, a cancelled job or a worker given up for dead can never
 overwrite a newer state; a new job is checked against the limits and stored in one atomic
 step (`Store.admit`). Only the hand-out takes a store-wide lock, and only when a slot is free.
+
+A running job holds a lease that its worker renews (`renew`, and each progress step); a job
+whose lease lapsed is put back by whichever box's housekeeping sees it first (`recover`), so
+a job is never left `running` by a worker that lost it, whatever the cause. Each change is
+announced (`Store.announce`) for the event streams.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from core.settings import Settings
+from render.service.errors import ApiError, StoreError
 from render.service.jobs import Job, JobView, Progress, public_state
+from render.service.rendering import timeout_message
 from render.service.store import Store
 
 Enqueue = Callable[[str, int], None]
 DEFAULT_RUN_MS = 5000
 POSITIONS_TTL_S = 0.25
-
-
-class ServiceError(Exception):
-    """An HTTP error with a one-line message and the field it is about."""
-
-    def __init__(self, status: int, message: str, field: str | None = None, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.field, self.headers = status, message, field, headers or {}
+MAX_RETRY_AFTER_S = 3600
 
 
 def fair_order(queued: list[Job], turns: dict[str, int]) -> list[Job]:
@@ -58,25 +60,60 @@ class JobQueue:
 
     # --- the API's side ------------------------------------------------------------------
     def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
-        """Accept a planned job (or raise a 429 ServiceError); returns it and its position."""
+        """Accept a planned job (or raise a 429 ApiError); returns it and its position."""
         s = self.settings
-        job = Job(user=user, seq=self.store.next_counter("seq"))
+        job = Job(id=self.store.identity() + uuid.uuid4().hex[8:], user=user, seq=self.store.next_counter("seq"))
         refused = self.store.admit(job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued)
-        if refused == "user":
-            raise self._limit(
-                f"user '{user}' already has {s.service_max_queued_per_user} scenes waiting "
-                "(CARTOON_SERVICE_MAX_QUEUED_PER_USER); wait for one to finish",
-                "user",
-            )
-        if refused == "all":
-            raise self._limit(f"the queue is full ({s.service_max_queued} scenes waiting); try again later", None)
-        self.dispatch()
+        if refused is not None:
+            raise self._refusal(refused, user)
+        self._announce(job.id, positions=True)
+        with contextlib.suppress(StoreError):  # accepted all the same: handed out later
+            self.dispatch()
         return job, self.position_of(job) or 0
 
-    def _limit(self, message: str, field: str | None) -> ServiceError:
-        avg_ms = self.store.value("avg_run_ms") or DEFAULT_RUN_MS
-        retry = min(3600, max(1, math.ceil(avg_ms / 1000)))
-        return ServiceError(429, f"{message} (retry in about {retry} s)", field, {"Retry-After": str(retry)})
+    def _announce(self, job_id: str, positions: bool) -> None:
+        """Best effort: a stream that misses it re-reads on its own timer."""
+        with contextlib.suppress(StoreError):
+            self.store.announce(job_id, positions)
+
+    def _refusal(self, refused: str, user: str) -> ApiError:
+        """A 429 saying which limit, how many of this user's scenes wait or run, and when
+        to try again: when one job is likely to have finished (the user's own first one,
+        for the per-user limit)."""
+        avg_s = (self.store.value("avg_run_ms") or DEFAULT_RUN_MS) / 1000
+        slots = max(1, self.slots())
+        mine = [j for j in self.store.active() if j.user == user]
+        if refused == "user":
+            ahead = min((self.position_of(j) or 0 for j in mine), default=0)
+            retry = math.ceil(avg_s * (1 + ahead / slots))
+            limit = "queued_per_user"
+            waiting = sum(j.state != "running" for j in mine)
+            message = f"user '{user}' already has {waiting} scenes waiting, the most one person may; wait for one to finish"
+        else:
+            retry = math.ceil(avg_s / slots)
+            limit = "queued_total"
+            message = f"the queue is full ({self.settings.service_max_queued} scenes waiting); try again later"
+        retry = min(MAX_RETRY_AFTER_S, max(1, retry))
+        return ApiError(
+            429,
+            f"{message} (in about {retry} s)",
+            "user" if refused == "user" else None,
+            {"Retry-After": str(retry)},
+            {"limit": limit, "waiting": len(mine), "retry_after_s": retry},
+        )
+
+    def missing(self, job_id: str) -> str:
+        """Why there is no job `job_id`: the store was reset since it was made (its tag is
+        not this store's), or it never existed or expired."""
+        tag = self.store.identity()
+        if len(job_id) == 32 and job_id[:8] != tag and all(c in "0123456789abcdef" for c in job_id):
+            return (
+                f"no job '{job_id}': the job store was reset since it was made, and its record is lost; "
+                "send the request again"
+            )
+        days = self.settings.service_retention_s / 86400
+        kept = f"{days:g} days" if days >= 1 else f"{self.settings.service_retention_s:g} s"
+        return f"no job '{job_id[:64]}'; it never existed or its results expired (finished jobs are kept {kept})"
 
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)
@@ -132,17 +169,21 @@ class JobQueue:
         job = self.store.update(job_id, cancel)
         if job is None:  # gone, or already final
             return self.store.get(job_id)
-        self.dispatch()
+        self._announce(job_id, positions=True)
+        with contextlib.suppress(StoreError):
+            self.dispatch()
         return job
 
     def depth(self) -> int:
         return sum(j.state in ("queued", "dispatched") for j in self.store.active())
 
     # --- handing jobs to the engine ------------------------------------------------------
-    def live_workers(self, now: float | None = None) -> dict[str, dict[str, Any]]:
+    def live_workers(self, now: float | None = None, since: float = 0.0) -> dict[str, dict[str, Any]]:
+        """Workers with a heartbeat in the last CARTOON_SERVICE_WORKER_TIMEOUT_S, counting no
+        earlier than `since` (a worker cannot beat while the store is away)."""
         now = time.time() if now is None else now
         limit = self.settings.service_worker_timeout_s
-        return {w: info for w, info in self.store.workers().items() if now - info.get("at", 0) <= limit}
+        return {w: info for w, info in self.store.workers().items() if now - max(info.get("at", 0), since) <= limit}
 
     def slots(self) -> int:
         return sum(int(info.get("slots", 0)) for info in self.live_workers().values())
@@ -185,7 +226,12 @@ class JobQueue:
                 self.store.set_turn(job.user, self.store.next_counter("turn"))
                 handed.append((given.id, given.attempt))
         for job_id, attempt in handed:  # after the commit, so a worker finds the job dispatched
-            self.enqueue(job_id, attempt)
+            self._announce(job_id, positions=True)
+            try:
+                self.enqueue(job_id, attempt)
+            except StoreError:  # the message was not sent: the job waits again
+                self._change(job_id, attempt, "dispatched", _put_back)
+                raise
         return handed
 
     @staticmethod
@@ -210,7 +256,10 @@ class JobQueue:
             edit(job)
             return True
 
-        return self.store.update(job_id, change, blobs)
+        job = self.store.update(job_id, change, blobs)
+        if job is not None:
+            self._announce(job_id, positions=state != "running" or not job.active)
+        return job
 
     def plan_of(self, job_id: str) -> dict[str, Any]:
         data = self.store.get_blob(job_id, "plan")
@@ -221,6 +270,7 @@ class JobQueue:
 
         def run(job: Job) -> None:
             job.state, job.worker, job.started_at = "running", worker, time.time()
+            job.lease_at = job.started_at
             job.starts += 1
             job.progress = Progress()
 
@@ -231,18 +281,37 @@ class JobQueue:
 
         def advance(job: Job) -> None:
             job.progress = Progress(step=step, total=total)
+            job.lease_at = time.time()
 
         return self._change(job_id, attempt, "running", advance) is not None
 
+    def renew(self, job_id: str, attempt: int) -> bool:
+        """Renew a running job's lease; False when it is no longer this worker's."""
+
+        def renew(job: Job) -> bool:
+            if job.state != "running" or job.attempt != attempt:
+                return False
+            job.lease_at = time.time()
+            return True
+
+        return self.store.update(job_id, renew) is not None
+
     def finish(self, job_id: str, attempt: int, result: dict[str, Any], blobs: dict[str, bytes]) -> bool:
+        """Keep a result. Also taken when the job was put back (its lease lapsed while the
+        store was away) but not handed out again: the result is of the newest attempt."""
 
-        def done(job: Job) -> None:
+        def done(job: Job) -> bool:
+            if job.attempt != attempt or job.state not in ("running", "queued"):
+                return False
             job.state, job.result, job.finished_at = "done", result, time.time()
+            job.started_at = job.started_at or job.finished_at
             job.progress = Progress(step=max(job.progress.total, 1), total=max(job.progress.total, 1))
+            return True
 
-        job = self._change(job_id, attempt, "running", done, blobs)  # PNGs in the same step
+        job = self.store.update(job_id, done, blobs)  # PNGs in the same step
         if job is None:
             return False
+        self._announce(job_id, positions=True)
         # An estimate for Retry-After: a lost update between two boxes does not matter.
         run_ms = ((job.finished_at or 0.0) - (job.started_at or job.finished_at or 0.0)) * 1000
         avg = self.store.value("avg_run_ms")
@@ -270,31 +339,39 @@ class JobQueue:
             job.image_version += 1
             return True
 
-        return self.store.update(job_id, reslogan, {"image": data}) is not None
+        if self.store.update(job_id, reslogan, {"image": data}) is None:
+            return False
+        self._announce(job_id, positions=False)
+        return True
 
     # --- housekeeping --------------------------------------------------------------------
-    def recover(self, *, startup: bool = False) -> list[str]:
-        """Put back the jobs of dead workers and stale hand-outs; fail hung and crash-looping
-        jobs. `startup` (embedded mode only): every hand-out is stale, the engine was flushed."""
+    def recover(self, *, startup: bool = False, store_ok_since: float = 0.0) -> list[str]:
+        """Put back the jobs whose worker is gone or whose lease lapsed, and stale hand-outs;
+        fail hung and crash-looping jobs. `startup` (embedded mode only): every hand-out is
+        stale, the engine was flushed. `store_ok_since`: since when this process has seen
+        the store answer; a lease counts as lapsed only if it lapsed after that, so after
+        an outage the workers get one period to renew before their jobs are taken."""
         s = self.settings
         changed: list[str] = []
         now = time.time()
-        live = self.live_workers(now)
+        live = self.live_workers(now, since=store_ok_since)
         # A hand-out waits in the engine while every worker is busy (one job ahead);
         # if it is still there after a heartbeat period with a worker idle, its message
         # was lost (a worker died between taking and starting it): hand it out again.
         idle = sum(max(0, int(i.get("slots", 0)) - int(i.get("busy", 0))) for i in live.values())
+        lease_s = s.service_worker_timeout_s
 
         def put_back(job: Job) -> bool:  # decided again on the newest record if it changed
-            if job.state == "running" and job.worker not in live:
+            renewed = max(job.lease_at or job.started_at or now, store_ok_since)
+            if job.state == "running" and (job.worker not in live or now - renewed > lease_s):
                 if job.starts >= s.service_max_attempts:
                     job.state, job.finished_at = "failed", now
                     job.error = (
                         f"the worker stopped {job.starts} times while rendering this scene "
-                        "(out of memory?); try a smaller scene or ask the admin to check the GPU box"
+                        "(out of memory?); try a smaller scene, or ask the admin to check the GPU box"
                     )
                 else:
-                    job.state, job.worker, job.progress = "queued", None, Progress()
+                    _put_back(job)
             elif job.state == "running" and now - (job.started_at or now) > (
                 s.service_job_timeout_s + s.service_worker_timeout_s
             ):
@@ -311,6 +388,7 @@ class JobQueue:
         for job in self.store.active():
             if put_back(job.model_copy(deep=True)) and self.store.update(job.id, put_back) is not None:
                 changed.append(job.id)
+                self._announce(job.id, positions=True)
         for worker, info in self.store.workers().items():
             if now - info.get("at", 0) > 20 * s.service_worker_timeout_s:
                 self.store.drop_worker(worker)
@@ -324,8 +402,8 @@ class JobQueue:
         return len(old)
 
 
-def timeout_message(limit_s: float) -> str:
-    return (
-        f"the render took longer than {limit_s:g} s (CARTOON_SERVICE_JOB_TIMEOUT_S) and was stopped; "
-        "try again, or ask for a smaller size or fewer steps"
-    )
+def _put_back(job: Job) -> bool:
+    """Back to waiting (its user's running slot is free again); the attempt stays, so a
+    result of this attempt that arrives before the next hand-out is still taken."""
+    job.state, job.worker, job.progress, job.lease_at = "queued", None, Progress(), None
+    return True

@@ -1,4 +1,5 @@
-"""`cartoon serve`: uvicorn in the main thread (it owns the signals), the runtime in threads."""
+"""`cartoon serve`: uvicorn in the main thread (it owns the signals), the runtime in threads.
+The open-file limit is raised to its hard limit first, and the connection cap kept below it."""
 
 from __future__ import annotations
 
@@ -34,10 +35,12 @@ def serve(
     import uvicorn
 
     from render.service.app import create_app
+    from render.service.connections import raise_file_limit
+
+    raise_file_limit()
 
     app = create_app(settings, backend=backend, workers=workers)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn_config(app, settings, host, port))
     if on_ready is not None:
         info = {
             "url": f"http://{host}:{port}",
@@ -51,6 +54,30 @@ def serve(
     server.run()
     if not server.started:
         raise FaultError(f"the service did not start on {host}:{port}; see the log above")
+
+
+def uvicorn_config(app: Any, settings: Settings, host: str, port: int) -> Any:
+    """uvicorn's settings for the service: the guarded h11 protocol (header deadline,
+    connection cap within the open-file limit), keep-alive timeout, no access log."""
+    from render.service.connections import ServiceConfig, connection_cap
+
+    return ServiceConfig(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_keep_alive=settings.service_keepalive_s,
+        max_connections=connection_cap(settings.service_max_connections, current_file_limit()),
+        header_timeout_s=settings.service_header_timeout_s,
+    )
+
+
+def current_file_limit() -> int:
+    import resource
+
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 _held: list[Any] = []

@@ -5,23 +5,166 @@ embedded default) and `RedisStore` (the Redis every box shares when CARTOON_QUEU
 They only keep data and offer a few atomic steps (`update`, `admit`, `dispatch_lock`);
 the queue's rules (limits, fairness, recovery) live in `render.service.queue`, written once
 over this interface.
+
+Every public method of a store raises only `StoreError` kinds for the store's own faults
+(`guarded`): `StoreUnavailable` when it does not answer, `StorageFull`, `StoreDamaged`; and
+its `watch` says whether the store answered last, logging once per outage rather than once
+per call. Pictures are kept with a checksum (`seal`) and checked when read (`unseal`).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import struct
+import threading
+import time
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from core.settings import Settings
+from render.service.errors import StorageFull, StoreDamaged, StoreError, StoreUnavailable
 from render.service.jobs import Job
 
+log = logging.getLogger(__name__)
 Change = Callable[[Job], bool]
 Refusal = Literal["user", "all"]
 
 
+Translate = Callable[[Exception], StoreError | None]
+StoreT = TypeVar("StoreT", bound="type[Store]")
+SEAL = b"CK1"  # kept pictures: SEAL + CRC-32 (4 bytes, big-endian) + the bytes
+FULL_LOG_EVERY_S = 60.0
+
+
+class StoreWatch:
+    """Whether the store answered this process's last call. Logs once when it stops
+    answering and once when it is back (with how long it was away), not once per call."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.down_since: float | None = None  # wall-clock time of the first failed call
+        self.reason: str | None = None
+        self.ok_since = time.time()  # since when it has answered without a break
+        self.full_at: float | None = None  # last "storage full" answer
+        self._lock = threading.Lock()
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
+
+    def saw(self, exc: StoreError) -> None:
+        if isinstance(exc, StorageFull):
+            with self._lock:
+                quiet = self.full_at is not None and time.time() - self.full_at < FULL_LOG_EVERY_S
+                self.full_at = time.time()
+            if not quiet:
+                log.error("%s: storage full: %s", self.name, exc.__cause__ or exc)
+            return
+        if not isinstance(exc, StoreUnavailable):
+            log.error("%s: %s", self.name, exc)
+            return
+        with self._lock:
+            if self.down_since is not None:
+                return
+            self.down_since, self.reason = time.time(), str(exc)
+        log.warning("%s stopped answering (%s); retrying until it is back", self.name, exc.__cause__ or exc)
+
+    def answered(self) -> None:
+        if self.down_since is None:  # the common case, without the lock
+            return
+        with self._lock:
+            if self.down_since is None:
+                return
+            away, self.down_since, self.reason = time.time() - self.down_since, None, None
+            self.ok_since = time.time()
+        log.warning("%s answers again, after %.1f s away", self.name, away)
+
+
+class _GuardedContext(AbstractContextManager):
+    """A store's context manager (`dispatch_lock`) whose enter and exit are guarded too."""
+
+    def __init__(self, store: Store, inner: AbstractContextManager, translate: Translate) -> None:
+        self.store, self.inner, self.translate = store, inner, translate
+
+    def __enter__(self) -> Any:
+        return _call(self.store, self.translate, self.inner.__enter__)
+
+    def __exit__(self, *exc_info: Any) -> Any:
+        return _call(self.store, self.translate, self.inner.__exit__, *exc_info)
+
+
+def _call(store: Store, translate: Translate, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    try:
+        result = fn(*args, **kwargs)
+    except StoreError as exc:
+        store.watch.saw(exc)
+        raise
+    except Exception as exc:
+        error = translate(exc)
+        if error is None:
+            raise
+        error.__cause__ = exc  # for the log line: the library's own words
+        store.watch.saw(error)
+        raise error from exc
+    store.watch.answered()
+    return result
+
+
+def guarded(translate: Translate, contexts: tuple[str, ...] = ()) -> Callable[[StoreT], StoreT]:
+    """Class decorator: each public method of the store raises its library's errors as the
+    `StoreError` kinds `translate` maps them to, and reports to `store.watch`. Methods
+    named in `contexts` return context managers, whose enter and exit are guarded too."""
+
+    def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def method(self: Store, *args: Any, **kwargs: Any) -> Any:
+            if name in contexts:
+                return _GuardedContext(self, _call(self, translate, fn, self, *args, **kwargs), translate)
+            return _call(self, translate, fn, self, *args, **kwargs)
+
+        return method
+
+    def decorate(cls: StoreT) -> StoreT:
+        for name, fn in list(vars(cls).items()):
+            if not name.startswith("_") and callable(fn):
+                setattr(cls, name, wrap(name, fn))
+        return cls
+
+    return decorate
+
+
+def seal(data: bytes) -> bytes:
+    """A picture as kept: with its checksum in front."""
+    return SEAL + struct.pack(">I", zlib.crc32(data)) + data
+
+
+def unseal(raw: bytes, job_id: str, kind: str) -> bytes:
+    """The kept bytes, checked; `StoreDamaged` when they changed since they were kept.
+    Bytes kept before checksums existed come back unchecked."""
+    if not raw.startswith(SEAL):
+        return raw
+    (expected,), data = struct.unpack(">I", raw[3:7]), raw[7:]
+    if zlib.crc32(data) != expected:
+        raise StoreDamaged(
+            f"the kept {kind} of job {job_id} is damaged (its checksum does not match); "
+            "render the scene again, and tell the admin"
+        )
+    return data
+
+
+def new_tag() -> str:
+    """A store's identity: 8 hex digits, the first part of every job id it gives out."""
+    import uuid
+
+    return uuid.uuid4().hex[:8]
+
+
 class Store(ABC):
+    watch: StoreWatch
+
     @abstractmethod
     def update(self, job_id: str, change: Change, blobs: dict[str, bytes] | None = None) -> Job | None:
         """Atomic read-modify-write of one job: `change` gets the stored record, edits it and
@@ -95,16 +238,24 @@ class Store(ABC):
     @abstractmethod
     def drop_worker(self, worker: str) -> None: ...
 
+    @abstractmethod
+    def identity(self) -> str:
+        """This store's tag (8 hex digits), made when the store was first used. A store that
+        lost its data (Redis restarted without persistence, a deleted file) has a new one,
+        so a job id from before says the store was reset rather than that it expired."""
+
+    def announce(self, job_id: str, positions: bool) -> None:
+        """Tell every process that a job changed (`positions`: and maybe the order of the
+        waiting jobs), for the event streams; `on_change` receives it in each process."""
+        if self.on_change is not None:
+            self.on_change(job_id, positions)
+
+    on_change: Callable[[str, bool], None] | None = None
+
+    def checkpoint(self) -> None:
+        """Make what is written durable in the store's main file (SQLite's WAL)."""
+        return None
+
     def close(self) -> None:
         return None
 
-
-def open_store(settings: Settings) -> Store:
-    """The store the settings choose (CARTOON_QUEUE)."""
-    if settings.queue == "redis":
-        from render.service.store_redis import RedisStore
-
-        return RedisStore(settings.redis_url)
-    from render.service.store_sqlite import SqliteStore
-
-    return SqliteStore(settings.service_dir / "jobs.db")

@@ -10,22 +10,34 @@ MULTI/EXEC, again on a conflict); a new job is admitted by a Lua script that che
 waiting limits and stores it in one atomic step; only the hand-out of jobs to free worker
 slots takes a lock (a redis-py `Lock` that expires on its own, so a box killed while
 holding it cannot stall the others), and submits and workers never wait on it.
+
+Changes are announced on the channel `cartoon:changes` ("<job id> <0|1>"); each process's
+`listen` thread hands them to its event streams. While Redis is away every call fails at
+once (one quick reconnect, no long retry loop) as `StoreUnavailable`; the callers decide
+whether to wait (a worker keeping a result) or to answer 503 (the API).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from core.errors import FaultError
+from render.service.errors import StorageFull, StoreError, StoreUnavailable
 from render.service.jobs import Job
-from render.service.store import Change, Refusal, Store
+from render.service.store import Change, Refusal, Store, StoreWatch, guarded, new_tag, seal, unseal
 
+log = logging.getLogger(__name__)
 P = "cartoon:"
+CHANGES = P + "changes"
 LOCK_TIMEOUT_S = 10.0
 BLOB_KINDS = ("plan", "image", "clean")
 WAITING = ("queued", "dispatched")
@@ -45,6 +57,20 @@ return false
 """
 
 
+def translate(exc: Exception) -> StoreError | None:
+    """redis-py's errors as the store's kinds, in words for the API's clients."""
+    text = str(exc)
+    if isinstance(exc, (redis.ConnectionError, redis.TimeoutError)):  # LOADING is a ConnectionError
+        return StoreUnavailable("the job store (Redis) is not answering; try again in a few seconds")
+    if isinstance(exc, redis.ResponseError):
+        # redis-py drops the "OOM" prefix (OutOfMemoryError) and "READONLY" (ReadOnlyError).
+        if isinstance(exc, redis.exceptions.OutOfMemoryError) or text.startswith(("OOM", "MISCONF")):
+            return StorageFull("the render service's storage is full, so it cannot keep scenes; try again later")
+        if isinstance(exc, redis.exceptions.ReadOnlyError) or text.startswith(("READONLY", "MASTERDOWN", "TRYAGAIN")):
+            return StoreUnavailable("the job store (Redis) is not taking writes; try again in a few seconds")
+    return None
+
+
 def _job_key(job_id: str) -> str:
     return P + "job:" + job_id
 
@@ -53,10 +79,20 @@ def _waiting_key(user: str) -> str:
     return P + "waiting:" + user
 
 
+@guarded(translate, contexts=("dispatch_lock",))
 class RedisStore(Store):
     def __init__(self, url: str) -> None:
         self.url = url
-        self.redis = redis.Redis.from_url(url, socket_timeout=30, health_check_interval=30)
+        self.watch = StoreWatch("the job store (Redis)")
+        # One quick reconnect (a pooled socket left from before a Redis restart), not
+        # redis-py's default ten with backoff: an outage must answer in milliseconds.
+        self.redis = redis.Redis.from_url(
+            url,
+            socket_timeout=30,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+            retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
+        )
         try:
             self.redis.ping()
         except redis.RedisError as exc:
@@ -101,7 +137,7 @@ class RedisStore(Store):
                         return None
                     pipe.multi()
                     for kind, data in (blobs or {}).items():
-                        pipe.set(f"{P}blob:{job_id}:{kind}", data)
+                        pipe.set(f"{P}blob:{job_id}:{kind}", seal(data))
                     self._write(pipe, job)
                     pipe.execute()
                     return job
@@ -117,7 +153,7 @@ class RedisStore(Store):
             P + "active",
             P + "inflight",
         ]
-        refused = self._admit(keys=keys, args=[max_per_user, max_waiting, job.model_dump_json(), plan, job.id])
+        refused = self._admit(keys=keys, args=[max_per_user, max_waiting, job.model_dump_json(), seal(plan), job.id])
         return refused.decode() if refused else None  # type: ignore[return-value]
 
     @contextmanager
@@ -165,10 +201,11 @@ class RedisStore(Store):
         pipe.execute()
 
     def put_blob(self, job_id: str, kind: str, data: bytes) -> None:
-        self.redis.set(f"{P}blob:{job_id}:{kind}", data)
+        self.redis.set(f"{P}blob:{job_id}:{kind}", seal(data))
 
     def get_blob(self, job_id: str, kind: str) -> bytes | None:
-        return self.redis.get(f"{P}blob:{job_id}:{kind}")
+        raw = self.redis.get(f"{P}blob:{job_id}:{kind}")
+        return unseal(raw, job_id, kind) if raw is not None else None
 
     def next_counter(self, name: str) -> int:
         return int(self.redis.incr(P + "counter:" + name))
@@ -195,5 +232,33 @@ class RedisStore(Store):
     def drop_worker(self, worker: str) -> None:
         self.redis.hdel(P + "workers", worker)
 
+    def identity(self) -> str:
+        self.redis.set(P + "tag", new_tag(), nx=True)
+        return self.redis.get(P + "tag").decode()
+
+    def announce(self, job_id: str, positions: bool) -> None:
+        self.redis.publish(CHANGES, f"{job_id} {int(positions)}")
+
     def close(self) -> None:
         self.redis.close()
+
+    def listen(self, on_change: Callable[[str, bool], None], stop: threading.Event) -> None:
+        """Hand every announced change to `on_change` until `stop` is set (a thread's loop).
+        While Redis is away it tries again each second; streams re-read on their own timer
+        meanwhile, so a change missed in the gap is not lost."""
+        while not stop.is_set():
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(CHANGES)
+                self.watch.answered()
+                while not stop.is_set():
+                    message = pubsub.get_message(timeout=1.0)
+                    if message and message["type"] == "message":
+                        job_id, _, positions = message["data"].decode().partition(" ")
+                        on_change(job_id, positions == "1")
+            except redis.RedisError as exc:
+                self.watch.saw(translate(exc) or StoreUnavailable(str(exc)))
+                stop.wait(1.0)
+            finally:
+                with suppress(redis.RedisError):
+                    pubsub.close()

@@ -1,11 +1,15 @@
 """The embedded store: one SQLite file (WAL), shared by the API and the worker threads.
 
 Writes are durable across a `kill -9` (WAL with synchronous=NORMAL survives a process
-crash; only a power cut can lose the last commits).
+crash; only a power cut can lose the last commits). The WAL is folded back into the file
+periodically (`checkpoint`) and at a clean stop (`close`), so `jobs.db` alone holds every
+job and can be copied; `backup` copies it live with SQLite's online backup API. Opening
+runs `PRAGMA quick_check`: a damaged file stops the start with one line saying what to do.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
@@ -15,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import FaultError
+from render.service.errors import StorageFull, StoreDamaged, StoreError, StoreUnavailable
 from render.service.jobs import ACTIVE_STATES, FINAL_STATES, Job
-from render.service.store import Change, Refusal, Store
+from render.service.store import Change, Refusal, Store, StoreWatch, guarded, new_tag, seal, unseal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -27,25 +32,78 @@ CREATE TABLE IF NOT EXISTS blobs (
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS turns (user TEXT PRIMARY KEY, turn INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, info TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+BUSY_TIMEOUT_MS = 30_000
 
 
+def translate(exc: Exception) -> StoreError | None:
+    """sqlite3's errors as the store's kinds, in words for the API's clients."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError):
+        if "full" in text:
+            return StorageFull("the render service's storage is full, so it cannot keep scenes; try again later")
+        return StoreUnavailable(f"the job store is not answering ({text}); try again in a few seconds")
+    if isinstance(exc, sqlite3.DatabaseError):
+        return StoreDamaged(f"the job store is damaged ({text}); tell the admin, who can restore a backup")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return StorageFull("the render service's storage is full, so it cannot keep scenes; try again later")
+    return None
+
+
+def quick_check(path: Path) -> list[str]:
+    """What `PRAGMA quick_check` finds wrong with an SQLite file, one line each ([] = sound)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        rows = [str(exc)]
+    if rows == ["ok"]:
+        return []
+    return [ln.strip() for row in rows for ln in row.splitlines() if ln.strip() and not ln.startswith("***")] or [
+        "quick_check failed"
+    ]
+
+
+def check_file(path: Path) -> None:
+    """`StoreDamaged` naming the file and what to do, when `quick_check` finds a fault."""
+    problems = quick_check(path)
+    if problems:
+        more = f", and {len(problems) - 1} more" if len(problems) > 1 else ""
+        raise StoreDamaged(
+            f"{path} is damaged ({problems[0]}{more}); stop the service and restore a "
+            "backup made with `cartoon backup`, or move the file away to start with an empty job store"
+        )
+
+
+@guarded(translate, contexts=("dispatch_lock",))
 class SqliteStore(Store):
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.watch = StoreWatch("the job store")
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._tag: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size:
+                check_file(path)
             with self._connect() as conn:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(SCHEMA)
+        except StoreDamaged:
+            raise
         except (OSError, sqlite3.Error) as exc:
             raise FaultError(f"{path}: cannot open the job store ({exc}); check CARTOON_SERVICE_DIR") from None
-        self._local = threading.local()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         return conn
 
     @property
@@ -54,6 +112,8 @@ class SqliteStore(Store):
         if conn is None:
             conn = self._local.conn = self._connect()
             self._local.depth = 0
+            with self._conns_lock:
+                self._conns.append(conn)
         return conn
 
     @contextmanager
@@ -135,14 +195,14 @@ class SqliteStore(Store):
 
     def put_blob(self, job_id: str, kind: str, data: bytes) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO blobs (job_id, kind, data) VALUES (?, ?, ?)", (job_id, kind, data)
+            "INSERT OR REPLACE INTO blobs (job_id, kind, data) VALUES (?, ?, ?)", (job_id, kind, seal(data))
         )
 
     def get_blob(self, job_id: str, kind: str) -> bytes | None:
         row = self.conn.execute(
             "SELECT data FROM blobs WHERE job_id = ? AND kind = ?", (job_id, kind)
         ).fetchone()
-        return bytes(row[0]) if row else None
+        return unseal(bytes(row[0]), job_id, kind) if row else None
 
     def next_counter(self, name: str) -> int:
         with self.transaction():
@@ -175,8 +235,36 @@ class SqliteStore(Store):
     def drop_worker(self, worker: str) -> None:
         self.conn.execute("DELETE FROM workers WHERE id = ?", (worker,))
 
+    def identity(self) -> str:
+        if self._tag is None:
+            with self.transaction():
+                self.conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('tag', ?)", (new_tag(),))
+                self._tag = str(self.conn.execute("SELECT value FROM meta WHERE name = 'tag'").fetchone()[0])
+        return self._tag
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into jobs.db without waiting for readers (they finish it later)."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def backup(self, target: Path) -> int:
+        """Copy the store, consistent as of one moment, while it is in use; returns the
+        number of jobs in the copy."""
+        copy = sqlite3.connect(target)
+        try:
+            self.conn.backup(copy)
+            return int(copy.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
+        finally:
+            copy.close()
+
     def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Fold the whole WAL into jobs.db and close every thread's connection."""
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        if conns:
+            try:
+                conns[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:
+                self.watch.saw(translate(exc) or StoreUnavailable(str(exc)))
+        for conn in conns:
             conn.close()
-            self._local.conn = None
+        self._local = threading.local()

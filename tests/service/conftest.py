@@ -7,21 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
-from tests.service.helpers import TOKEN, RedisServer, ThreadServer
-
-
-def service_settings(folder: Path, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "llm_url": None,
-        "service_dir": folder,
-        "render_token": TOKEN,
-        "service_width": 1024,
-        "service_height": 1024,
-        "service_worker_timeout_s": 2.0,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)
+from tests.service.helpers import RedisServer, ThreadServer, service_settings
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,9 @@ from tests.service.helpers import ThreadServer, client, submit, wait_for, wait_s
 def test_health_and_docs_need_no_token(preview_server: ThreadServer) -> None:
     http = client(preview_server.url, token=None)
     health = wait_for(lambda: (h := http.get("/healthz").json())["loaded"] and h, 20, "the backend to load")
-    assert health["ok"] is True and health["backend"] == "preview" and health["workers"] == 1
+    assert health["ok"] is True
+    assert health["backend"] == "preview"
+    assert health["workers"] == 1
     assert http.get("/docs").status_code == 200
     assert "/v1/scenes" in http.get("/openapi.json").json()["paths"]
 
@@ -51,16 +53,20 @@ def test_scene_to_png_with_sse_progress(preview_server: ThreadServer) -> None:
     accepted = http.post("/v1/scenes", json={"text": "Milo debugging at 2 AM", "seed": 3, "user": "ann"})
     assert accepted.status_code == 202
     body = accepted.json()
-    assert body["state"] == "queued" and isinstance(body["position"], int)
+    assert body["state"] == "queued"
+    assert isinstance(body["position"], int)
 
     events = read_events(http, body["id"])  # the stream ends by itself after the final state
     names = [name for name, _ in events]
-    assert names[-1] == "done" and names.count("done") == 1
+    assert names[-1] == "done"
+    assert names.count("done") == 1
     final = events[-1][1]
     assert final["progress"] == {"step": 2, "total": 2}
-    assert final["user"] == "ann" and final["error"] is None
+    assert final["user"] == "ann"
+    assert final["error"] is None
     result = final["result"]
-    assert result["backend"] == "preview" and result["plan"]["characters"] == ["milo"]
+    assert result["backend"] == "preview"
+    assert result["plan"]["characters"] == ["milo"]
     assert result["image"] == f"/v1/jobs/{body['id']}/image"
 
     picture = http.get(result["image"])
@@ -81,17 +87,20 @@ def test_reslogan_uses_the_kept_render(preview_server: ThreadServer) -> None:
     response = http.post(f"/v1/jobs/{job_id}/shirt", json={"slogan": "HAVE YOU TRIED REBOOTING"})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["slogan"] == "HAVE YOU TRIED REBOOTING" and body["image_url"] == f"/v1/jobs/{job_id}/image"
+    assert body["slogan"] == "HAVE YOU TRIED REBOOTING"
+    assert body["image_url"] == f"/v1/jobs/{job_id}/image"
     assert body["compositor"]["box"]
     after = http.get(body["image_url"]).content
-    assert after != before and http.get(f"/v1/jobs/{job_id}/clean").content == clean
+    assert after != before
+    assert http.get(f"/v1/jobs/{job_id}/clean").content == clean
     assert http.get(f"/v1/jobs/{job_id}").json()["result"]["plan"]["slogan"] == "HAVE YOU TRIED REBOOTING"
 
     rotated = http.post(f"/v1/jobs/{job_id}/shirt", json={}).json()
     assert rotated["slogan"] not in ("", "HAVE YOU TRIED REBOOTING", done["result"]["plan"]["slogan"])
 
     too_long = http.post(f"/v1/jobs/{job_id}/shirt", json={"slogan": "X" * 49})
-    assert too_long.status_code == 422 and too_long.json()["field"] == "slogan"
+    assert too_long.status_code == 422
+    assert too_long.json()["field"] == "slogan"
 
 
 def test_the_next_saying_is_never_the_slogan_already_on_the_shirt(preview_server: ThreadServer) -> None:
@@ -106,7 +115,8 @@ def test_the_next_saying_is_never_the_slogan_already_on_the_shirt(preview_server
     job_id = submit(http, "Milo at the desk", seed=seed, shirt=current)
     wait_state(http, job_id, {"done"})
     rotated = http.post(f"/v1/jobs/{job_id}/shirt", json={}).json()
-    assert rotated["slogan"] in sayings and rotated["slogan"] != current
+    assert rotated["slogan"] in sayings
+    assert rotated["slogan"] != current
 
 
 def test_a_ready_plan_is_rendered_as_given(preview_server: ThreadServer) -> None:
@@ -119,31 +129,18 @@ def test_a_ready_plan_is_rendered_as_given(preview_server: ThreadServer) -> None
     assert result["plan"] == {**first, "plate": "west"}
 
 
-PLAN = {"characters": ["milo"], "plate": "east", "prompt": "Milo at the desk", "source": "rules"}
-
-
 @pytest.mark.parametrize(
     ("body", "status", "field", "says"),
     [
         ('{"text": "Milo', 400, None, "not valid JSON"),
-        ("[1, 2]", 422, None, "JSON object"),
         ("", 422, None, "body is missing"),
-        ({"text": "Milo", "colour": "red"}, 422, "colour", "unknown field 'colour'"),
         ({"text": "x" * 1001}, 422, "text", "at most 1000"),
-        ({"text": "   "}, 422, "text", "text is empty"),
-        ({"user": "ann"}, 422, "text", "text is missing"),
-        ({"text": "Milo", "seed": -1}, 422, "seed", "greater than or equal"),
-        ({"text": "Milo", "shirt": "S" * 49}, 422, "shirt", "at most 48"),
-        ({"text": "draw me", "as": "bob"}, 422, "as", "unknown speaker 'bob'"),
-        ({"plan": {**PLAN, "characters": ["bob"]}}, 422, "plan.characters", "unknown character 'bob'"),
-        ({"plan": {**PLAN, "plate": "ceiling"}}, 422, "plan.plate", "plan.plate"),
-        ({"plan": {**PLAN, "slogan": "S" * 49}}, 422, "plan.slogan", "at most 48"),
-        ({"plan": PLAN, "text": "Milo"}, 422, "plan", "not both"),
     ],
 )
-def test_bad_input_is_a_4xx_naming_the_field(
+def test_bad_input_over_http_is_a_4xx_naming_the_field(
     preview_server: ThreadServer, body: object, status: int, field: str | None, says: str
 ) -> None:
+    """A few rows over a real socket; the full table is in-process, in test_errors.py."""
     http = client(preview_server.url)
     if isinstance(body, str):
         response = http.post("/v1/scenes", content=body, headers={"content-type": "application/json"})
@@ -151,21 +148,12 @@ def test_bad_input_is_a_4xx_naming_the_field(
         response = http.post("/v1/scenes", json=body)
     assert response.status_code == status, response.text
     error = response.json()
-    assert error["field"] == field and says in error["error"], error
+    assert error["field"] == field
+    assert says in error["error"]
     assert "\n" not in error["error"]
 
 
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("GET", "/v1/jobs/{}"),
-        ("GET", "/v1/jobs/{}/events"),
-        ("GET", "/v1/jobs/{}/image"),
-        ("POST", "/v1/jobs/{}/shirt"),
-        ("DELETE", "/v1/jobs/{}"),
-    ],
-)
-def test_unknown_job_is_404(preview_server: ThreadServer, method: str, path: str) -> None:
-    response = client(preview_server.url).request(method, path.format("no-such-job"), json={})
+def test_events_of_an_unknown_job_are_404(preview_server: ThreadServer) -> None:
+    response = client(preview_server.url).get("/v1/jobs/no-such-job/events")
     assert response.status_code == 404
-    assert response.json()["field"] == "id" and "no job 'no-such-job'" in response.json()["error"]
+    assert response.json()["field"] == "id"

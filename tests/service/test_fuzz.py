@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import TOKEN, ThreadServer
+from tests.service.helpers import TOKEN, ThreadServer, service_settings
 
 # Per operation; bounded so the test stays a few seconds. CARTOON_FUZZ_EXAMPLES=200 for a deep run.
 EXAMPLES = int(os.environ.get("CARTOON_FUZZ_EXAMPLES", "6"))
@@ -47,10 +47,21 @@ def test_api_answers_every_input(fuzz_server: ThreadServer) -> None:
             phases=[Phase.explicit, Phase.generate],
         )
         def check(case) -> None:
-            case.call_and_validate(headers=headers)
+            response = case.call(headers=headers)
+            # Which characters the shirt font draws is the compositor's check, not a
+            # pattern the spec can state: such a refusal is the one valid-looking 422.
+            skip = [positive_data_acceptance] if refuses_a_glyph(response) else []
+            case.validate_response(response, headers=headers, excluded_checks=skip)
 
         try:
             check()
         except Exception as exc:  # collect every operation's finding, then fail once
             failures[operation.label] = str(exc)[:2000]
     assert not failures, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def refuses_a_glyph(response) -> bool:
+    if response.status_code != 422:
+        return False
+    body = response.json()
+    return "cannot draw" in body.get("error", "") and str(body.get("field")).endswith(("slogan", "shirt"))

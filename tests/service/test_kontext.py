@@ -12,8 +12,7 @@ from PIL import Image
 
 from core.paths import CHARACTERS_DIR
 from render.service.app import create_app
-from tests.service.conftest import service_settings
-from tests.service.helpers import ThreadServer, client
+from tests.service.helpers import ThreadServer, client, service_settings, wait_for
 from tests.service.test_api import read_events
 
 KONTEXT = "kontext"
@@ -64,9 +63,13 @@ def test_healthz_says_loaded_only_once_the_pipeline_is_ready(tmp_path: Path) -> 
     server = ThreadServer(create_app(settings, backend=KONTEXT, workers=1))
     try:
         http = client(server.url)
-        health = http.get("/healthz").json()
-        assert health["loaded"] is False and health["workers"] == 0
-        assert health["ok"] is False and "missing-model" in health["error"]
+        # The backend loads in the slot's own process: its failure arrives a moment later.
+        health = wait_for(lambda: (h := http.get("/healthz").json())["error"] and h, 60, "the load to fail")
+        assert health["ok"] is False
+        assert "missing-model" in health["error"]
+        assert health["loaded"] is False
+        assert health["workers"] == 0
+        assert health["slots"][0]["state"] == "failed"
         job = http.post("/v1/scenes", json={"text": "Milo at the desk"}).json()
         assert job["state"] == "queued"  # accepted and kept until a worker can render it
     finally:

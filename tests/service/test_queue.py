@@ -10,8 +10,7 @@ import pytest
 
 from render.service.app import create_app
 from render.service.runtime import Runtime
-from tests.service.conftest import service_settings
-from tests.service.helpers import SLOW, ThreadServer, client, submit, wait_for
+from tests.service.helpers import SLOW, ThreadServer, client, service_settings, submit, wait_for
 
 
 def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict[str, object]) -> None:
@@ -25,11 +24,22 @@ def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict
         carol = submit(http, "Milo on the exercise bike", user="carol")
 
         over_user = http.post("/v1/scenes", json={"text": "one more", "user": "alice"})
-        assert over_user.status_code == 429 and over_user.json()["field"] == "user"
-        assert "alice" in over_user.json()["error"] and int(over_user.headers["Retry-After"]) >= 1
+        assert over_user.status_code == 429
+        body = over_user.json()
+        assert body["field"] == "user"
+        assert "alice" in body["error"]
+        assert body["limit"] == "queued_per_user"
+        assert body["waiting"] == 10
+        assert body["retry_after_s"] >= 1
+        assert over_user.headers["Retry-After"] == str(body["retry_after_s"])
+        assert "CARTOON_" not in body["error"]
         over_all = http.post("/v1/scenes", json={"text": "Milo", "user": "dave"})
-        assert over_all.status_code == 429 and "queue is full" in over_all.json()["error"]
-        assert "Retry-After" in over_all.headers
+        assert over_all.status_code == 429
+        body = over_all.json()
+        assert "queue is full" in body["error"]
+        assert body["limit"] == "queued_total"
+        assert body["waiting"] == 0  # dave has nothing in the queue
+        assert over_all.headers["Retry-After"] == str(body["retry_after_s"])
 
         positions = {j: http.get(f"/v1/jobs/{j}").json()["position"] for j in [*alice, bob, carol]}
         assert [positions[alice[0]], positions[bob], positions[carol], positions[alice[1]]] == [0, 1, 2, 3]
@@ -52,32 +62,33 @@ def test_users_take_turns_and_limits_answer_429(tmp_path: Path, queue_mode: dict
 def test_running_limit_per_user(tmp_path: Path, queue_mode: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
     """Two worker slots, three scenes from alice and one from bob: alice's run one at a
     time (CARTOON_SERVICE_MAX_RUNNING_PER_USER=1) while bob's takes the other slot."""
+    gate = tmp_path / "gate"  # while it exists, renders hold after their first step
     monkeypatch.setenv("CARTOON_TEST_STEP_S", "0.15")
     monkeypatch.setenv("CARTOON_TEST_STEPS", "4")
+    monkeypatch.setenv("CARTOON_TEST_STEP_GATE", str(gate))
     settings = service_settings(tmp_path, service_max_running_per_user=1, **queue_mode)
     server = ThreadServer(create_app(settings, backend=SLOW, workers=2))
+    gate.touch()
     try:
         http = client(server.url)
         alice = [submit(http, f"Milo slow at the desk, take {n}", user="alice") for n in range(3)]
         bob = submit(http, "James slow at the whiteboard", user="bob")
-        most_alice, bob_beside_alice = 0, False
 
-        def all_final() -> bool:
-            nonlocal most_alice, bob_beside_alice
+        def held() -> dict[str, str] | None:
             states = {j: http.get(f"/v1/jobs/{j}").json()["state"] for j in [*alice, bob]}
-            running = sum(states[j] == "running" for j in alice)
-            most_alice = max(most_alice, running)
-            bob_beside_alice |= running > 0 and states[bob] == "running"
-            return all(state in ("done", "failed", "cancelled") for state in states.values())
+            return states if sum(state == "running" for state in states.values()) == 2 else None
 
-        wait_for(all_final, 40, "all jobs final", every=0.02)
-        assert all(http.get(f"/v1/jobs/{j}").json()["state"] == "done" for j in [*alice, bob])
-        assert most_alice == 1 and bob_beside_alice  # a slot was free, yet alice's waited
+        states = wait_for(held, 40, "both slots busy")
+        assert states[bob] == "running"  # a slot was free for bob ...
+        assert sum(states[j] == "running" for j in alice) == 1  # ... and alice's others waited
+        gate.unlink()
+        wait_for(lambda: all(http.get(f"/v1/jobs/{j}").json()["state"] == "done" for j in [*alice, bob]), 60, "all done")
         store = server.server.config.app.state.runtime.store
         runs = sorted((store.get(j) for j in alice), key=lambda r: r.started_at)
         for before, after in zip(runs, runs[1:], strict=False):  # exact, from the records
             assert after.started_at >= before.finished_at
     finally:
+        gate.unlink(missing_ok=True)
         server.stop()
 
 

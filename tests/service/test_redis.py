@@ -26,7 +26,10 @@ def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_se
         "CARTOON_SERVICE_WORKER_TIMEOUT_S": "1.5",
         "CARTOON_TEST_STEP_S": "0.25",
         "CARTOON_TEST_STEPS": "4",
+        "CARTOON_TEST_STEP_GATE": str(tmp_path / "gate"),  # renders hold after a step while it exists
     }
+    gate = tmp_path / "gate"
+    gate.touch()  # so the victim's job is still mid-render when its box is killed
     boxes = [ServeProcess(service_env(tmp_path / f"box{n}", **common), "--backend", SLOW, wait=False) for n in (1, 2)]
     for box in boxes:
         box.wait_ready()
@@ -46,12 +49,14 @@ def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_se
         assert two.get(f"/v1/jobs/{victim_job}").json()["state"] == "running"  # any box sees any job
 
         boxes[1].kill()
+        gate.unlink()
         for job_id in jobs:
             assert wait_state(one, job_id, {"done", "failed"}, timeout=40)["state"] == "done"
         rescued = store.get(victim_job)
         assert rescued.starts == 2 and rescued.worker.endswith(f"-{boxes[0].info['pid']}")
         assert one.get("/healthz").json()["workers"] == 1  # the dead box's slot is gone
     finally:
+        gate.unlink(missing_ok=True)
         for box in boxes:
             box.stop()
         store.close()

@@ -14,6 +14,7 @@ from tests.service.helpers import (
     ROOT,
     SLOW,
     ServeProcess,
+    alive,
     client,
     free_port,
     service_env,
@@ -24,7 +25,8 @@ from tests.service.helpers import (
 
 
 def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
-    env = service_env(tmp_path, CARTOON_TEST_STEP_S="0.3", CARTOON_TEST_STEPS="4")
+    gate = tmp_path / "gate"  # while it exists, slow renders hold after each step
+    env = service_env(tmp_path, CARTOON_TEST_STEP_S="0.3", CARTOON_TEST_STEPS="4", CARTOON_TEST_STEP_GATE=str(gate))
     first = ServeProcess(env, "--backend", SLOW)
     try:
         http = client(first.url)
@@ -38,11 +40,16 @@ def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
         )
         assert twin.returncode == 1 and "already uses" in twin.stderr
 
+        gate.touch()  # so the interrupted job is surely mid-render at the kill
         interrupted = submit(http, "Milo long at the rack", user="a")  # 12 steps
         waiting = [submit(http, "James slow at the whiteboard", user=u) for u in ("b", "c")]
         wait_for(lambda: http.get(f"/v1/jobs/{interrupted}").json()["progress"]["step"] >= 1, 20, "a step")
+        render_pid = http.get("/healthz").json()["slots"][0]["pid"]
     finally:
         first.kill()
+        gate.unlink(missing_ok=True)
+    # its render process, mid-job, does not outlive it
+    assert wait_for(lambda: not alive(render_pid), 30, "the render process to end with the service")
 
     store = SqliteStore(tmp_path / "jobs.db")
     assert store.get(interrupted).state == "running"  # as the killed process left it
