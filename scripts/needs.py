@@ -27,6 +27,7 @@ COMMAND_EXTRAS: dict[str, tuple[str, ...]] = {
     "doctor": (),
     "caption": (),
     "serve": ("service",),
+    "backup": ("service",),
     "bot": ("bot",),
     "prep": ("train",),
     "train": ("gpu", "train"),
