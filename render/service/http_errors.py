@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from core.errors import FaultError, InputError
 from render.service.errors import ApiError, StoreError
+from render.service.wording import plain
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +67,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return error_response(422, str(exc), getattr(exc, "field", None))
+        return error_response(422, plain(str(exc)), getattr(exc, "field", None))
 
     @app.exception_handler(FaultError)
     async def _fault(_: Request, exc: FaultError) -> JSONResponse:
-        return error_response(503, str(exc))
+        # The operator's fix (a file to copy, a setting) goes to the log; the caller gets it in
+        # plain words, without the render box's paths.
+        log.warning("%s", exc)
+        return error_response(503, plain(str(exc)))
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:

@@ -59,7 +59,9 @@ def test_tiny_kontext_render_through_the_queue(kontext_server: ThreadServer) -> 
 
 
 def test_healthz_says_loaded_only_once_the_pipeline_is_ready(tmp_path: Path) -> None:
-    settings = service_settings(tmp_path, kontext_model=str(tmp_path / "missing-model"), kontext_device="cpu")
+    # LoRAs not required: the subject is the model's load failing, not a missing LoRA file.
+    settings = service_settings(tmp_path, kontext_model=str(tmp_path / "missing-model"), kontext_device="cpu",
+                                kontext_require_loras=False)
     server = ThreadServer(create_app(settings, backend=KONTEXT, workers=1))
     try:
         http = client(server.url)
@@ -72,5 +74,22 @@ def test_healthz_says_loaded_only_once_the_pipeline_is_ready(tmp_path: Path) -> 
         assert health["slots"][0]["state"] == "failed"
         job = http.post("/v1/scenes", json={"text": "Milo at the desk"}).json()
         assert job["state"] == "queued"  # accepted and kept until a worker can render it
+    finally:
+        server.stop()
+
+
+def test_a_character_without_its_lora_is_refused_before_queueing_in_plain_words(tmp_path: Path) -> None:
+    characters = tmp_path / "characters"
+    shutil.copytree(CHARACTERS_DIR, characters, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.safetensors"))
+    settings = service_settings(tmp_path / "service", kontext_model=str(tmp_path / "missing-model"),
+                                kontext_device="cpu", characters_dir=characters)
+    server = ThreadServer(create_app(settings, backend=KONTEXT, workers=0))
+    try:
+        response = client(server.url).post("/v1/scenes", json={"text": "Milo at the desk"})
+        assert response.status_code == 503, response.text
+        error = response.json()["error"]
+        assert "LoRA" in error
+        assert str(tmp_path) not in error
+        assert "CARTOON_" not in error
     finally:
         server.stop()
