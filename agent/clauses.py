@@ -2,26 +2,40 @@
 
 A subject (a name, a list of names, "I", "both of them") is followed by its predicate, up
 to the end of the clause (punctuation, or a word such as "so", "while", "but", "pero",
-"aber", "mais"). The predicate is read as auxiliaries and adverbs first ("is", "has been",
-"'s", "just", "ist", "está"), then a head:
+"aber", "mais"). Before it is read, what only interrupts it is stepped over: an aside
+between commas ("James, regrettably, will be attending a wedding", "Milo, as agreed,
+staying out of frame") and a relative clause ("James, who is away this week, is not to be
+drawn": both the relative clause and what follows it are said of James). A predicate goes
+on after "and"/"but" when the next word carries on the same subject ("… will be attending
+a wedding and ought therefore not to appear"), and a subject left without one ("As for
+James: he is stuck abroad", "James? He's at the vet") takes the next clause when it opens
+with a pronoun.
+
+Each predicate is read as auxiliaries and adverbs first ("is", "has been", "'s", "just",
+"ist", "está"), then a head:
 
 - one that always says they are elsewhere: unwell ("is off sick"), gone somewhere ("went
   home", "is at the dentist", "is in Lisbon", "is on a plane"), gone for good ("left hours
   ago", "quit for the day", "took the afternoon off"), sent away ("has been banned from the
-  lab", "got locked out"), or not here ("isn't in today", "hasn't come in");
+  lab", "got locked out"), switched off ("got unplugged", "has been powered down"), not to
+  be drawn ("ought not to appear", "should be left out"), or not here ("isn't in today",
+  "hasn't come in");
 - one that does unless the rest of the clause puts them at a wall of the lab: going out,
   off or away, to somewhere or for something ("popped out for lunch", "went to get more
-  coffee", "gone fishing", "off to the post office") — but "off to the whiteboard", "heading
-  to the rack", "went to fix the UPS" and "away from his desk, on the bike" are here.
+  coffee", "gone fishing", "off to the post office", "attending a wedding") — but "off to
+  the whiteboard", "heading to the rack", "went to fix the UPS" and "away from his desk, on
+  the bike" are here.
 
 The words are data in each language's lexicon (`fillers`, `away_re`, `away_unless_here_re`,
-`here_verbs`, `clause_words`, `lab_words`).
+`here_verbs`, `clause_words`, `lab_words`, `asides`, `carry_on`).
 """
 
 from __future__ import annotations
 
 import re
 
+from agent import asides as _asides
+from agent.asides import skip_interruptions
 from agent.lexicon import MERGED, phrase_re
 from agent.stage import names_a_wall
 
@@ -35,11 +49,23 @@ _IN_A_PLACE = re.compile(rf"^{_FILLERS}in\s+(?P<place>(?-i:[A-Z][a-zà-ÿ]{{2,}}
 # Said anywhere in the subject's own clause: "is on a call elsewhere".
 _ELSEWHERE = re.compile(r"(?<![\w'\"])(?:elsewhere|somewhere\s+else)(?![\w'\"])", _FLAGS)
 _NOT_AWAY_PLACES = frozenset({"the", "his", "her", "my", "front", "charge", "time", "bed", "here"})
-_NEGATION = re.compile(r"^\s*\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)(?![\w])", _FLAGS)
-BREAK = re.compile(
-    rf"[,;.!?\n()\[\]—–:]|\s-\s|(?<![\w'])(?:{phrase_re(MERGED.clause_words)})(?![\w'])", _FLAGS
+# Said right after the subject: "James? nope", "🦝 ❌", "Milo: no".
+_NEGATION = re.compile(
+    r"^\s*(?:\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)(?![\w])|[:,]?\s*(?:❌|✖️?|🚫|⛔|❎|👎|🙅\S*)"
+    r"|:\s*(?:no|nope|not\s+this\s+time)(?![\w]))",
+    _FLAGS,
 )
-_RELATIVE = re.compile(r"^\s*,\s*(?:who|which|that|qui|der|die|que)\s+", _FLAGS)
+BREAK = _asides.BREAK
+_ASIDE = _asides.ASIDE
+_COMMA = _asides.COMMA
+# A relative clause about habits does not say where the subject is now ("who usually works
+# from home").
+_HABIT = re.compile(r"(?<![\w'])(?:usually|normally|always|often|tends?\s+to|generally|typically|mostly|used\s+to)(?![\w'])", _FLAGS)
+_CARRY_ON = re.compile(
+    rf"^\s*,?\s*(?:and|but|yet|so|und|aber|y|pero|et|mais)\s+(?=(?:{phrase_re(MERGED.carry_on)})(?![\w']))", _FLAGS
+)
+_PRONOUN_SUBJECT = re.compile(r"^\s*(?:he|she|they|er|sie|il|elle|él|ella)(?:'s|'ll|'d|'re)?(?![\w])", _FLAGS)
+_ONLY_PUNCTUATION = re.compile(r"^[\s:?!—–-]*$")
 _DETERMINERS = (
     r"(?:(?:the|a|an|his|her|their|my|our|your|its|this|that|el|la|los|las|le|les|der|die|das|dem|den|"
     r"des|du|sa|son|ses|su|sus|seinem|seiner|seinen|big|new|old|little|small|main|usual)(?![\w'])\s*|l'\s*)"
@@ -52,28 +78,92 @@ _HERE_PLACE = re.compile(
 _AT_THE_START = re.compile(rf"^\s*(?P<where>{_DETERMINERS}{{0,2}}[^\W\d_][\w'-]*(?:\s+[\w'-]+)?)", _FLAGS)
 _HERE_VERB = re.compile(rf"^\s*(?:{phrase_re(MERGED.here_verbs)})(?![\w'])", _FLAGS)
 _LAB = re.compile(rf"^{_DETERMINERS}?(?:{phrase_re(MERGED.lab_words)})(?![\w'])", _FLAGS)
+# "Camera low, Milo left, James right": "left" is where someone stands in the frame.
+_FRAMED_SHOT = re.compile(
+    r"(?<![\w'])(?:camera|shot|frame|framing|composition|close-?up|angle|foreground|background|"
+    r"(?:on\s+the\s+)?right(?=\s*(?:[,.;)]|$|of\s+(?:the\s+)?frame|side))|cent(?:re|er)|middle)(?![\w'])",
+    _FLAGS,
+)
+_LEFT_AS_A_POSITION = re.compile(r"^\s*left(?=\s*(?:[,.;)]|$|of\s+(?:the\s+)?frame|side))", _FLAGS)
 
 
 def clause_end(scan: str, start: int) -> int:
-    """Where the clause that goes on at `start` ends."""
-    relative = _RELATIVE.match(scan[start:])  # "James, who is out on leave, ..."
-    if relative:
-        start += relative.end()
+    """Where the clause that goes on at `start` ends (asides and relative clauses inside it)."""
+    start, _ = skip_interruptions(scan, start)
     stop = BREAK.search(scan, start)
     return stop.start() if stop else len(scan)
+
+
+def predicates(scan: str, start: int) -> list[tuple[int, int]]:
+    """The spans said of a subject that ends at `start`: its relative clauses, its
+    predicate, the predicates it carries on into ("and ought not to appear"), or a
+    pronoun's clause that takes it up ("As for James: he is stuck abroad")."""
+    return [(a, b) for a, b, _ in _predicates(scan, start)]
+
+
+def _predicates(scan: str, start: int) -> list[tuple[int, int, str]]:
+    opened, relatives = skip_interruptions(scan, start)
+    spans = [(a, b, scan[a:b]) for a, b in relatives if not _HABIT.search(scan[a:b])]
+    end, text = _predicate(scan, opened)
+    spans.append((opened, end, text))
+    if _ONLY_PUNCTUATION.match(text):
+        stop = BREAK.search(scan, end) if end < len(scan) else None
+        pronoun = _PRONOUN_SUBJECT.match(scan[end + 1 :]) if stop is not None and stop.start() == end else None
+        if pronoun:
+            return [*spans, *_predicates(scan, end + 1 + pronoun.end())]
+    for _ in range(3):
+        carry = _CARRY_ON.match(scan[end:])
+        if not carry:
+            break
+        opened = end + carry.end()
+        end, text = _predicate(scan, opened)
+        spans.append((opened, end, text))
+    return spans
+
+
+def _predicate(scan: str, opened: int) -> tuple[int, str]:
+    """Where a predicate that starts at `opened` ends, and its words without the asides
+    inside it ("is, unfortunately, stuck abroad" → "is stuck abroad")."""
+    pieces = []
+    position = opened
+    while True:
+        stop = BREAK.search(scan, position)
+        end = stop.start() if stop else len(scan)
+        pieces.append(scan[position:end])
+        if stop is None or stop.group(0) != ",":
+            return end, " ".join(pieces)
+        aside = _ASIDE.match(scan[end:])
+        if not aside or not _COMMA.match(scan[end + aside.end() :]):
+            return end, " ".join(pieces)
+        position = end + aside.end() + _COMMA.match(scan[end + aside.end() :]).end()
+
+
+def away_span(scan: str, start: int) -> tuple[int, int] | None:
+    """The span from `start` (right after a subject) to the end of the predicate that says
+    the subject is not in the lab, or None when none does."""
+    negation = _NEGATION.match(scan[start : start + 40])
+    if negation:  # "James? nope", "🦝 ❌"
+        return start, start + negation.end()
+    for _, end, text in _predicates(scan, start):
+        if _says_away(text, scan):
+            return start, end
+    return None
 
 
 def says_away(scan: str, start: int) -> bool:
     """Whether the predicate that begins at `start` (right after its subject) says the
     subject is not in the lab."""
-    if _NEGATION.match(scan[start : start + 40]):  # "James? nope"
-        return True
-    relative = _RELATIVE.match(scan[start:])
-    if relative:
-        start += relative.end()
-    predicate = scan[start : clause_end(scan, start)]
+    return away_span(scan, start) is not None
+
+
+def predicate_end(scan: str, start: int) -> int:
+    """The end of the last span said of a subject that ends at `start`."""
+    return max(end for _, end in predicates(scan, start))
+
+
+def _says_away(predicate: str, scan: str) -> bool:
     if _AWAY.match(predicate) or _ELSEWHERE.search(predicate):
-        return True
+        return not (_LEFT_AS_A_POSITION.match(predicate) and _FRAMED_SHOT.search(scan))
     place = _IN_A_PLACE.match(predicate)
     if place and place.group("place").lower() not in _NOT_AWAY_PLACES and not names_a_wall(place.group("place")):
         return True

@@ -17,7 +17,6 @@ from weakref import WeakKeyDictionary
 
 from agent.action import describe
 from agent.chat import normalise
-from agent.clauses import clause_end, says_away
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.slogans import SloganAsk, SloganReader
 from agent.stage import pick_plate as _score_walls
@@ -123,8 +122,8 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
     # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
     present = [m.start for m in mentions if m.status is Status.PRESENT]
-    elsewhere = [(m.start, min([clause_end(scan, m.end), *(p for p in present if p > m.start)]))
-                 for m in mentions if m.status is Status.ABSENT and says_away(scan, m.end)]
+    elsewhere = [(m.start, min([m.cue[1], *(p for p in present if p > m.start)]))
+                 for m in mentions if m.status is Status.ABSENT and m.cue and m.cue[0] >= m.start]
     return _score_walls(scan, present, elsewhere)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from agent.lexicon import MERGED, phrase_re
 from agent.mentions import Cast, Mention, Status
 from agent.quotes import find_quotes
+from agent.stage import names_a_wall_in
 
 _FLAGS = re.IGNORECASE
 _MARK = "\ue000"  # stands for a quoted phrase in the skeleton
@@ -26,13 +27,14 @@ _LINK = rf"(?:{phrase_re(MERGED.shirt_links)})"
 _ON = (rf"(?:{phrase_re(MERGED.on_garment)}|(?:(?:printed|written|emblazoned|stitched|embroidered|scrawled|painted|"
        rf"stencil+ed|spelled\s+out|in\s+(?:big|bold|large)\s+letters)\s+)?(?:on|across|over|along)(?:\s+the\s+front\s+of)?)")
 _SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|say|read|:|"
-         r"with\s+the\s+(?:words?|text|slogan)|"
-         r"que\s+dice|que\s+pone|dice|mit\s+der\s+aufschrift|mit\s+aufschrift|avec\s+écrit|écrit|marqué)\s*:?")
-# "for Milo", "for the raccoon", "for him" between a garment and its text
-_FOR = r"(?:\s+for\s+(?P<for>(?:the\s+)?[\w]+))?"
+         r"with\s+the\s+(?:words?|text|slogan)|text|"
+         r"que\s+dice|que\s+pone|dice|pone|mit\s+der\s+aufschrift|mit\s+aufschrift|sagt|avec\s+écrit|écrit|marqué|dit)\s*:?")
+# "today", "now" between a garment and what it says
+_WHEN = r"(?:\s+(?:today|now|still|again|here|too|this\s+time|heute|jetzt|hoy|aujourd'hui))?"
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
+# A dot, "!" or "?" ends it only before a space ("127.0.0.1", "node.js" go on).
 _END = (
-    r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
+    r"(?=\s*(?:[.;!?](?=\s|$)|\n|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
     r"beside|in\s+front\s+of|and\s+(?:he|she|then|put|make|have|let|draw|show|give|place|it|his|her|him)|as\s+he|"
     r"(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
 )
@@ -54,9 +56,12 @@ class SloganReader:
     def __init__(self, cast: Cast) -> None:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
         end = _END.format(names=names)
+        # "for Milo", "for the raccoon", "on Milo", "for him" between a garment and its text
+        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|on\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
+        self.names = re.compile(rf"(?<![\w])(?:{names})(?![\w])", _FLAGS)
         self.patterns = (
             # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X", hoodie for Milo: "X"
-            re.compile(rf"(?P<g>{_GARMENT}){_FOR}(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
+            re.compile(rf"(?P<g>{_GARMENT}){_FOR}\s*,?(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
             # a "X" shirt
             re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # "X" printed on his chest
@@ -67,15 +72,26 @@ class SloganReader:
             re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
                        rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
             # with sudo make me a sandwich printed on his chest
-            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>[^,.;!?{_MARK}]{{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
+            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
                        rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # with the words Not My Department on his chest
             re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing)\s+(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)"
-                       rf"\s+(?P<u>[^,.;!?{_MARK}]{{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+                       rf"\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # wearing the slogan Blame The Cache (a capital first: "the slogan of the day" is not one)
             re.compile(rf"(?:\bwearing|\bwith|\bin|\bsporting)\s+(?:the|a|his|her)\s+(?P<g>slogan|motto)\s+"
                        rf"(?P<u>(?-i:[A-Z0-9])[^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
         )
+
+    def _scene_cut(self, words: str) -> str:
+        """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on
+        the bike", "Coffee First, watering the plants", "Works On My Machine, workbench
+        scene"), not at one inside it ("Yes, it's prod", "Null Pointer, Full Heart")."""
+        match = _SCENE_GOES_ON.search(words)
+        for comma in _COMMA_REST.finditer(words, 0, match.start() if match else len(words)):
+            rest = comma.group("rest")
+            if self.names.search(rest) or (rest[:1].islower() and names_a_wall_in(rest)):
+                return words[: comma.start()]
+        return words[: match.start()] if match else words
 
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
         """The first slogan the text asks for (by position), with its owner."""
@@ -103,15 +119,17 @@ class SloganReader:
             end = next((q.end for q in quotes if q.start == match.start("q")), end)
             words_at = (match.start("q"), end)
         else:
-            words = _scene_cut(match.group("u")).strip(" \t\"'*`.,;:")
-            end = match.start("u") + len(_scene_cut(match.group("u")))
-            words_at = (match.start("u"), end)
+            cut = self._scene_cut(match.group("u"))
+            lead = _WORDS_FOR.match(cut)  # "with the text 99.9% Uptime printed on …"
+            words = cut[lead.end() if lead else 0 :].strip(" \t\"'*`.,;:")
+            end = match.start("u") + len(cut)
+            words_at = (match.start("u") + (lead.end() if lead else 0), end)
         if not words:
             return None
         start = min(match.start(), match.start("g"))
         end = max(end, match.end("g"))
         owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
-        named_for = match.groupdict().get("for")
+        named_for = match.groupdict().get("for") or match.groupdict().get("on")
         if named_for and " ".join(named_for.lower().split()) in cast.id_by_name:
             owner = cast.id_by_name[" ".join(named_for.lower().split())]
         return SloganAsk(words, owner, start, end, (match.start("g"), match.end("g")), words_at)
@@ -119,17 +137,10 @@ class SloganReader:
 
 _SCENE_GOES_ON = re.compile(
     r",\s*(?=(?:while|and|but|with|he|she|his|her|at|on|by|in|next|near|beside|under|then|as|"
-    r"so|because|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
+    r"so|because|scene|shot|setting|background|please|pls|thanks|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
 )
-
-
-def _scene_cut(words: str) -> str:
-    """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on the
-    bike"), not at one inside it ("Yes, it's prod")."""
-    match = _SCENE_GOES_ON.search(words)
-    return words[: match.start()] if match else words
-
-
+_WORDS_FOR = re.compile(r"^(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)\s+(?=\S)", _FLAGS)
+_COMMA_REST = re.compile(r",\s*(?P<rest>[^,;.!?]*)")
 _POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _PRONOUN_GARMENT = re.compile(r"(?<![\w])(his|her|my|your|its|son|sa|su|sein|seinem|seine)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _AFTER_OWNER = re.compile(r"^\s*(?:for|on|auf|para|pour)\s+(?P<who>[\w]+)", _FLAGS)

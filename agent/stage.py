@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agent.asides import relative_clauses
 from agent.lexicon import MERGED, phrase_re
 from agent.walls import DEFAULT_PLATE, WALLS, PlateName
 
@@ -76,10 +77,10 @@ _DISPLAYS = frozenset({
 _ON_BEFORE = re.compile(r"(?<![\w])on\s+(?:[\w-]+\s+){0,2}$", _FLAGS)
 _WORD = re.compile(r"[^\W_][\w'-]*")
 _NEAR_A_CHARACTER = 7  # words between a character and the place phrase of their own clause
+# "at the desk", "on his old couch", "am Fenster"; not "to check the loss" (a verb after "to").
 _PLACE_BEFORE = re.compile(
     rf"(?<![\w])(?:{phrase_re(MERGED.places)})\s+(?:(?:the|a|an|his|her|my|our|their|its|your|this|that|"
-    rf"el|la|los|las|le|les|der|die|das|dem|den|des|du|sa|son|ses|su|sus|seinem|seiner|"
-    rf"[\w-]+)\s+){{0,2}}$",
+    rf"el|la|los|las|le|les|der|die|das|dem|den|des|du|sa|son|ses|su|sus|seinem|seiner)\s+)?(?:[\w-]+\s+)?$",
     _FLAGS,
 )
 _MENTION_ONLY_BEFORE = re.compile(
@@ -88,6 +89,22 @@ _MENTION_ONLY_BEFORE = re.compile(
     _FLAGS,
 )
 _BACKGROUND_AFTER = re.compile(r"^[^,.;!?]{0,25}\bin\s+the\s+background\b", _FLAGS)
+# Where someone comes from is not where the scene is: "walks from the desk over to the
+# whiteboard", "heading out of the fitness corner towards the whiteboard", "leaves the bike".
+_FROM_BEFORE = re.compile(r"(?<![\w])(?:from|out\s+of)\s+(?:[^\s,;.!?]+\s+){0,3}$", _FLAGS)
+_TO_AFTER = re.compile(r"^[^,;.!?]{0,40}?(?<![\w])(?:to|into|onto|towards?|for)(?![\w])", _FLAGS)
+_LEAVING_BEFORE = re.compile(
+    r"(?<![\w])(?:leaves|leaving|left|leave|quits|quitting|abandons|abandoning|swaps|swapped|trades|traded)\s+"
+    r"(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?$",
+    _FLAGS,
+)
+# … nor where they have been: "fresh from a nap on the couch", "having finished at the rack",
+# "after a long day at the desk" (to the end of that phrase).
+_BEEN_BEFORE = re.compile(
+    r"(?<![\w])(?:(?:fresh|back|straight|just\s+back|returning|returned|coming\s+back)\s+from|having\s+[a-z]+|"
+    r"after(?!\s+(?:him|her|it|them|me|us)(?![\w])))\s(?:[^,;.!?]*\s)?$",
+    _FLAGS,
+)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
@@ -105,8 +122,9 @@ def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tup
     if not hits:
         return DEFAULT_PLATE
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(scan)]
+    relatives = relative_clauses(scan)
     for start, end, (plate, weight) in hits:
-        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people)
+        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people, relatives)
         first.setdefault(plate, start)
     return min(scores, key=lambda p: (-round(scores[p], 6), first[p]))
 
@@ -128,7 +146,8 @@ def _heads(scan: str, hits: list[tuple[int, int, tuple[PlateName, float]]]) -> l
     return kept
 
 
-def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], people: list[int]) -> float:
+def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], people: list[int],
+           relatives: list[tuple[int, int]]) -> float:
     breaks = list(_CLAUSE_BREAK.finditer(scan, 0, start))
     opened = breaks[-1].end() if breaks else 0
     clause = scan[opened:start]
@@ -141,7 +160,9 @@ def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], pe
     if _PLACE_BEFORE.search(clause) and not about_a_thing and not shown_on:
         near = [p for p in people if opened <= p < start and len(_WORD.findall(scan[p:start])) <= _NEAR_A_CHARACTER]
         factor *= PLACE_OF_A_CHARACTER if near else PLACE_BOOST
-    if _MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]):
+    if (_MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]) or _BEEN_BEFORE.search(clause)
+            or _LEAVING_BEFORE.search(clause) or (_FROM_BEFORE.search(clause) and _TO_AFTER.match(scan[end:]))
+            or any(a <= start < b for a, b in relatives)):
         factor *= MERE_MENTION
     sentence = next(((s, e) for s, e in sentences if s <= start < e), None)
     if sentence and len(sentences) > 1 and not any(sentence[0] <= p < sentence[1] for p in people):
@@ -190,6 +211,11 @@ def names_a_wall(words: str) -> bool:
     return any(
         tuple(tokens[: len(phrase)]) == phrase and cue in _THINGS for phrase, cue in _PHRASES.get(tokens[0], ())
     )
+
+
+def names_a_wall_in(words: str) -> bool:
+    """Whether any cue of a wall (thing or action) is among `words` ("watering the plants")."""
+    return bool(_cue_hits(words)[0])
 
 
 def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[PlateName, float]]]:

@@ -7,6 +7,7 @@ LEXICON = Lexicon(
     and_words=("y", "e", "o"),
     without=("sin", "excepto", "menos", "salvo", "ni", "no"),
     fillers=("está", "esta", "están", "estaba", "se", "hoy", "ya", "también", "ha", "han", "había", "sigue",
+             "estoy", "estamos", "estás", "estaré", "estará", "me", "he",
              "todavía", "aún", "ahora", "otra vez"),
     away_re=(
         r"no\s+(?:está|esta|están|estará|vino|viene|vendrá|ha\s+venido|aparece|sale|va\s+a\s+venir|puede\s+venir|hoy)",
@@ -21,6 +22,8 @@ LEXICON = Lexicon(
     ),
     clause_words=("y", "pero", "mientras", "porque", "así que", "entonces", "aunque", "cuando"),
     lab_words=("laboratorio",),
+    asides=(r"[a-záéíóú]+mente", r"por\s+desgracia", r"como\s+siempre", r"claro"),
+    carry_on=("está", "no", "estará", "se", "ha", "va", "tiene", "debe"),
     empty_scene=("nadie", "vacío", "vacio", "vacía", "vacia", "sin nadie", "desierto", "desierta"),
     everyone=("todos", "ambos", "los dos"),
     request_re=(r"\b(?:dibuja|dibújame|dibujame|haz|hazme|muéstrame|muestrame|pinta|píntame)\b",
@@ -29,7 +32,8 @@ LEXICON = Lexicon(
     alias_words={"mapache": "raccoon", "mapaches": "raccoon", "jefe": "the boss", "el humano": "the human"},
     garments=("camiseta", "playera", "remera", "polera", "camisa", "sudadera", "pecho"),
     shirt_links=("que dice", "que pone", "que diga", "con la frase", "con el texto", "con", "diciendo",
-                 "con las palabras"),
+                 "con las palabras", "en la que pone", "en la que dice", "en el que pone", "en el que dice",
+                 "donde pone", "donde dice", "que reza"),
     on_garment=("en la camiseta", "en su camiseta", "en el pecho", "en su pecho"),
     text_carriers=("cartel", "letrero", "taza", "pantalla", "pizarra", "nota"),
     walls={
@@ -45,4 +49,11 @@ LEXICON = Lexicon(
     not_names=("mil", "mío", "mio", "mijo", "mito", "jamás", "jamas", "mila"),
     function_words=("y", "en", "el", "la", "los", "las", "con", "sin", "junto", "frente", "de", "del",
                     "al", "está", "un", "una", "dibuja", "a"),
+    naming=("llamado", "llamada", "que se llama", "de nombre", "titulado", "titulada"),
+    # "yo" at the very start before a comma or a name is the English greeting ("yo, Milo at …").
+    me_words=(r"(?<!^)yo|yo(?!\s*[,!]|\s+(?-i:[A-Z]))", r"mí", r"conmigo"),
+    us_words=(r"nosotros(?:\s+dos)?", r"nosotras(?:\s+dos)?"),
+    my_words=(r"mi", r"mis"),
+    longing=(r"extraña", r"echa\s+de\s+menos\s+a", r"espera\s+a", r"esperando\s+a"),
+    alone=(r"(?:solito|solita|sola|solo)(?!\s+(?:el|la|los|las|un|una)\b)",),
 )
