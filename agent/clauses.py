@@ -144,9 +144,9 @@ def away_span(scan: str, start: int) -> tuple[int, int] | None:
     negation = _NEGATION.match(scan[start : start + 40])
     if negation:  # "James? nope", "🦝 ❌"
         return start, start + negation.end()
-    for _, end, text in _predicates(scan, start):
-        if _says_away(text, scan):
-            return start, end
+    spans = _predicates(scan, start)
+    if any(_says_away(text, scan) for _, _, text in spans):
+        return start, max(end for _, end, _ in spans)
     return None
 
 

@@ -79,7 +79,7 @@ class Cast:
         name_alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
         # A name in a hyphenated word ("raccoon-shaped", "Milo-approved") is found too, and
         # judged a thing: it describes something else.
-        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s')?(?![\w]|-(?![\w]))", _FLAGS)
+        self.name_pattern = re.compile(rf"(?<![\w@-])({name_alt})('s|s'|(?<=s)'(?![\w]))?(?![\w]|-(?![\w]))", _FLAGS)
         # An elided pronoun ("j'arrose") ends at its apostrophe.
         self.pronoun_pattern = re.compile(
             rf"(?<![\w'-])({_ALL_WORDS}|{_GROUP_WORDS}|{_SPEAKER_WORDS}|{_MY_WORDS.pattern}|{_BOT_WORDS})(?:(?<=')|(?![\w-]))",
@@ -252,7 +252,7 @@ def _typos(scan: str, cast: Cast) -> list[Mention]:
     out = []
     for match in _TOKEN.finditer(scan):
         token = match.group(0).lower()
-        if token in cast.id_by_name or token in cast.known_words or token.endswith("'s"):
+        if token in cast.id_by_name or token in cast.known_words or token.endswith("'s") or token.rstrip("'") in cast.id_by_name:
             continue
         name = _typo_of(token, cast, OSA.distance)
         word = match.group(0)

@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 from agent.action import describe
 from agent.chat import normalise
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
-from agent.slogans import SloganAsk, SloganReader
+from agent.slogans import SloganAsk, SloganReader, slogan_request
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
 from characters.sheet import Character
@@ -149,47 +149,40 @@ def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = 
 # --- the action ----------------------------------------------------------------------------
 _LEADING_ASK = re.compile(
     r"^(?:(?:hey|ok|okay|yo)\b[\s,]*)?(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
-    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do)\s+(?:me\s+)?)?"
-    r"(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
-    r"(?:(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?)?",
+    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do)\s+(?:me\s+)?)?",
+    re.IGNORECASE,
+)
+_PICTURE_OF = re.compile(
+    r"^(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
+    r"(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?",
     re.IGNORECASE,
 )
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    without: tuple[int, int] | None = None, shown: Collection[str] | None = None) -> str:
+                    shown: Collection[str] | None = None) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
-    into names, the slogan request taken out (`without`: its span in the normalised text;
-    the slogan is composited later, never prompted), and nobody named who is not in the
-    picture (`shown`, the ids drawn; see agent/action.py)."""
+    into names, and nobody named who is not in the picture (`shown`, the ids drawn; see
+    agent/action.py). The words that ask for a slogan go: all of them when the slogan is
+    worn (`slogan`; it is composited later, never prompted), only the slogan's words when
+    it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
-    if without:
-        a, b = _slogan_words(plain, max(0, without[0]), min(len(plain), without[1]))
-        plain = plain[:a] + " " * (b - a) + plain[b:]
-        scan = scan[:a] + " " * (b - a) + scan[b:]
+    if reading.slogan:
+        a, b, instead = slogan_request(plain, reading.slogan, slogan is not None, mentions, cast)
+        plain = plain[:a] + instead.ljust(b - a) + plain[b:]
+        scan = scan[:a] + instead.ljust(b - a) + scan[b:]
         mentions = [m for m in mentions if not a <= m.start < b]
     action = describe(plain, scan, mentions, cast, shown)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
-    return _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
+    action = _LEADING_ASK.sub("", " ".join(action.split()))
+    picture = _PICTURE_OF.match(action)
+    if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):
+        action = action[picture.end() :]  # "a cartoon of Milo waving", not "a drawing of a raccoon on the board"
+    return action.strip(" ,.")
 
 
-# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …".
-_CARRIER_BEFORE = re.compile(
-    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
-    r"(?:(?:a|an|the|his|her|its|their|my)\s+)?(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
-    re.IGNORECASE,
-)
-_CARRIER_AFTER = re.compile(
-    r"^(?:\s+on\s+(?:it|him|her))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
-    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?![\w])",
-    re.IGNORECASE,
-)
-
-
-def _slogan_words(plain: str, start: int, end: int) -> tuple[int, int]:
-    """The span of a slogan's request, with the words around it that only carried it."""
-    before = _CARRIER_BEFORE.search(plain[:start])
-    after = _CARRIER_AFTER.match(plain[end:])
-    return (before.start() if before else start), end + (after.end() if after else 0)
+def _starts_with_someone_drawn(text: str, cast: Cast, shown: Collection[str] | None) -> bool:
+    first = cast.name_pattern.match(text)
+    return bool(first) and (shown is None or cast.id_by_name.get(" ".join(first.group(1).lower().split())) in shown)

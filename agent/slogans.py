@@ -173,3 +173,46 @@ def _owner(flat: str, garment: int, after_end: int, mentions: list[Mention], spe
     if after and after.group("who").lower() in cast.id_by_name:
         return cast.id_by_name[after.group("who").lower()]
     return None
+
+
+# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …",
+# "Milo's shirt: …", "… on Milo", "… steht".
+_CARRIER_BEFORE = re.compile(
+    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
+    r"(?:(?:a|an|the|his|her|its|their|my)\s+|(?<![\w'])[^\W\d_]+'s\s+)?"
+    r"(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
+    _FLAGS,
+)
+_CARRIER_AFTER = re.compile(
+    r"^(?:\s+on\s+(?:it|him|her|[^\W\d_]+))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
+    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?:\s+(?:steht|drauf\s+steht|geschrieben\s+steht))?(?![\w])",
+    _FLAGS,
+)
+# A garment that is a thing in the scene: "a t-shirt saying … folded on the chair".
+_GARMENT_AS_A_THING = re.compile(r"(?<![\w'])(?:a|an|the|his|her|their|my|one|this|that|[\w]+'s)\s+(?:[\w-]+\s+)?$", _FLAGS)
+
+
+def slogan_request(plain: str, ask: SloganAsk, worn: bool, mentions: list[Mention], cast: Cast) -> tuple[int, int, str]:
+    """The span of `plain` to take out for a slogan request, and what goes in its place.
+
+    Worn, or asked of no garment in the scene: the request and the words that only carried
+    it ("wearing a 'RTFM' shirt", "shirt says …", "Milo's shirt: …"); a character named only
+    there keeps their name ("Milo's shirt should read 'X', he's at the whiteboard" → "Milo,
+    he's at the whiteboard"). Not worn, of a garment in the scene: only the slogan and the
+    words tying it to the garment ("a t-shirt saying '…' folded on the chair" → "a t-shirt
+    folded on the chair")."""
+    words_start, words_end = max(0, ask.words_at[0]), min(len(plain), ask.words_at[1])
+    after = _CARRIER_AFTER.match(plain[words_end:])
+    if not worn and _GARMENT_AS_A_THING.search(plain[: ask.garment[0]]):
+        if ask.garment[1] <= words_start:
+            return ask.garment[1], words_end + (after.end() if after else 0), " "
+        return words_start, max(words_end, ask.garment[0]), " "
+    start, end = max(0, ask.start), min(len(plain), ask.end)
+    before = _CARRIER_BEFORE.search(plain[:start])
+    after = _CARRIER_AFTER.match(plain[end:])
+    a, b = (before.start() if before else start), end + (after.end() if after else 0)
+    inside = {i for m in mentions if a <= m.start < b and not words_start <= m.start < words_end
+              and m.status is not Status.THING for i in m.ids}
+    outside = {i for m in mentions if not a <= m.start < b for i in m.ids}
+    kept = [cast.by_id(i).name.split()[0] for i in cast.ids if i in inside - outside]
+    return a, b, f" {' and '.join(kept)} " if kept else " "

@@ -200,12 +200,12 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _INDEFINITE_BEFORE.search(before) and _PRINTED_AFTER.match(after)
     ):  # "James II", "a shirt with Milo on it", "a mug with a raccoon printed on it"
         return thing
-    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith("'s"):
+    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")):
         return thing
     proper = word.removesuffix("'s") in cast.proper_names
     if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (_CONSUMED_BEFORE.search(before) and proper):
         return thing  # "a raccoon drawing on the board", "drinking a Milo": not our Milo
-    if proper and _ARTICLE_BEFORE.search(before) and not word.endswith("'s") and _MODIFIED_NOUN.match(after):
+    if proper and _ARTICLE_BEFORE.search(before) and not word.endswith(("'s", "s'")) and _MODIFIED_NOUN.match(after):
         return thing  # "a Milo sachet", "some James merch" (not "dibuja a James regando")
     if _named(scan, mention, everyone) or _label(scan, mention) or _in_a_title(scan, mention, cast):
         return thing
