@@ -47,7 +47,9 @@ _AWAY_UNLESS_HERE = re.compile(rf"^{_FILLERS}(?:{'|'.join(MERGED.away_unless_her
 # "James is in Lisbon for a wedding": a capitalised place that is not one of the lab's things.
 _IN_A_PLACE = re.compile(rf"^{_FILLERS}in\s+(?P<place>(?-i:[A-Z][a-zà-ÿ]{{2,}}))(?![\w'])", _FLAGS)
 # Said anywhere in the subject's own clause: "is on a call elsewhere".
-_ELSEWHERE = re.compile(r"(?<![\w'\"])(?:elsewhere|somewhere\s+else)(?![\w'\"])", _FLAGS)
+_ELSEWHERE = re.compile(
+    r"(?<![\w'\"])(?:elsewhere|somewhere\s+else|next\s+door|in\s+(?:the\s+other|another|the\s+next)\s+room)(?![\w'\"])", _FLAGS
+)
 _NOT_AWAY_PLACES = frozenset({"the", "his", "her", "my", "front", "charge", "time", "bed", "here"})
 # Said right after the subject: "James? nope", "🦝 ❌", "Milo: no".
 _NEGATION = re.compile(
@@ -109,8 +111,10 @@ def _predicates(scan: str, start: int) -> list[tuple[int, int, str]]:
     if _ONLY_PUNCTUATION.match(text):
         stop = BREAK.search(scan, end) if end < len(scan) else None
         pronoun = _PRONOUN_SUBJECT.match(scan[end + 1 :]) if stop is not None and stop.start() == end else None
-        if pronoun:
+        if pronoun:  # "As for James: he is stuck abroad"
             return [*spans, *_predicates(scan, end + 1 + pronoun.end())]
+        if stop is not None and stop.start() == end and stop.group(0) in "?:":  # "James? At a wedding."
+            return [*spans, *_predicates(scan, end + 1)[-1:]]
     for _ in range(3):
         carry = _CARRY_ON.match(scan[end:])
         if not carry:

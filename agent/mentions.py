@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from agent import chat
+from agent.asides import relative_clauses
 from agent.clauses import away_span
 from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
@@ -191,8 +192,12 @@ def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
     found.sort(key=lambda m: m.start)
     titles = _titles(scan)
+    # "James, whom we all adore, …": the one asking, in an aside, is not in the picture
+    relatives = relative_clauses(scan) if any(m.kind == "pronoun" for m in found) else []
     marked = [
-        replace(m, status=Status.THING) if any(a <= m.start < b for a, b in titles) else _judge(scan, m, found, cast)
+        replace(m, status=Status.THING)
+        if any(a <= m.start < b for a, b in titles) or (m.kind == "pronoun" and any(a <= m.start < b for a, b in relatives))
+        else _judge(scan, m, found, cast)
         for m in found
     ]
     marked = _absences(scan, marked)

@@ -82,15 +82,19 @@ class SloganReader:
                        rf"(?P<u>(?-i:[A-Z0-9])[^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
         )
 
-    def _scene_cut(self, words: str) -> str:
-        """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on
-        the bike", "Coffee First, watering the plants", "Works On My Machine, workbench
-        scene"), not at one inside it ("Yes, it's prod", "Null Pointer, Full Heart")."""
+    def _scene_cut(self, flat: str, start: int, words: str) -> str:
+        """An unquoted slogan (`words`, at `start` in `flat`) ends at a comma after which the
+        scene goes on: someone named ("RTFM, James on the bike"), a wall named in lower case
+        ("Coffee First, watering the plants", "Works On My Machine, workbench scene"), or
+        lower-case words after a slogan in title case ("Ask Me About Vim, pointing at …"); not
+        at a comma inside it ("Yes, it's prod", "Null Pointer, Full Heart")."""
         match = _SCENE_GOES_ON.search(words)
-        for comma in _COMMA_REST.finditer(words, 0, match.start() if match else len(words)):
+        for comma in _COMMA_REST.finditer(flat, start, start + (match.start() if match else len(words))):
             rest = comma.group("rest")
-            if self.names.search(rest) or (rest[:1].islower() and names_a_wall_in(rest)):
-                return words[: comma.start()]
+            said = flat[start : comma.start()]
+            title_case = len(_CAPITALISED.findall(said)) >= 2 and not _LOWER_WORD.search(said)
+            if self.names.search(rest) or (rest[:1].islower() and (names_a_wall_in(rest) or title_case)):
+                return words[: comma.start() - start]
         return words[: match.start()] if match else words
 
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
@@ -119,7 +123,7 @@ class SloganReader:
             end = next((q.end for q in quotes if q.start == match.start("q")), end)
             words_at = (match.start("q"), end)
         else:
-            cut = self._scene_cut(match.group("u"))
+            cut = self._scene_cut(flat, match.start("u"), match.group("u"))
             lead = _WORDS_FOR.match(cut)  # "with the text 99.9% Uptime printed on …"
             words = cut[lead.end() if lead else 0 :].strip(" \t\"'*`.,;:")
             end = match.start("u") + len(cut)
@@ -140,7 +144,10 @@ _SCENE_GOES_ON = re.compile(
     r"so|because|scene|shot|setting|background|please|pls|thanks|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
 )
 _WORDS_FOR = re.compile(r"^(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)\s+(?=\S)", _FLAGS)
-_COMMA_REST = re.compile(r",\s*(?P<rest>[^,;.!?]*)")
+_COMMA_REST = re.compile(r",\s*(?P<rest>[^,;.!?\n]*)")
+_CAPITALISED = re.compile(r"(?<![\w'])[A-Z0-9][\w'!?.-]*")
+# Small words may stay lower case in a title ("Deploy on Fridays", "Ask Me About Vim").
+_LOWER_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z][\w']*")
 _POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _PRONOUN_GARMENT = re.compile(r"(?<![\w])(his|her|my|your|its|son|sa|su|sein|seinem|seine)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _AFTER_OWNER = re.compile(r"^\s*(?:for|on|auf|para|pour)\s+(?P<who>[\w]+)", _FLAGS)

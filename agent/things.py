@@ -102,6 +102,20 @@ _CONSUMED_BEFORE = re.compile(
     r"pouring|grabs?|grabbing|buys?|buying|enjoys?|enjoying|mixing|mixes)\s+(?:a|an|some)\s+$",
     _FLAGS,
 )
+# Nobody eats a person: "eating Milo biscuits", "sipping Milo", "munching on some Milo".
+_EATEN_BEFORE = re.compile(
+    r"(?<![\w])(?:eat(?:s|ing)?|ate|drink(?:s|ing)?|drank|sip(?:s|ping|ped)?|munch(?:es|ing|ed)?(?:\s+on)?|"
+    r"snack(?:s|ing|ed)?\s+on|chew(?:s|ing|ed)?(?:\s+on)?|nibbl(?:es|ing|ed)(?:\s+on)?|tast(?:es|ing|ed)|"
+    r"slurp(?:s|ing|ed)?|gulp(?:s|ing|ed)?|brew(?:s|ing|ed)?|stir(?:s|ring|red)?|swig(?:s|ging|ged)?)\s+"
+    r"(?:(?:a|an|some|more|the|his|her|my|hot|cold|iced)\s+)?$",
+    _FLAGS,
+)
+# What a screen shows: "a video call on the big screen showing James".
+_SHOWN_NAME_BEFORE = re.compile(
+    r"(?<![\w])(?:screen|monitor|tv|telly|phone|laptop|tablet|display|video\s+call|call|zoom|projector|"
+    r"photo|picture|slide|screensaver|wallpaper)s?\s+(?:[\w'-]+\s+){0,2}?(?:showing|shows|displaying|displays|featuring)\s+$",
+    _FLAGS,
+)
 _ON_A_SCREEN = re.compile(
     r"^\s+on\s+(?:his|her|the|a|my|their|your)\s+(?:screen|phone|monitor|tv|display|tablet|laptop|poster|mug)s?(?![\w])",
     _FLAGS,
@@ -165,6 +179,8 @@ _MEDIA_BEFORE = re.compile(
     rf"sang|play(?:s|ed|ing)?|(?:{_DEPICTION})(?:\s+(?:called|named|titled|of|by|for|from))?|the\s+band)\s+$",
     _FLAGS,
 )
+_CAPITALS_BEFORE = re.compile(r"(?:(?<![\w'])[A-Z][\w'-]*\s+)+$")
+_CAPITALS_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*(?![\w']))+")
 _FRAMING_NOUN = re.compile(rf"^(?:{_FRAMING})$", _FLAGS)
 _REQUEST_WORDS = (r"draw|make|show|give|paint|render|create|generate|do|send|sketch|illustrate|"
                   r"a|an|the|one|another|quick|little|new|cute|funny|nice|me|us|of|please|pls|hey|"
@@ -173,7 +189,7 @@ _FRAMING_LEAD = re.compile(rf"^[\W_]*(?:(?:{_REQUEST_WORDS})\b[\W_]*)*$", _FLAGS
 # "I should like a picture of", "could you produce an image of": the request for a picture.
 _FRAMING_ASKED = re.compile(
     r"(?<![\w'])(?:like|love|want|wants|request|produce|create|make|draw|depict|render|generate|see|have|get|need|"
-    r"show|give|send|paint|sketch|do|commission|order|prefer|fancy|appreciate|enjoy)\s+(?:me\s+|us\s+)?"
+    r"show|give|send|paint|sketch|do|commission|order|prefer|fancy|appreciate|enjoy|for)\s+(?:me\s+|us\s+)?"
     r"(?:(?:a|an|one|another|the|some)\s+)?(?:(?:new|quick|little|nice|small|big|simple|cute|fun|funny|lovely|"
     r"proper|detailed|cartoon|little)\s+){0,2}$",
     _FLAGS,
@@ -203,17 +219,22 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
     if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")):
         return thing
     proper = word.removesuffix("'s") in cast.proper_names
-    if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (_CONSUMED_BEFORE.search(before) and proper):
-        return thing  # "a raccoon drawing on the board", "drinking a Milo": not our Milo
-    if proper and _ARTICLE_BEFORE.search(before) and not word.endswith(("'s", "s'")) and _MODIFIED_NOUN.match(after):
-        return thing  # "a Milo sachet", "some James merch" (not "dibuja a James regando")
-    if _named(scan, mention, everyone) or _label(scan, mention) or _in_a_title(scan, mention, cast):
+    if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (
+        (_CONSUMED_BEFORE.search(before) or _EATEN_BEFORE.search(before)) and proper
+    ):
+        return thing  # "a raccoon drawing on the board", "drinking a Milo", "eating Milo biscuits"
+    if (proper or mention.kind == "name") and _ARTICLE_BEFORE.search(before) and not word.endswith(("'s", "s'")) and (
+        _MODIFIED_NOUN.match(after)
+    ):
+        return thing  # "a Milo sachet", "some James merch", "a raccoon head" (not "dibuja a James regando")
+    if (_named(scan, mention, everyone) or _label(scan, mention) or _in_a_title(scan, mention, cast)
+            or _capitalised_run(scan, mention, cast)):
         return thing
     if not proper and mention.kind == "name" and _SOME_ANIMAL_BEFORE.search(before) and (
         _SHOWN_IN_AFTER.match(after) or _SHOWN_BY_BEFORE.search(before) or _PRINTED_AFTER.match(after)
     ):
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
-    if _ON_A_SCREEN.match(after):  # "James at the desk with Milo on his screen"
+    if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)
     if depiction:
@@ -245,6 +266,8 @@ def _named(scan: str, mention: Mention, everyone: list[Mention]) -> bool:
             return False
     if naming is None:
         return False
+    if naming.group("verb").lower().endswith(_GIVEN_NAMES[1:]):
+        return True  # "a server he named Milo": naming is never fetching someone
     head = before[: naming.start("verb")].rstrip()
     if not head or _PERSON_BEFORE.search(head):
         return False
@@ -278,6 +301,25 @@ def _in_a_title(scan: str, mention: Mention, cast: Cast) -> bool:
         before and _capitalised_stranger(before.group("w"), cast) and set(before.group("small").lower().split()) & _TITLE_SMALL
         and not _SENTENCE_START.search(scan[: before.start()])
     )
+
+
+def _capitalised_run(scan: str, mention: Mention, cast: Cast) -> bool:
+    """The name inside a run of capitalised words in mixed-case text, with at least two
+    other capitalised words, one of them not a small word: "The Raccoon Who Loved Servers"."""
+    if mention.kind != "name" or not mention.word[:1].isupper():
+        return False
+    left = _CAPITALS_BEFORE.search(scan[: mention.start])
+    right = _CAPITALS_AFTER.match(scan[mention.end :])
+    words = (left.group(0).split() if left else []) + (right.group(0).split() if right else [])
+    others = [w for w in words if w.lower().rstrip("'s") not in cast.id_by_name]
+    if len(others) < 2 or not any(_capitalised_stranger(w, cast) or w.lower() not in MERGED.function_words for w in others):
+        return False
+    start = mention.start - (len(left.group(0)) if left else 0)
+    end = mention.end + (len(right.group(0)) if right else 0)
+    outside = scan[:start] + scan[end:]
+    if not any(c.islower() for c in outside):
+        return False
+    return not (left is None and _SENTENCE_START.search(scan[: mention.start]) and len(others) < 3)
 
 
 def _namesake(scan: str, mention: Mention, cast: Cast) -> bool:

@@ -30,7 +30,7 @@ LEXICON = Lexicon(
     empty_scene=("niemand", "niemanden", "keiner", "menschenleer", "leer", "leere", "leeren", "leeres",
                  "ohne personen", "ohne leute"),
     everyone=("alle", "beide", "jeder"),
-    request_re=(r"\b(?:zeichne|zeichnet|male|mal|mach|mache|zeig|zeige)(?:\s+(?:mir|mich|bitte))?\b",
+    request_re=(r"\b(?:zeichne|male|mach|mache|zeig|zeige)(?:\s+(?:mir|mich|bitte))?\b",
                 r"\bbitte\b", r"\bkannst\s+du\b", r"\bich\s+(?:möchte|will|hätte\s+gern)\b"),
     # The sheet's aliases are English; these are the same people in German.
     alias_words={"waschbär": "raccoon", "waschbären": "raccoon", "waschbaer": "raccoon",

@@ -5,7 +5,7 @@ from agent.lexicon.base import Lexicon
 # Places away from the lab: "at the dentist", "at a conference in Berlin", "at my sister's wedding".
 _AWAY_PLACES = (
     r"conference|meeting|meetup|lunch|dinner|breakfast|brunch|dentist|dentist's|doctor|doctor's|"
-    r"hospital|clinic|vet|vet's|wedding|funeral|offsite|off-site|summit|airport|station|school|"
+    r"hospital|clinic|vet|vet's|wedding|funeral|offsite|off-site|summit|airport|(?:train|bus|railway|tube|petrol|gas)\s+station|school|"
     r"university|uni|college|party|concert|workshop|seminar|standup|stand-up|retreat|trade\s+show|"
     r"trade\s+fair|fair|expo|convention|hackathon|appointment|all-hands|bank|post\s+office|shop|"
     r"shops|store|supermarket|pharmacy|pub|bar|restaurant|cafe|café|coffee\s+shop|cinema|movies|"
@@ -48,7 +48,7 @@ LEXICON = Lexicon(
         "this morning", "this afternoon", "this evening", "this week", "earlier", "yesterday",
         "last night", "both of them", "all of them", "themselves", "himself", "herself", "myself",
         "asleep", "sound asleep", "fast asleep", "sleeping", "resting", "safely",
-        "ought", "ought to", "therefore", "thus", "hence", "regrettably", "alas", "however", "sadly enough",
+        "having", "having been", "stuck", "ought", "ought to", "therefore", "thus", "hence", "regrettably", "alas", "however", "sadly enough",
         "of course", "naturally", "entirely", "definitely", "really", "rather", "best", "better", "instead",
     ),
     away_re=(
@@ -99,12 +99,19 @@ LEXICON = Lexicon(
         r"seen|part\s+of\s+(?:it|this)|in\s+(?:it|this|frame|shot|the\s+(?:picture|scene|shot|frame|image|drawing))))",
         r"(?:be\s+|being\s+|been\s+|to\s+be\s+)?left\s+out(?:\s+(?:entirely|completely|altogether|of\s+(?:it|this|the\s+\w+)))?",
         r"excused(?:\s+from\s+\w+)?", r"nowhere(?:\s+near|\s+in\s+sight)?",
+        r"(?:[a-z]*n't|not|never)\s+(?:be\s+)?(?:in|part\s+of|on|featured\s+in|included\s+in)\s+(?:it|this(?:\s+one)?|"
+        r"the\s+(?:picture|scene|shot|frame|image|drawing|photo|comic|one|lab))",
+        r"(?:sleep(?:s|ing)?|slept|lie|lies|lying)\s+in(?=\s*$|\s*[,.;!?]|\s+(?:today|this|again|late))", r"overslept|oversleeping|oversleeps",
         r"stuck\s+(?:abroad|overseas|elsewhere|in\s+(?-i:[A-Z])\w+|in\s+(?:a\s+)?meetings?)",
         r"(?:phoning|phones|phoned|calling|calls|dialling|dialing|dials|dialled|dialed|zooming|skyping|video-?calling)\s+in(?!to|\s+sick)",
         r"(?:joining|joins|joined)\s+(?:remotely|from\s+(?:home|afar|abroad|(?-i:[A-Z])\w+))",
         # "presenting at a summit", "having lunch at the pub", "sleeping at home"
         r"(?:[a-z']+\s+){1,2}?at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
         r"(?:[a-z']+\s+){1,2}?(?:at|from)\s+home(?![\w-])",
+        # somewhere else in the building: "recharging in the closet", "in the other room"
+        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
+        r"store\s?room|storage\s+room|basement|attic|kitchen|hallway|corridor|garage|car\s+park|parking\s+lot|lobby|"
+        r"break\s+room|canteen|cafeteria|loo|toilet|bathroom|shower)(?![\w])",
         r"not\s+allowed\s+(?:in|here|near)",
         # not here
         r"(?:[a-z]*n't|not|never|cannot)\s+(?:here|there|around|present|available|coming|joining|invited|allowed|on\s+site|on\s+shift|"
@@ -182,6 +189,7 @@ LEXICON = Lexicon(
         r"understand|can\s+see|asked|requested|suggested)\b", r"\byou\s+see\b",
         r"\bif\s+you\s+(?:would|will|please|don't\s+mind|like|wouldn't\s+mind|get\s+the\s+chance)\b",
         r"\b(?:might|may|could|can|shall)\s+(?:we|i)\s+(?:please\s+|possibly\s+)?(?:have|get|see|request|ask\s+for)\b",
+        r"\bwe\s*(?:'d|would|want|wanna|need|'re\s+asking|are\s+asking|hope|love|like)\b",
         r"\bthank(?:s| you| u)\b", r"\b(?:thx|ty|tysm|pls|plz|please)\b",
         r"\b(?:can|could|may)\s+i\b",
         r"\bi\s*(?:'d|would|want|wanna|need|wish|'m\s+asking|am\s+asking|think|guess|hope|wonder|"
