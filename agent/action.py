@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from agent.asides import skip_interruptions
+from agent.asides import relative_end, skip_interruptions
 from agent.clauses import away_span, says_away
 from agent.mentions import LIST_JOIN, Cast, Mention, Status
 
@@ -39,6 +39,7 @@ _CLAUSE = re.compile(
     r"since|y|pero|mientras|und|aber|während|et|mais|pendant\s+que)(?![\w'])",
     _FLAGS,
 )
+_FOREIGN_POSSESSIVE = re.compile(r"mein\w*|mis?|mon|ma|mes", _FLAGS)
 _SPEAKER_POSSESSIVES = {"my", "mine", "our", "ours", "your", "yours", "mein", "meine", "meinem", "meinen",
                         "meiner", "meines", "mi", "mis", "mon", "ma", "mes"}
 _CONTRACTION = re.compile(r"^(?:'m|\s+am)(?![\w])|^'(?:ve|ll|d|re)(?![\w])", _FLAGS)
@@ -47,6 +48,8 @@ _BY_MYSELF = re.compile(r"(?<![\w])(?:all\s+)?by\s+$", _FLAGS)
 # "he flew to Berlin" after a clause sending James away is about James too.
 _TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
 _BRACKETED = re.compile(r"^\s*\([^()]{0,80}\)")
+_RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which)\s", _FLAGS)
+_CUSTOM_EMOJI = re.compile(r"(?<![^\s(]):[\w~-]{2,32}:(?![^\s),.;!?])")
 _SPACES = re.compile(r"[ \t]+")
 _LOOSE_PUNCTUATION = re.compile(r"\s+([,;:.!?)\]])")
 _DOUBLED = re.compile(r"([,;:.!?])(?:\s*[,;:.])+")
@@ -67,6 +70,8 @@ def describe(plain: str, scan: str, mentions: list[Mention], cast: Cast, shown: 
             continue
         edits.extend(_left_out(scan, run, mentions, keep))
     edits.extend(_blanked(plain, scan))
+    edits.extend((m.start(), m.end(), " ") for m in _CUSTOM_EMOJI.finditer(plain)
+                 if not any(x.start <= m.start() < x.end for x in mentions))
     return _tidy(_apply(plain, edits))
 
 
@@ -83,8 +88,8 @@ def _lists(scan: str, mentions: list[Mention]) -> list[list[Mention]]:
 
 def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[str]) -> list[tuple[int, int, str]]:
     first, last = run[0], run[-1]
-    if first.status is Status.BELONGS:
-        return [(m.start, m.end, "the") for m in run if not set(m.ids) <= keep]
+    if first.status is Status.BELONGS:  # "James's headphones" → "the headphones"; "mi escritorio" stays
+        return [(m.start, m.end, "the") for m in run if not set(m.ids) <= keep and not _FOREIGN_POSSESSIVE.fullmatch(m.word)]
     if first.status is Status.PRESENT:  # drawn by someone else's decision (the LLM's cast): only the name goes
         return [(m.start, m.end, " ") for m in run if not set(m.ids) <= keep]
     cue = last.cue or first.cue or (first.start, last.end)
@@ -94,14 +99,21 @@ def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[
     closed = max(end, stop.start() if stop else len(scan))
     others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status is Status.PRESENT]
     if any(opened <= m.start < closed for m in others):
-        return [(start, end, " ")]  # "ohne James", "waiting for Milo", "Milo ❌"
-    aside = _BRACKETED.match(scan[closed:])  # "Milo is out sick (too many GPUs eaten)"
-    if aside:
-        closed += aside.end()
+        return [(start, _with_what_follows(scan, end), " ")]  # "ohne James", "waiting for Milo", "Milo ❌"
+    closed = _with_what_follows(scan, closed)  # "(too many GPUs eaten)", ", who is stuck in traffic"
     edits = [(opened, closed, " ")]
     if cue[0] >= last.end or says_away(scan, last.end):  # what follows takes the person up
         edits.extend(_taken_up(scan, closed, others))
     return edits
+
+
+def _with_what_follows(scan: str, end: int) -> int:
+    """`end` moved past a bracket or a relative clause that goes on about what ends there."""
+    aside = _BRACKETED.match(scan[end:])
+    if aside:
+        return end + aside.end()
+    relative = _RELATIVE.match(scan[end:])
+    return relative_end(scan, end + relative.end()) if relative else end
 
 
 def _taken_up(scan: str, position: int, others: list[Mention]) -> list[tuple[int, int, str]]:
@@ -143,6 +155,8 @@ def _named(scan: str, mention: Mention, cast: Cast) -> tuple[int, int, str]:
     if word in ("myself", "yourself") and _BY_MYSELF.search(scan[: mention.start]):
         by = _BY_MYSELF.search(scan[: mention.start])
         return by.start(), mention.end, "alone"
+    if word == "conmigo":
+        return mention.start, mention.end, f"con {names}"
     contraction = _CONTRACTION.match(scan[mention.end :]) if word == "i" else None
     if contraction:
         return mention.start, mention.end + contraction.end(), names + _CONTRACTED[contraction.group(0).lower()]

@@ -149,7 +149,7 @@ def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = 
 # --- the action ----------------------------------------------------------------------------
 _LEADING_ASK = re.compile(
     r"^(?:(?:hey|ok|okay|yo)\b[\s,]*)?(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
-    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do)\s+(?:me\s+)?)?",
+    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do|depict|illustrate|produce|sketch)\s+(?:me\s+|us\s+)?)?",
     re.IGNORECASE,
 )
 _PICTURE_OF = re.compile(

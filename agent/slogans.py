@@ -88,6 +88,9 @@ class SloganReader:
         ("Coffee First, watering the plants", "Works On My Machine, workbench scene"), or
         lower-case words after a slogan in title case ("Ask Me About Vim, pointing at …"); not
         at a comma inside it ("Yes, it's prod", "Null Pointer, Full Heart")."""
+        title = _TITLE_THEN_LOWER.match(words)  # "Out Of Office draped on the chair"
+        if title:
+            words = words[: title.end("title")]
         match = _SCENE_GOES_ON.search(words)
         for comma in _COMMA_REST.finditer(flat, start, start + (match.start() if match else len(words))):
             rest = comma.group("rest")
@@ -145,6 +148,10 @@ _SCENE_GOES_ON = re.compile(
 )
 _WORDS_FOR = re.compile(r"^(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)\s+(?=\S)", _FLAGS)
 _COMMA_REST = re.compile(r",\s*(?P<rest>[^,;.!?\n]*)")
+_TITLE_THEN_LOWER = re.compile(
+    r"^(?P<title>(?:[A-Z0-9][\w'!?.:-]*\s+(?:(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)\s+)*){1,}"
+    r"[A-Z0-9][\w'!?.:-]*)(?=\s+(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z])"
+)
 _CAPITALISED = re.compile(r"(?<![\w'])[A-Z0-9][\w'!?.-]*")
 # Small words may stay lower case in a title ("Deploy on Fridays", "Ask Me About Vim").
 _LOWER_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z][\w']*")
@@ -185,8 +192,10 @@ def _owner(flat: str, garment: int, after_end: int, mentions: list[Mention], spe
 # Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …",
 # "Milo's shirt: …", "… on Milo", "… steht".
 _CARRIER_BEFORE = re.compile(
-    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
-    r"(?:(?:a|an|the|his|her|its|their|my)\s+|(?<![\w'])[^\W\d_]+'s\s+)?"
+    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and|for|give|mit|in|con|en|avec|dans|trägt|lleva|porte)\s+)?"
+    r"(?:the\s+(?:words?|text|slogan)\s+)?"
+    r"(?:(?:a|an|the|his|her|its|their|my|ein|eine|einem|einer|einen|sein|seinem|seiner|seine|un|una|su|une|le|la|son|sa)\s+"
+    r"|(?<![\w'])[^\W\d_]+'s\s+)?"
     r"(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
     _FLAGS,
 )
@@ -222,4 +231,5 @@ def slogan_request(plain: str, ask: SloganAsk, worn: bool, mentions: list[Mentio
               and m.status is not Status.THING for i in m.ids}
     outside = {i for m in mentions if not a <= m.start < b for i in m.ids}
     kept = [cast.by_id(i).name.split()[0] for i in cast.ids if i in inside - outside]
-    return a, b, f" {' and '.join(kept)} " if kept else " "
+    stop = "." if kept and ask.text[-1:] in ".!?" and plain[b:].strip()[:1].isupper() else ""
+    return a, b, f" {' and '.join(kept)}{stop} " if kept else " "

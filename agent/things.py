@@ -181,6 +181,7 @@ _MEDIA_BEFORE = re.compile(
 )
 _CAPITALS_BEFORE = re.compile(r"(?:(?<![\w'])[A-Z][\w'-]*\s+)+$")
 _CAPITALS_AFTER = re.compile(r"^(?:\s+[A-Z][\w'-]*(?![\w']))+")
+_ASKED_BLANK = re.compile(r" {3,}(?:(?:a|an|one|another|some)\s+)?(?:(?:new|quick|little|nice)\s+)?$", _FLAGS)
 _FRAMING_NOUN = re.compile(rf"^(?:{_FRAMING})$", _FLAGS)
 _REQUEST_WORDS = (r"draw|make|show|give|paint|render|create|generate|do|send|sketch|illustrate|"
                   r"a|an|the|one|another|quick|little|new|cute|funny|nice|me|us|of|please|pls|hey|"
@@ -239,7 +240,9 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
     depiction = _DEPICTION_BEFORE.search(before)
     if depiction:
         lead = before[: depiction.start()]
-        framing = _FRAMING_NOUN.match(depiction.group("noun")) and (_FRAMING_LEAD.match(lead) or _FRAMING_ASKED.search(lead))
+        # A run of blanks is where words asking the bot were ("I should like a picture of …")
+        framing = _FRAMING_NOUN.match(depiction.group("noun")) and (
+            _FRAMING_LEAD.match(lead) or _FRAMING_ASKED.search(lead) or _ASKED_BLANK.search(lead))
         return replace(mention, kind="framed") if framing else thing
     if _namesake(scan, mention, cast):
         return thing

@@ -192,6 +192,8 @@ LEXICON = Lexicon(
         r"\bwe\s*(?:'d|would|want|wanna|need|'re\s+asking|are\s+asking|hope|love|like)\b",
         r"\bthank(?:s| you| u)\b", r"\b(?:thx|ty|tysm|pls|plz|please)\b",
         r"\b(?:can|could|may)\s+i\b",
+        r"\bi\s*(?:'d|would|should)\s+(?:(?:very\s+much|really|so|quite|ever\s+so|most|also)\s+)?(?:like|love|appreciate|want|enjoy|prefer)\b",
+        r"\b(?:would|could|will)\s+you\s+be\s+so\s+kind\s+as\s+to\b", r"\bkindly\b",
         r"\bi\s*(?:'d|would|want|wanna|need|wish|'m\s+asking|am\s+asking|think|guess|hope|wonder|"
         r"love|like|feel|bet|believe|mean|know|saw|heard|was\s+thinking|really)\b",
         r"\b(?:draw|make|show|give|send|get|paint|render|create|generate|do|let)\s+me\b"
