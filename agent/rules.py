@@ -101,17 +101,31 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
         absent |= set(cast.ids) - only
     empty = scene_is_empty(scan)
     ordered: list[str] = []
+    sides: dict[str, int] = {}
     for mention in mentions:
         if mention.status is Status.PRESENT and not (empty and mention.kind == "framed"):
             ordered.extend(i for i in mention.ids if i not in absent and i not in ordered)
+            side = _SIDE_AFTER.match(scan[mention.end :])
+            if side and len(mention.ids) == 1:
+                sides.setdefault(mention.ids[0], -1 if side.group("side").lower() == "left" else 1)
     if ordered:
-        return ordered
+        # "James on the right, Milo on the left": the prompt draws them left to right
+        return sorted(ordered, key=lambda i: sides.get(i, 0)) if sides else ordered
     if empty:
         return []
     set_aside = absent | {i for m in mentions if m.status in (Status.BELONGS, Status.THING) for i in m.ids}
     bot = cast.bot
     default = [bot.id] if bot else list(cast.ids[:1])
     return [i for i in default if i not in set_aside]
+
+
+# Where someone stands in the frame: "Milo left", "James on the right", "camera left", "right of frame".
+_SIDE_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:is|stands?|standing|sits?|sitting|positioned|placed|on|to|at|in)\s+){0,2}(?:the\s+)?"
+    r"(?:camera\s+|far\s+|frame\s+)?(?P<side>left|right)(?:\s+(?:side|of\s+(?:the\s+)?(?:frame|picture|image)))?"
+    r"(?=\s*(?:$|[,;.!?)]|and\b|while\b|with\b|both\b))",
+    re.IGNORECASE,
+)
 
 
 def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:

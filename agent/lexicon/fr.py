@@ -54,7 +54,7 @@ LEXICON = Lexicon(
     function_words=("et", "au", "à", "la", "le", "les", "sur", "sous", "avec", "sans", "devant", "près",
                     "de", "du", "est", "dans", "un", "une"),
     naming=("appelé", "appelée", "nommé", "nommée", "qui s'appelle", "intitulé", "intitulée"),
-    me_words=(r"je", r"j'(?=[^\W\d_])", r"moi(?:-même)?"),
+    me_words=(r"je", r"j'", r"moi(?:-même)?"),  # "j'arrose": the pattern lets an elided word end at its apostrophe
     us_words=(r"nous(?:\s+deux)?",),
     my_words=(r"mon", r"ma", r"mes"),
     longing=(r"attend", r"attendant", r"pense\s+à", r"manque\s+à"),
