@@ -63,6 +63,9 @@ _ME_NOT_THERE = (r"for|be|as|like|about|than|tell|telling|remind|ping|pinging|te
                  r"imitating|imitates|copying|mocking|dreaming\s+of|thinking\s+of|thinking\s+about")
 
 
+_REQUEST = re.compile("|".join(MERGED.request_re), _FLAGS)
+
+
 class Cast:
     """The characters the rules know, with their patterns compiled once (build one per planner)."""
 
@@ -96,6 +99,8 @@ class Cast:
         # Typos are matched against the sheets' one-word names of four letters or more (not
         # another language's word for them: "jefe" must not take "Jeff").
         self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4 and n not in MERGED.alias_words)
+        self.typo_initials = frozenset(n[0] for n in self.typo_targets)
+        self._typos: dict[str, str | None] = {}
         known = {*self.id_by_name, *MERGED.not_names, *MERGED.function_words}
         self.known_words = frozenset(w for phrase in known for w in phrase.split())
         bot = self.bot
@@ -131,26 +136,36 @@ class Cast:
             self._readings.popitem(last=False)
         return value
 
+    def typo_of(self, token: str) -> str | None:
+        """The name `token` (lower case) is a slip of, kept per word (words repeat)."""
+        if token not in self._typos:
+            if len(self._typos) > 8192:
+                self._typos.clear()
+            self._typos[token] = _typo_of(token, self)
+        return self._typos[token]
+
     def mentions(self, scan: str, speaker: str | None) -> list[Mention]:
         """The mentions of `scan` (text from `prepare`), each with its status."""
         return _read(scan, speaker, self)
 
 
 # --- text prepared for reading --------------------------------------------------------------
-_REQUEST = re.compile("|".join(MERGED.request_re), _FLAGS)
 
 
-def prepare(text: str, cast: Cast) -> str:
-    """The request as the rules read it: chat markup gone, one kind of apostrophe, and the
-    words that speak to the bot blanked (same length, so positions stay)."""
-    text = chat.normalise(text).replace("’", "'").replace("‘", "'")
-    text = _blank(text, cast.addressing)
-    text = _blank(text, cast.asking_for)
-    return _blank(text, _REQUEST)
+def prepare(text: str, cast: Cast, *, normalised: bool = False) -> str:
+    """The request as the rules read it: chat markup gone (unless `normalised` says it
+    already is), one kind of apostrophe, and the words that speak to the bot blanked (same
+    length, so positions stay)."""
+    if not normalised:
+        text = chat.normalise(text)
+    text = text.replace("’", "'").replace("‘", "'")
+    for asking in (cast.addressing, cast.asking_for, _REQUEST):  # three small patterns beat one big one
+        text = asking.sub(_blanks, text)
+    return text
 
 
-def _blank(text: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+def _blanks(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -252,20 +267,21 @@ def _pronouns(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
 
 
 def _typos(scan: str, cast: Cast) -> list[Mention]:
-    from rapidfuzz.distance import OSA  # ~8 ms to import; only needed once a plan is made
-
     out = []
+    initials = cast.typo_initials
     for match in _TOKEN.finditer(scan):
         token = match.group(0).lower()
-        if token in cast.id_by_name or token in cast.known_words or token.endswith("'s") or token.rstrip("'") in cast.id_by_name:
+        if token[0] not in initials or token in cast.id_by_name or token in cast.known_words or token.endswith("'s") or (
+            token.rstrip("'") in cast.id_by_name
+        ):
             continue
-        name = _typo_of(token, cast, OSA.distance)
+        name = cast.typo_of(token)
         word = match.group(0)
         if name is None and token.endswith("s"):
             # "jims at the keyboard", "jimmys at the rack": "Jim's" without its apostrophe.
             stem = token.rstrip("s")
             if len(stem) >= 3 and (stem in cast.id_by_name or stem not in cast.known_words):
-                name = stem if stem in cast.id_by_name else _typo_of(stem, cast, OSA.distance)
+                name = stem if stem in cast.id_by_name else cast.typo_of(stem)
                 word = f"{word[: len(stem)]}'s"
         if name is not None:
             out.append(Mention(match.start(), match.end(), (cast.id_by_name[name],), word, "typo"))
@@ -275,9 +291,12 @@ def _typos(scan: str, cast: Cast) -> list[Mention]:
 _RUN = re.compile(r"(.)\1+")
 
 
-def _typo_of(token: str, cast: Cast, distance: Callable[..., float]) -> str | None:
+def _typo_of(token: str, cast: Cast) -> str | None:
     """The name `token` is a slip of: letters held down ("Jaaames", "Miiilo"), or one edit
     (two from seven letters) with the same first letter ("Jmes", "Mlio", "Meadlok")."""
+    from rapidfuzz.distance import OSA  # ~8 ms to import; only needed once a plan is made
+
+    distance = OSA.distance
     held = _RUN.sub(r"\1", token)
     for name in cast.typo_targets:
         if token[0] != name[0]:

@@ -55,7 +55,7 @@ def read(text: str, speaker: str | None, cast: Cast) -> Reading:
 
 def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     plain = normalise(text)
-    scan = prepare(text, cast)
+    scan = prepare(plain, cast, normalised=True)
     mentions = cast.mentions(scan, speaker)
     reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
     # Quotes are read in the text with its own apostrophes; positions match the scan's.

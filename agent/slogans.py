@@ -22,6 +22,7 @@ from agent.stage import names_a_wall_in
 _FLAGS = re.IGNORECASE
 _MARK = "\ue000"  # stands for a quoted phrase in the skeleton
 _GARMENT = rf"(?:{phrase_re(MERGED.garments)})"
+_ANY_GARMENT = re.compile(rf"(?<![\w]){_GARMENT}|motto", _FLAGS)
 _LINK = rf"(?:{phrase_re(MERGED.shirt_links)})"
 # "on", "printed on", "written across", "in big letters on the front of"
 _ON = (rf"(?:{phrase_re(MERGED.on_garment)}|(?:(?:printed|written|emblazoned|stitched|embroidered|scrawled|painted|"
@@ -102,6 +103,8 @@ class SloganReader:
 
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
         """The first slogan the text asks for (by position), with its owner."""
+        if not _ANY_GARMENT.search(text):  # most requests ask for no shirt: one search, not eight
+            return None
         quotes = find_quotes(text)
         skeleton = list(text)
         by_mark: dict[int, str] = {}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from agent.asides import relative_clauses
 from agent.lexicon import MERGED, phrase_re
@@ -196,6 +197,7 @@ def _cue_hits(scan: str) -> tuple[list[tuple[int, int, tuple[PlateName, float]]]
 _ELISION = re.compile(r"^(?:l|d|j|qu|n|s|c|m|t)'(?=\w)")
 
 
+@lru_cache(maxsize=16384)
 def _bare(token: str) -> str:
     """A token as cues are written: lower case, no "'s", no French elision ("l'imprimante")."""
     word = _ELISION.sub("", token.lower())
@@ -222,29 +224,37 @@ def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[P
     """Cue words with one slip of the finger: a letter doubled, dropped or two swapped
     ("whitebord", "coutch", "swtich"). Not a letter changed: that turns "pointing" into
     "printing" and "beach" into "bench"."""
-    from rapidfuzz.distance import Indel
-
     found = []
     for start, end, token in words:
         if len(token) < 4 or not token.isalpha() or token in _NOT_MISSPELT:
             continue
-        held = _RUN.sub(r"\1", token)
-        for cue in _FUZZY_CUES.get(token[0], ()):
-            if held != token and held == _RUN.sub(r"\1", cue):
-                slip = True  # a key held down: "deeesk", "whiteeboard"
-            elif abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
-                continue  # four-letter words only by two letters swapped ("rakc", "bkie")
-            elif len(cue) == len(token):
-                slip = _swapped(token, cue)
-            else:
-                slip = Indel.distance(token, cue, score_cutoff=1) <= 1
-            if slip:
-                found.append((start, end, _CUES[cue]))
-                break
+        cue = _misspelling_of(token)
+        if cue is not None:
+            found.append((start, end, _CUES[cue]))
     return found
 
 
+@lru_cache(maxsize=8192)
+def _misspelling_of(token: str) -> str | None:
+    """The cue `token` is a slip of, if any (words repeat across requests: kept per word)."""
+    from rapidfuzz.distance import Indel
+
+    held = _RUN.sub(r"\1", token)
+    for cue in _FUZZY_CUES.get(token[0], ()):
+        if held != token and held == _HELD_CUES[cue]:
+            return cue  # a key held down: "deeesk", "whiteeboard"
+        if abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
+            continue  # four-letter words only by two letters swapped ("rakc", "bkie")
+        if len(cue) == len(token):
+            if _swapped(token, cue):
+                return cue
+        elif Indel.distance(token, cue, score_cutoff=1) <= 1:
+            return cue
+    return None
+
+
 _RUN = re.compile(r"(.)\1+")
+_HELD_CUES = {cue: _RUN.sub(r"\1", cue) for cues in _FUZZY_CUES.values() for cue in cues}
 
 
 def _swapped(a: str, b: str) -> bool:
