@@ -76,7 +76,8 @@ class SloganReader:
             re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
                        rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # with the words Not My Department on his chest
-            re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing)\s+(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)"
+            re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing|\bput|\bprint|\bwrite|\bpaint|\bstick|\badd)\s+(?:the\s+)?"
+                       rf"(?:words?|text|slogan|phrase|motto|message|caption)"
                        rf"\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # wearing the slogan Blame The Cache (a capital first: "the slogan of the day" is not one)
             re.compile(rf"(?:\bwearing|\bwith|\bin|\bsporting)\s+(?:the|a|his|her)\s+(?P<g>slogan|motto)\s+"

@@ -78,7 +78,10 @@ _THING_AFTER = (
     r"shirt|tee|hoodie|jersey|sweater|brand|fan\s+club|fanclub|shaped|themed|print|patterned|pattern|"
     r"branded|style|motif|design|cookie\s+jar|jar|ornament|decoration|pyjamas|pajamas|slippers|"
     r"tattoo|figure|minifig|minifigure|sachet|bar|song|album|playlist|podcast|movie|film|novel|comic|"
-    r"cartoon|video|clip|episode|game|franchise|merchandise|keyring|badge|pin|flag|banner|mascot\s+costume"
+    r"cartoon|video|clip|episode|game|franchise|merchandise|keyring|badge|pin|flag|banner|mascot\s+costume|"
+    # plurals that are never a verb after a name ("raccoon photos", not "Milo drinks")
+    r"photos|pictures|pics|videos|clips|memes|gifs|drawings|sketches|paintings|figures|dolls|comics|cartoons|"
+    r"biscuits|cookies|mugs|shirts|tees|hoodies|costumes|masks|standee|cutouts|statuette|statuettes"
 )
 _DISPLAY_THINGS = (
     r"cover|front|back|side|lid|label|screen|tv|telly|monitor|display|screensaver|wallpaper|video|show|film|"
@@ -89,9 +92,14 @@ _TITLE_BEFORE = re.compile(rf"(?<![\w])(?:{_TITLES}|{phrase_re(MERGED.namesake_b
 _NAMESAKE_AFTER = re.compile(rf"^\s+(?:{phrase_re(MERGED.namesake_after)})(?![\w])", _FLAGS)
 _INDEFINITE_BEFORE = re.compile(r"(?<![\w])(?:a|an)\s+$", _FLAGS)
 # "a Milo sachet", "another James": a proper name takes no article unless it modifies a noun.
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'])(?:a|an|another|some|every|each)\s+$", _FLAGS)
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'])(?:a|an|another|some|every|each|his|her|my|our|their|your|its|of)\s+$", _FLAGS)
+# "a life-size James cardboard standee": an article and a word or two, then a thing's word.
+_ARTICLE_AND_WORDS_BEFORE = re.compile(r"(?<![\w'])(?:a|an|another|some|every|each)(?:\s+[a-z][\w-]*){1,2}\s+$", _FLAGS)
+# A word after a name that names a thing rather than says what the person does: lower case,
+# not a small word, not a verb's -ing, -ed or -s ("a Milo sachet", not "a day James collapses").
 _MODIFIED_NOUN = re.compile(
-    rf"^\s+(?!(?:{phrase_re(MERGED.function_words)}|{phrase_re(MERGED.places)})(?![\w']))[a-z][a-z-]*(?<!ing)(?<!ando)(?<!iendo)(?<!ed)(?![\w'])"
+    rf"^\s+(?!(?:{phrase_re(MERGED.function_words)}|{phrase_re(MERGED.places)})(?![\w']))[a-z][a-z-]*"
+    rf"(?<!ing)(?<!ando)(?<!iendo)(?<!ed)(?<![^s]s)(?![\w'])"
 )
 # A raccoon nobody named: "a raccoon", "two dancing raccoons", "some raccoon".
 _SOME_ANIMAL_BEFORE = re.compile(
@@ -110,6 +118,13 @@ _EATEN_BEFORE = re.compile(
     r"(?:(?:a|an|some|more|the|his|her|my|hot|cold|iced)\s+)?$",
     _FLAGS,
 )
+# Someone played or imitated: "Milo cosplaying as James", "dressed up as the raccoon".
+_PLAYED_BEFORE = re.compile(
+    r"(?<![\w])(?:cosplay(?:s|ing|ed)?|dress(?:es|ed|ing)?(?:\s+up)?|disguised|costumed|masquerad(?:es|ing)|"
+    r"pretend(?:s|ing)?\s+to\s+be|impersonat(?:es|ing|ed)|imitat(?:es|ing|ed)|mimick?(?:s|ing|ed)?|"
+    r"doing\s+an?\s+impression\s+of|(?:looks?|looking|acting|acts)\s+like)\s+(?:as\s+)?$",
+    _FLAGS,
+)
 # What a screen shows: "a video call on the big screen showing James".
 _SHOWN_NAME_BEFORE = re.compile(
     r"(?<![\w])(?:screen|monitor|tv|telly|phone|laptop|tablet|display|video\s+call|call|zoom|projector|"
@@ -123,7 +138,11 @@ _ON_A_SCREEN = re.compile(
 _DEPICTION_AFTER = re.compile(r"^\s+(?:drawing|doodle|sketch|painting|print|picture|photo|cartoon)s?(?![\w])", _FLAGS)
 _THING_BEFORE_RE = re.compile(rf"(?:(?<![\w])|(?<=[\U0001F300-\U0001FAFF]))(?:{_THING_BEFORE})[\s-]*$", _FLAGS)
 _CONTAINER_BEFORE = re.compile(rf"(?<![\w])(?:{_CONTAINER})s?\s+of\s+(?:(?:hot|cold|iced|warm|some|the)\s+)?$", _FLAGS)
-_DEPICTION_BEFORE = re.compile(rf"(?<![\w])(?P<noun>{_DEPICTION})s?\s+of\s+(?:(?:{_DEPICTED_WORDS})\s+){{0,3}}$", _FLAGS)
+_DEPICTION_BEFORE = re.compile(
+    rf"(?<![\w])(?P<noun>{_DEPICTION})s?\s+(?:(?:that|which)\s+)?(?:(?:he|she|they|i|we|you|someone|[A-Z]\w+)\s+"
+    rf"(?:painted|drew|drawn|made|took|taken|sketched|printed|did|got|found|bought)\s+)?of\s+(?:(?:{_DEPICTED_WORDS})\s+){{0,3}}$",
+    _FLAGS,
+)
 # "a mug with a raccoon printed on it", "a t-shirt with Milo on it": a picture on a thing.
 _PRINTED_AFTER = re.compile(
     r"^\s+(?:(?:printed|drawn|painted|stitched|embroidered|pictured|depicted|engraved|etched|stamped|sketched|"
@@ -195,6 +214,7 @@ _FRAMING_ASKED = re.compile(
     r"proper|detailed|cartoon|little)\s+){0,2}$",
     _FLAGS,
 )
+_MATERIAL_AFTER = re.compile(rf"^\s+(?:{_THING_BEFORE})(?![\w])", _FLAGS)
 _THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
 _REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
 _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
@@ -224,10 +244,11 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         (_CONSUMED_BEFORE.search(before) or _EATEN_BEFORE.search(before)) and proper
     ):
         return thing  # "a raccoon drawing on the board", "drinking a Milo", "eating Milo biscuits"
-    if (proper or mention.kind == "name") and _ARTICLE_BEFORE.search(before) and not word.endswith(("'s", "s'")) and (
-        _MODIFIED_NOUN.match(after)
-    ):
-        return thing  # "a Milo sachet", "some James merch", "a raccoon head" (not "dibuja a James regando")
+    if mention.kind == "name" and not word.endswith(("'s", "s'")) and (
+        (_ARTICLE_BEFORE.search(before) and _MODIFIED_NOUN.match(after))
+        or (_ARTICLE_AND_WORDS_BEFORE.search(before) and (_THING_AFTER_RE.match(after) or _MATERIAL_AFTER.match(after)))
+    ):  # "a Milo sachet", "a life-size James standee", "his Milo statuette", "a crate of Milo energy drinks"
+        return thing  # (not "dibuja a James regando", "a picture of Milo waving")
     if (_named(scan, mention, everyone) or _label(scan, mention) or _in_a_title(scan, mention, cast)
             or _capitalised_run(scan, mention, cast)):
         return thing
@@ -235,6 +256,8 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _SHOWN_IN_AFTER.match(after) or _SHOWN_BY_BEFORE.search(before) or _PRINTED_AFTER.match(after)
     ):
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
+    if _PLAYED_BEFORE.search(before):
+        return thing
     if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)

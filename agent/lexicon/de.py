@@ -17,6 +17,8 @@ LEXICON = Lexicon(
         r"beim\s+(?:arzt|zahnarzt|tierarzt|friseur|mittagessen|essen|einkaufen|sport)",
         r"(?:ausgesperrt|rausgeworfen|rausgeflogen|gesperrt|verbannt|gekündigt|entlassen)",
         r"bleibt\s+(?:weg|draußen|zu\s+hause)", r"(?:ist\s+)?heute\s+nicht\s+da", r"nicht(?=\s*(?:[,.;!?]|$))",
+        r"im\s+(?:krankenhaus|spital|homeoffice|home-office|büro|bett)", r"(?:aus|ab)geschaltet", r"offline",
+        r"abgestürzt", r"(?:in|zur)\s+(?:der\s+)?reparatur",
     ),
     away_unless_here_re=(
         r"(?:\S+\s+){0,3}?(?:gegangen|gefahren|geflogen|gelaufen|verschwunden|abgehauen|weggegangen|losgegangen|"

@@ -34,7 +34,8 @@ LEXICON = Lexicon(
         "rather than", "skip", "skipping", "drop", "remove", "exclude", "leave out", "lose",
         "ditch", "forget", "omit", "hide", "don't draw", "dont draw", "do not draw",
         "don't include", "do not include", "don't show", "do not show", "don't add", "no need for",
-        "without any", "🚫", "❌", "⛔", "🙅", "✖️", "✖", "❎",
+        "without any", "🚫", "❌", "⛔", "🙅", "✖️", "✖", "❎", "no sign of", "no trace of", "not a trace of",
+        "not a sign of",
     ),
     fillers=(
         "is", "'s", "was", "are", "were", "'re", "am", "'m", "be", "been", "being", "has", "have",
@@ -91,7 +92,7 @@ LEXICON = Lexicon(
         r"(?:lab|building|office|room|server\s+room|house|premises|meeting|team)))",
         r"(?:working\s+)?from\s+home", r"wfh", r"remote(?:ly)?(?=\s*(?:$|today|this))",
         # switched off: "got unplugged", "has been powered down" (not "unplugged the switch")
-        r"(?:unplugged|switched\s+off|powered\s+(?:off|down)|shut\s+down|turned\s+off|deactivated|decommissioned|"
+        r"(?:unplugged|switched\s+off|powered\s+(?:off|down)|shut\s+down|turned\s+off|deactivated|decommissioned|crashed|"
         r"disconnected|out\s+of\s+(?:battery|power|juice)|(?:sent\s+)?(?:off\s+)?(?:in\s+)?for\s+(?:repairs?|maintenance|servicing)|"
         r"being\s+(?:repaired|serviced)|called\s+away)(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
         # not to be drawn: "ought not to appear", "is not to be drawn", "should be left out"
@@ -109,7 +110,7 @@ LEXICON = Lexicon(
         r"(?:[a-z']+\s+){1,2}?at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
         r"(?:[a-z']+\s+){1,2}?(?:at|from)\s+home(?![\w-])",
         # somewhere else in the building: "recharging in the closet", "in the other room"
-        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
+        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
         r"store\s?room|storage\s+room|basement|attic|kitchen|hallway|corridor|garage|car\s+park|parking\s+lot|lobby|"
         r"break\s+room|canteen|cafeteria|loo|toilet|bathroom|shower)(?![\w])",
         r"not\s+allowed\s+(?:in|here|near)",

@@ -16,6 +16,8 @@ LEXICON = Lexicon(
         r"(?:se\s+)?(?:fue|ha\s+ido|marchó|volvió)\s+a\s+casa", r"falta",
         r"(?:está\s+|esta\s+)?en\s+(?:una|la|el)\s+(?:reunión|reunion|conferencia|médico|medico|dentista|hospital|boda)",
         r"(?:está\s+|esta\s+)?(?:con\s+el|en\s+el)\s+(?:médico|medico|dentista)",
+        r"(?:apagado|apagada|desconectado|desconectada|en\s+reparación|en\s+el\s+taller)",
+        r"(?:se\s+)?(?:quedó|queda|quedará|ha\s+quedado)\s+en\s+(?:casa|cama)",
     ),
     away_unless_here_re=(
         r"(?:se\s+)?(?:fue|fueron|ha\s+ido|han\s+ido|va|van|marchó|ha\s+marchado|salió|salieron|ha\s+salido|sale|largó)(?![\w])",
