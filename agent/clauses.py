@@ -79,6 +79,10 @@ _HERE_PLACE = re.compile(
 )
 _AT_THE_START = re.compile(rf"^\s*(?P<where>{_DETERMINERS}{{0,2}}[^\W\d_][\w'-]*(?:\s+[\w'-]+)?)", _FLAGS)
 _HERE_VERB = re.compile(rf"^\s*(?:{phrase_re(MERGED.here_verbs)})(?![\w'])", _FLAGS)
+_NEXT_PLACE = re.compile(
+    rf"^\s*[,;—–-]\s*(?:now\s+)?(?:{phrase_re(MERGED.places)})\s+(?P<where>{_DETERMINERS}{{0,2}}[^\W\d_][\w'-]*(?:\s+[\w'-]+)?)",
+    _FLAGS,
+)
 _LAB = re.compile(rf"^{_DETERMINERS}?(?:{phrase_re(MERGED.lab_words)})(?![\w'])", _FLAGS)
 # "Camera low, Milo left, James right": "left" is where someone stands in the frame.
 _FRAMED_SHOT = re.compile(
@@ -149,7 +153,7 @@ def away_span(scan: str, start: int) -> tuple[int, int] | None:
     if negation:  # "James? nope", "🦝 ❌"
         return start, start + negation.end()
     spans = _predicates(scan, start)
-    if any(_says_away(text, scan) for _, _, text in spans):
+    if any(_says_away(text, scan, scan[end : end + 60]) for _, end, text in spans):
         return start, max(end for _, end, _ in spans)
     return None
 
@@ -165,14 +169,18 @@ def predicate_end(scan: str, start: int) -> int:
     return max(end for _, end in predicates(scan, start))
 
 
-def _says_away(predicate: str, scan: str) -> bool:
+def _says_away(predicate: str, scan: str, following: str = "") -> bool:
     if _AWAY.match(predicate) or _ELSEWHERE.search(predicate):
         return not (_LEFT_AS_A_POSITION.match(predicate) and _FRAMED_SHOT.search(scan))
     place = _IN_A_PLACE.match(predicate)
     if place and place.group("place").lower() not in _NOT_AWAY_PLACES and not names_a_wall(place.group("place")):
         return True
     weak = _AWAY_UNLESS_HERE.match(predicate)
-    return bool(weak) and not _here(predicate[weak.end() :], purpose=weak.group(0).lower().endswith("for"))
+    if not weak or _here(predicate[weak.end() :], purpose=weak.group(0).lower().endswith("for")):
+        return False
+    # "… away from the keyboard, at the whiteboard": the next clause puts them at a wall
+    place = _NEXT_PLACE.match(following)
+    return not (place and _is_lab_place(place.group("where")))
 
 
 def _here(rest: str, purpose: bool = False) -> bool:

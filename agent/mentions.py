@@ -195,6 +195,11 @@ _WISHED_AFTER = re.compile(
     _FLAGS,
 )
 _BODY_AFTER = re.compile(rf"^\s+(?:(?:own|new|little|big|tired|sleepy|left|right)\s+)?(?:{_BODY})(?![\w])", _FLAGS)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w'])(?:at|to|on|onto|into|in|with|of|from|about|under|over|behind|beside|near|through|toward|towards|"
+    r"like|than|by|for)\s+$",
+    _FLAGS,
+)
 _ME_NOT_THERE_RE = re.compile(rf"(?<![\w])(?:{_ME_NOT_THERE})\s+$", _FLAGS)
 _TOKEN = re.compile(r"(?<![\w'])[^\W_][\w']{2,}(?![\w])")
 _GARMENT_SAYS = re.compile(
@@ -327,6 +332,8 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
     if thing is not None:
         return thing
     if word.endswith(("'s", "s'")):
+        if _PREPOSITION_BEFORE.search(before) and not _BODY_AFTER.match(after):
+            return replace(mention, status=Status.BELONGS)  # "pointing at Milo's drawing": never "at Milo is"
         if reads_as_is(after) or _BODY_AFTER.match(after) or _GARMENT_SAYS.match(after):
             return mention  # "Milo's on vacation" (is), "Milo's face", "Milo's shirt says …"
         return replace(mention, status=Status.BELONGS)

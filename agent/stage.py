@@ -96,7 +96,9 @@ _FROM_BEFORE = re.compile(r"(?<![\w])(?:from|out\s+of)\s+(?:[^\s,;.!?]+\s+){0,3}
 _TO_AFTER = re.compile(r"^[^,;.!?]{0,40}?(?<![\w])(?:to|into|onto|towards?|for)(?![\w])", _FLAGS)
 _LEAVING_BEFORE = re.compile(
     r"(?<![\w])(?:leaves|leaving|left|leave|quits|quitting|abandons|abandoning|swaps|swapped|trades|traded)\s+"
-    r"(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?$",
+    r"(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?"
+    # "left his laptop on the couch": where a thing was left
+    r"(?:(?:[\w-]+\s+)?(?:on|at|in|by|near|under)\s+(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?)?$",
     _FLAGS,
 )
 # … nor where they have been: "fresh from a nap on the couch", "having finished at the rack",

@@ -118,6 +118,12 @@ _EATEN_BEFORE = re.compile(
     r"(?:(?:a|an|some|more|the|his|her|my|hot|cold|iced)\s+)?$",
     _FLAGS,
 )
+# What a book or a film is about: "a book about raccoons", "a documentary on James".
+_ABOUT_BEFORE = re.compile(
+    rf"(?<![\w])(?:{_DEPICTION}|talk|lecture|paper|poem|essay|post|thread|joke|quiz|presentation|slides?)s?\s+"
+    rf"(?:about|on|featuring|starring)\s+(?:(?:{_DEPICTED_WORDS})\s+){{0,2}}$",
+    _FLAGS,
+)
 # Someone played or imitated: "Milo cosplaying as James", "dressed up as the raccoon".
 _PLAYED_BEFORE = re.compile(
     r"(?<![\w])(?:cosplay(?:s|ing|ed)?|dress(?:es|ed|ing)?(?:\s+up)?|disguised|costumed|masquerad(?:es|ing)|"
@@ -256,7 +262,7 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _SHOWN_IN_AFTER.match(after) or _SHOWN_BY_BEFORE.search(before) or _PRINTED_AFTER.match(after)
     ):
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
-    if _PLAYED_BEFORE.search(before):
+    if _PLAYED_BEFORE.search(before) or _ABOUT_BEFORE.search(before):
         return thing
     if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")

@@ -63,7 +63,7 @@ LEXICON = Lexicon(
         r"abroad", r"overseas", r"elsewhere", r"offline", r"afk", r"ooo", r"awol", r"absent", r"excluded",
         r"skipped", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
         r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till)\b",
-        r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|keyboard|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
+        r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
         r"(?:in|to)\s+(?:bed|hospital|the\s+hospital|traffic|quarantine|isolation|jail|prison|court)",
         r"stuck\s+(?:in\s+traffic|at\s+(?:home|the\s+airport|work))", r"in\s+another\s+(?:city|country|office|building|time\s*zone)",
         r"in\s+" + _DET + r"(?:meeting|meetings|conference|seminar|lecture|class|interview|appointment|call\s+elsewhere)",
@@ -138,6 +138,8 @@ LEXICON = Lexicon(
         r"out(?!\s+(?:of|cold|loud|like|there|here)(?![\w]))(?![\w'-])", r"off(?![\w'-])", r"away(?![\w'-])",
         r"on\s+" + _DET + r"(?:[\w-]+\s+)?(?:break|walk|run|errand|errands|coffee\s+run|lunch\s+break|smoke\s+break|cigarette\s+break|school\s+run)(?![\w])",
         r"visiting(?![\w])", r"(?:out\s+)?(?:running\s+errands|shopping|fishing)(?![\w])",
+        # "away from the keyboard" (AFK), but "away from the keyboard, at the whiteboard"
+        r"away\s+from\s+(?:the\s+|his\s+|her\s+)?(?:keyboard|computer)",
         # "attending a wedding", but "attending the standup at the desk"
         r"(?:attending|attends|attended|attend)\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
         # "stuck at the office": the lab is not "the office" unless the clause says so
