@@ -45,7 +45,7 @@ _FILLERS = rf"(?:\s*(?:(?:{phrase_re(MERGED.fillers)})(?![\w'])|[^\w\s,.;:!?()\[
 _AWAY = re.compile(rf"^{_FILLERS}(?:{'|'.join(MERGED.away_re)})(?![\w])", _FLAGS)
 _AWAY_UNLESS_HERE = re.compile(rf"^{_FILLERS}(?:{'|'.join(MERGED.away_unless_here_re)})", _FLAGS)
 # "James is in Lisbon for a wedding": a capitalised place that is not one of the lab's things.
-_IN_A_PLACE = re.compile(rf"^{_FILLERS}in\s+(?P<place>(?-i:[A-Z][a-zà-ÿ]{{2,}}))(?![\w'])", _FLAGS)
+_IN_A_PLACE = re.compile(rf"^{_FILLERS}in\s+(?:the\s+)?(?P<place>(?-i:[A-Z][a-zà-ÿ]{{2,}}|[A-Z]{{2,3}}))(?![\w'])", _FLAGS)
 # Said anywhere in the subject's own clause: "is on a call elsewhere".
 _ELSEWHERE = re.compile(
     r"(?<![\w'\"])(?:elsewhere|somewhere\s+else|next\s+door|in\s+(?:the\s+other|another|the\s+next)\s+room)(?![\w'\"])", _FLAGS

@@ -195,6 +195,15 @@ _WISHED_AFTER = re.compile(
     _FLAGS,
 )
 _BODY_AFTER = re.compile(rf"^\s+(?:(?:own|new|little|big|tired|sleepy|left|right)\s+)?(?:{_BODY})(?![\w])", _FLAGS)
+# What a thing says, unquoted: "a fortune cookie that says Milo is watching you", "a note
+# saying ask James": a name or pronoun in it is text.
+_SAID_TEXT = re.compile(
+    r"(?<![\w'])(?:(?:that|which)\s+(?:says|reads|said|read|spells)|(?:sign|note|mug|card|cookie|banner|label|screen|"
+    r"message|poster|sticker|board|caption|tag|letter|email|slide|page|headline|memo|notification|popup|pop-up|error)s?"
+    r"\s+(?:saying|reading|says|reads))\s+(?P<text>[^,;.!?\n]{1,80})",
+    _FLAGS,
+)
+_GARMENT_BEFORE = re.compile(rf"(?:{phrase_re(MERGED.garments)})\s+$", _FLAGS)  # a shirt's words are a slogan's
 _PREPOSITION_BEFORE = re.compile(
     r"(?<![\w'])(?:at|to|on|onto|into|in|with|of|from|about|under|over|behind|beside|near|through|toward|towards|"
     r"like|than|by|for)\s+$",
@@ -211,7 +220,7 @@ _GARMENT_SAYS = re.compile(
 def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
     found.sort(key=lambda m: m.start)
-    titles = _titles(scan)
+    titles = _titles(scan) + [m.span("text") for m in _SAID_TEXT.finditer(scan) if not _GARMENT_BEFORE.search(scan, 0, m.start())]
     # "James, whom we all adore, …": the one asking, in an aside, is not in the picture
     relatives = relative_clauses(scan) if any(m.kind == "pronoun" for m in found) else []
     marked = [

@@ -92,7 +92,7 @@ _TITLE_BEFORE = re.compile(rf"(?<![\w])(?:{_TITLES}|{phrase_re(MERGED.namesake_b
 _NAMESAKE_AFTER = re.compile(rf"^\s+(?:{phrase_re(MERGED.namesake_after)})(?![\w])", _FLAGS)
 _INDEFINITE_BEFORE = re.compile(r"(?<![\w])(?:a|an)\s+$", _FLAGS)
 # "a Milo sachet", "another James": a proper name takes no article unless it modifies a noun.
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'])(?:a|an|another|some|every|each|his|her|my|our|their|your|its|of)\s+$", _FLAGS)
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'])(?:a|an|the|another|some|every|each|his|her|my|our|their|your|its|of)\s+$", _FLAGS)
 # "a life-size James cardboard standee": an article and a word or two, then a thing's word.
 _ARTICLE_AND_WORDS_BEFORE = re.compile(r"(?<![\w'])(?:a|an|another|some|every|each)(?:\s+[a-z][\w-]*){1,2}\s+$", _FLAGS)
 # A word after a name that names a thing rather than says what the person does: lower case,
@@ -367,7 +367,7 @@ def _namesake(scan: str, mention: Mention, cast: Cast) -> bool:
 
 
 def _capitalised_stranger(word: str, cast: Cast) -> bool:
-    bare = word.rstrip(".").removesuffix("'s")
+    bare = word.rstrip(".").removesuffix("'s").split("-")[0]
     if not bare or not bare[0].isupper() or bare.isupper():
         return False
     lower = bare.lower()

@@ -17,7 +17,8 @@ LEXICON = Lexicon(
         r"beim\s+(?:arzt|zahnarzt|tierarzt|friseur|mittagessen|essen|einkaufen|sport)",
         r"(?:ausgesperrt|rausgeworfen|rausgeflogen|gesperrt|verbannt|gekündigt|entlassen)",
         r"bleibt\s+(?:weg|draußen|zu\s+hause)", r"(?:ist\s+)?heute\s+nicht\s+da", r"nicht(?=\s*(?:[,.;!?]|$))",
-        r"im\s+(?:krankenhaus|spital|homeoffice|home-office|büro|bett)", r"(?:aus|ab)geschaltet", r"offline",
+        r"im\s+(?:krankenhaus|spital|homeoffice|home-office|büro|bett|flur|keller|nebenraum|lager)",
+        r"in\s+der\s+(?:küche|kantine|cafeteria|mensa|werkstatt|stadt)", r"(?:aus|ab)geschaltet", r"offline",
         r"abgestürzt", r"(?:in|zur)\s+(?:der\s+)?reparatur",
     ),
     away_unless_here_re=(

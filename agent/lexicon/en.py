@@ -94,7 +94,13 @@ LEXICON = Lexicon(
         # switched off: "got unplugged", "has been powered down" (not "unplugged the switch")
         r"(?:unplugged|switched\s+off|powered\s+(?:off|down)|shut\s+down|turned\s+off|deactivated|decommissioned|crashed|"
         r"disconnected|out\s+of\s+(?:battery|power|juice)|(?:sent\s+)?(?:off\s+)?(?:in\s+)?for\s+(?:repairs?|maintenance|servicing)|"
-        r"being\s+(?:repaired|serviced)|called\s+away)(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
+        r"being\s+(?:repaired|serviced)|called\s+away|retired|resigned|emigrated|moved\s+(?:away|abroad)|"
+        r"(?:being|getting)\s+(?:updated|upgraded|repaired|serviced|patched|flashed|rebooted|reinstalled|recharged)|"
+        r"(?:getting|having)\s+(?:his|her|its|their)\s+(?:firmware|software|os|system|battery|batteries|memory|brain|code|chip|"
+        r"sensors?|drivers?)\s+(?:updated|upgraded|replaced|swapped|flashed|patched|changed|charged|fixed|repaired))"
+        r"(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
+        r"on\s+the\s+other\s+side\s+of\s+the\s+(?:world|planet|globe|country|ocean|atlantic|pacific)",
+        r"(?:halfway\s+)?(?:a)?round\s+the\s+world", r"across\s+the\s+(?:world|ocean|pond|atlantic|pacific|country)",
         # not to be drawn: "ought not to appear", "is not to be drawn", "should be left out"
         r"(?:not|n't|never)\s+(?:to\s+)?(?:appear|feature|show\s+up|be\s+(?:drawn|shown|included|pictured|featured|depicted|visible|"
         r"seen|part\s+of\s+(?:it|this)|in\s+(?:it|this|frame|shot|the\s+(?:picture|scene|shot|frame|image|drawing))))",
@@ -264,7 +270,9 @@ LEXICON = Lexicon(
     us_words=(r"both\s+of\s+us", r"the\s+two\s+of\s+us", r"ourselves", r"us", r"we"),
     my_words=(r"my", r"mine"),
     longing=(
-        r"miss(?:es|ed|ing)?", r"wish(?:es|ed|ing)?(?:\s+for)?", r"if\s+only", r"(?:waiting|waits|waited|wait)\s+(?:for|on)",
+        r"miss(?:es|ed|ing)?", r"wish(?:es|ed|ing)?(?:\s+for)?", r"if\s+only",
+        r"(?:nobody|no\s+one|no-one)\s+(?:has|had|have)\s+seen", r"(?:haven't|hasn't|hadn't|have\s+not|has\s+not)\s+seen",
+        r"(?:lost|losing)\s+track\s+of", r"(?:waiting|waits|waited|wait)\s+(?:for|on)",
         r"(?:texting|texts|texted|emailing|emails|emailed|messaging|messages|messaged|phoning|phones|phoned|ringing|rings|"
         r"rang|pinging|pings|pinged|facetiming|facetimes|skyping|calling|calls)",
         r"(?:on\s+(?:the\s+)?(?:phone|a\s+(?:video\s+)?call|zoom|facetime)|video-?chatting|talking\s+on\s+the\s+phone)\s+(?:to|with)",

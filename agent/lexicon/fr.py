@@ -14,7 +14,8 @@ LEXICON = Lexicon(
         r"(?:est\s+)?en\s+(?:vacances|congé|congés|réunion|voyage|déplacement|week-end|weekend|rendez-vous|conférence|télétravail)",
         r"(?:est\s+)?(?:au|à\s+la)\s+(?:déjeuner|restaurant|médecin|dentiste|cinéma|maison|banque|poste)",
         r"manque", r"pas\s+là", r"(?:a|ont)\s+quitté",
-        r"(?:à\s+l'h[ôo]pital|à\s+la\s+clinique|éteint|éteinte|débranché|débranchée|en\s+panne|en\s+réparation)",
+        r"(?:dans\s+(?:le|la|l')\s*(?:placard|cuisine|couloir|cave|garage|bureau\s+d'à\s+côté|pièce\s+d'à\s+côté)|"
+        r"(?:recharge|recharger)\s+ses\s+batteries|à\s+l'h[ôo]pital|à\s+la\s+clinique|éteint|éteinte|débranché|débranchée|en\s+panne|en\s+réparation)",
     ),
     away_unless_here_re=(
         r"(?:est\s+|sont\s+)?(?:parti|partie|partis|parties|sorti|sortie|sortis|sorties|allé|allée|allés|allées|"
