@@ -159,9 +159,14 @@ def prepare(text: str, cast: Cast, *, normalised: bool = False) -> str:
     if not normalised:
         text = chat.normalise(text)
     text = text.replace("’", "'").replace("‘", "'")
+    if ":" in text:  # ":sleeping:" is an emoji, not a word or a clause break (":raccoon:" is Milo)
+        text = _EMOJI_NAME.sub(lambda m: m.group(0) if m.group(0).lower() in cast.id_by_name else "·" * len(m.group(0)), text)
     for asking in (cast.addressing, cast.asking_for, _REQUEST):  # three small patterns beat one big one
         text = asking.sub(_blanks, text)
     return text
+
+
+_EMOJI_NAME = re.compile(r"(?<![\w:]):[\w~-]{2,32}:(?![\w:])")
 
 
 def _blanks(match: re.Match[str]) -> str:

@@ -163,6 +163,8 @@ def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], pe
     if _PLACE_BEFORE.search(clause) and not about_a_thing and not shown_on:
         near = [p for p in people if opened <= p < start and len(_WORD.findall(scan[p:start])) <= _NEAR_A_CHARACTER]
         factor *= PLACE_OF_A_CHARACTER if near else PLACE_BOOST
+    elif not scan[start].isalnum() and any(opened <= p < start and len(_WORD.findall(scan[p:start])) <= 1 for p in people):
+        factor *= PLACE_OF_A_CHARACTER  # "James 💻": an emoji right after a character is where they are
     if (_MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]) or _BEEN_BEFORE.search(clause)
             or _LEAVING_BEFORE.search(clause) or (_FROM_BEFORE.search(clause) and _TO_AFTER.match(scan[end:]))
             or any(a <= start < b for a, b in relatives)):
