@@ -33,6 +33,7 @@ The words are data in each language's lexicon (`fillers`, `away_re`, `away_unles
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from agent import asides as _asides
 from agent.asides import skip_interruptions
@@ -170,17 +171,32 @@ def predicate_end(scan: str, start: int) -> int:
 
 
 def _says_away(predicate: str, scan: str, following: str = "") -> bool:
-    if _AWAY.match(predicate) or _ELSEWHERE.search(predicate):
-        return not (_LEFT_AS_A_POSITION.match(predicate) and _FRAMED_SHOT.search(scan))
-    place = _IN_A_PLACE.match(predicate)
-    if place and place.group("place").lower() not in _NOT_AWAY_PLACES and not names_a_wall(place.group("place")):
+    reading = _read_predicate(predicate)
+    if reading == "away":
         return True
-    weak = _AWAY_UNLESS_HERE.match(predicate)
-    if not weak or _here(predicate[weak.end() :], purpose=weak.group(0).lower().endswith("for")):
+    if reading == "left":  # "Milo left": gone, unless the request places people in a frame
+        return not _FRAMED_SHOT.search(scan)
+    if reading != "weak":
         return False
     # "… away from the keyboard, at the whiteboard": the next clause puts them at a wall
     place = _NEXT_PLACE.match(following)
     return not (place and _is_lab_place(place.group("where")))
+
+
+@lru_cache(maxsize=8192)
+def _read_predicate(predicate: str) -> str | None:
+    """What a predicate's own words say: "away", "left" (away, or a position in a framed
+    shot), "weak" (away unless the next clause puts them at a wall), or None. Kept per
+    predicate: short ones ("at the desk", "went home") come back again and again."""
+    if _AWAY.match(predicate) or _ELSEWHERE.search(predicate):
+        return "left" if _LEFT_AS_A_POSITION.match(predicate) else "away"
+    place = _IN_A_PLACE.match(predicate)
+    if place and place.group("place").lower() not in _NOT_AWAY_PLACES and not names_a_wall(place.group("place")):
+        return "away"
+    weak = _AWAY_UNLESS_HERE.match(predicate)
+    if not weak or _here(predicate[weak.end() :], purpose=weak.group(0).lower().endswith("for")):
+        return None
+    return "weak"
 
 
 def _here(rest: str, purpose: bool = False) -> bool:

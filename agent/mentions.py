@@ -31,7 +31,7 @@ from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
-from agent.things import REGNAL_AFTER, as_a_thing
+from agent.things import REGNAL_AFTER, as_a_thing, window_start
 from characters.sheet import Character
 
 __all__ = ["LIST_JOIN", "REGNAL_AFTER", "WITHOUT_BEFORE", "Cast", "Mention", "Status", "only_these", "prepare",
@@ -333,13 +333,13 @@ def _typo_of(token: str, cast: Cast) -> str | None:
 def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> Mention:
     """PRESENT, THING, BELONGS or missed (ABSENT, `wished`) for one mention (other
     absences come after, per clause)."""
-    before, after = scan[: mention.start], scan[mention.end :]
+    before, after = scan[window_start(scan, mention.start) : mention.start], scan[mention.end :]
     word = mention.word.lower()
     longing = _LONGING.search(before)
     if longing and not _MY_WORDS.fullmatch(word) and word not in ("your", "mine") and not _CALLED_OVER.match(after):
         wished = _WISHED_AFTER.match(after)
         end = mention.end + (wished.end() if wished else 0)
-        return replace(mention, status=Status.ABSENT, kind="wished", cue=(longing.start(), end))
+        return replace(mention, status=Status.ABSENT, kind="wished", cue=(mention.start - len(before) + longing.start(), end))
     if mention.kind == "pronoun":
         return _judge_pronoun(mention, word, before, after)
     thing = as_a_thing(scan, mention, everyone, cast)

@@ -234,7 +234,10 @@ FRAMING_ASKED = _FRAMING_ASKED
 def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> Mention | None:
     """The mention marked a thing (or `framed`, a picture that may be the request), or
     None when nothing around it makes it one."""
-    before, after = scan[: mention.start], scan[mention.end :]
+    # The patterns about what comes before end at the name: they read a window of it, not the
+    # whole request (searching a long prefix with every one of them was most of a plan's time).
+    offset = window_start(scan, mention.start)
+    before, after = scan[offset : mention.start], scan[mention.end :]
     word = mention.word.lower()
     thing = replace(mention, status=Status.THING)
     if after.startswith("-") or _TITLE_BEFORE.search(before) or _THING_BEFORE_RE.search(before) or _CONTAINER_BEFORE.search(before):
@@ -268,7 +271,7 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)
     if depiction:
-        lead = before[: depiction.start()]
+        lead = scan[: offset + depiction.start()]
         # A run of blanks is where words asking the bot were ("I should like a picture of …")
         framing = _FRAMING_NOUN.match(depiction.group("noun")) and (
             _FRAMING_LEAD.match(lead) or _FRAMING_ASKED.search(lead) or _ASKED_BLANK.search(lead))
@@ -280,10 +283,19 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
     return None
 
 
+def window_start(scan: str, position: int, width: int = 120) -> int:
+    """Where a window of about `width` characters before `position` starts (at a space)."""
+    if position <= width:
+        return 0
+    space = scan.find(" ", position - width, position)
+    return space if space >= 0 else position - width
+
+
 def _named(scan: str, mention: Mention, everyone: list[Mention]) -> bool:
     """"a playlist called Milo", "a mug that says JAMES", "a note that reads ask James",
     not "James called Milo over"."""
-    before = scan[: mention.start]
+    offset = window_start(scan, mention.start)
+    before = scan[offset : mention.start]
     naming = _NAMED_BEFORE.search(before)
     cut = len(before)
     for _ in range(3):  # "reads ask James": a few words of the text before the name
@@ -303,7 +315,7 @@ def _named(scan: str, mention: Mention, everyone: list[Mention]) -> bool:
     head = before[: naming.start("verb")].rstrip()
     if not head or _PERSON_BEFORE.search(head):
         return False
-    return not any(m.end == len(head) for m in everyone)
+    return not any(m.end == offset + len(head) for m in everyone)
 
 
 def _label(scan: str, mention: Mention) -> bool:
