@@ -94,13 +94,6 @@ _FRAMED_SHOT = re.compile(
 _LEFT_AS_A_POSITION = re.compile(r"^\s*left(?=\s*(?:[,.;)]|$|of\s+(?:the\s+)?frame|side))", _FLAGS)
 
 
-def clause_end(scan: str, start: int) -> int:
-    """Where the clause that goes on at `start` ends (asides and relative clauses inside it)."""
-    start, _ = skip_interruptions(scan, start)
-    stop = BREAK.search(scan, start)
-    return stop.start() if stop else len(scan)
-
-
 def predicates(scan: str, start: int) -> list[tuple[int, int]]:
     """The spans said of a subject that ends at `start`: its relative clauses, its
     predicate, the predicates it carries on into ("and ought not to appear"), or a
@@ -163,11 +156,6 @@ def says_away(scan: str, start: int) -> bool:
     """Whether the predicate that begins at `start` (right after its subject) says the
     subject is not in the lab."""
     return away_span(scan, start) is not None
-
-
-def predicate_end(scan: str, start: int) -> int:
-    """The end of the last span said of a subject that ends at `start`."""
-    return max(end for _, end in predicates(scan, start))
 
 
 def _says_away(predicate: str, scan: str, following: str = "") -> bool:

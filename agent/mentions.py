@@ -31,11 +31,10 @@ from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
-from agent.things import REGNAL_AFTER, as_a_thing, window_start
+from agent.things import as_a_thing, window_start
 from characters.sheet import Character
 
-__all__ = ["LIST_JOIN", "REGNAL_AFTER", "WITHOUT_BEFORE", "Cast", "Mention", "Status", "only_these", "prepare",
-           "scene_is_empty"]
+__all__ = ["LIST_JOIN", "Cast", "Mention", "Status", "only_these", "prepare", "scene_is_empty"]
 
 _FLAGS = re.IGNORECASE
 T = TypeVar("T")
@@ -180,8 +179,7 @@ _WITHOUT = re.compile(
 )
 _AND = phrase_re(MERGED.and_words)
 _LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die)\s+)?$", _FLAGS)
-# Public for agent/action.py, which takes out what these put aside.
-WITHOUT_BEFORE = _WITHOUT
+# Public for agent/action.py, which takes out lists of names together.
 LIST_JOIN = _LIST_JOIN
 _EVERYONE = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?![\w'])", _FLAGS)
 _EMPTY = re.compile(

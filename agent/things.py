@@ -227,8 +227,6 @@ _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 
-REGNAL_AFTER = _REGNAL_AFTER
-FRAMING_ASKED = _FRAMING_ASKED
 
 
 def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> Mention | None:
