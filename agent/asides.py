@@ -20,7 +20,9 @@ BREAK = re.compile(
 )
 ASIDE = re.compile(rf"^\s*,\s*(?:{'|'.join(MERGED.asides)})\s*(?=,)", _FLAGS)
 COMMA = re.compile(r"^\s*,")
-_RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which|qui|der|die|que|quien)\s+", _FLAGS)
+# ", who …", or ", who, having …" (an aside right after the relative word)
+_RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which|qui|der|die|que|quien)(?:\s+|(?=\s*,))", _FLAGS)
+_OPENING_ASIDE = re.compile(r"^\s*,[^,;.!?\n]{1,50},")
 _ANY_RELATIVE = re.compile(r",\s*(?:who|whom|whose|which|qui|quien)\s+", _FLAGS)
 
 
@@ -48,8 +50,12 @@ def skip_interruptions(scan: str, start: int) -> tuple[int, list[tuple[int, int]
 
 
 def relative_end(scan: str, start: int) -> int:
-    """The end of a relative clause: the first punctuation that is not an aside's comma."""
+    """The end of a relative clause: the first punctuation that is not an aside's comma
+    ("who, having skipped lunch, is eating …" goes on past the first aside whatever it is)."""
     position = start
+    opening = _OPENING_ASIDE.match(scan[start:])
+    if opening:
+        position = start + opening.end()
     while True:
         stop = BREAK.search(scan, position)
         if stop is None:

@@ -68,6 +68,7 @@ _CARRY_ON = re.compile(
     rf"^\s*,?\s*(?:and|but|yet|so|und|aber|y|pero|et|mais)\s+(?=(?:{phrase_re(MERGED.carry_on)})(?![\w']))", _FLAGS
 )
 _PRONOUN_SUBJECT = re.compile(r"^\s*(?:he|she|they|er|sie|il|elle|él|ella)(?:'s|'ll|'d|'re)?(?![\w])", _FLAGS)
+_SHORT_ASIDE = re.compile(r"^\s*,\s*(?P<chunk>[^,;.!?\n]{1,40}?)\s*(?=,)")
 _ONLY_PUNCTUATION = re.compile(r"^[\s:?!—–-]*$")
 _DETERMINERS = (
     r"(?:(?:the|a|an|his|her|their|my|our|your|its|this|that|el|la|los|las|le|les|der|die|das|dem|den|"
@@ -108,6 +109,10 @@ def _predicates(scan: str, start: int) -> list[tuple[int, int, str]]:
     spans.append((opened, end, text))
     if _ONLY_PUNCTUATION.match(text):
         stop = BREAK.search(scan, end) if end < len(scan) else None
+        chunk = _SHORT_ASIDE.match(scan[end:]) if stop is not None and stop.group(0) == "," else None
+        if chunk:  # "Milo, being updated, cannot join": the words between commas are his too
+            rest_start = end + chunk.end()
+            return [*spans, (end + 1, end + chunk.end("chunk"), chunk.group("chunk")), *_predicates(scan, rest_start)]
         pronoun = _PRONOUN_SUBJECT.match(scan[end + 1 :]) if stop is not None and stop.start() == end else None
         if pronoun:  # "As for James: he is stuck abroad"
             return [*spans, *_predicates(scan, end + 1 + pronoun.end())]

@@ -72,6 +72,9 @@ class SloganReader:
             # a RTFM tee, PEBKAC printed on his chest (capitals only)
             re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
                        rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
+            # a shirt with 42 on it, a tee with RTFM on the front (digits or capitals only)
+            re.compile(rf"(?P<g>{_GARMENT})\s+with\s+(?P<u>(?:[A-Z0-9][A-Z0-9!?.%'-]*\s+){{0,4}}[A-Z0-9][A-Z0-9!?.%'-]*)\s+"
+                       rf"(?:printed\s+|written\s+)?on\s+(?:it|the\s+(?:front|back|chest))(?![\w])"),
             # with sudo make me a sandwich printed on his chest
             re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
                        rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),

@@ -118,6 +118,12 @@ _EATEN_BEFORE = re.compile(
     r"(?:(?:a|an|some|more|the|his|her|my|hot|cold|iced)\s+)?$",
     _FLAGS,
 )
+# Sent by someone who is not there: "an email from James", "a parcel from Milo".
+_SENT_FROM_BEFORE = re.compile(
+    r"(?<![\w])(?:e-?mail|message|text|letter|note|call|voicemail|postcard|parcel|package|gift|present|card|memo|"
+    r"invite|invitation|delivery|video\s+message|dm|pm)s?\s+from\s+$",
+    _FLAGS,
+)
 # What a book or a film is about: "a book about raccoons", "a documentary on James".
 _ABOUT_BEFORE = re.compile(
     rf"(?<![\w])(?:{_DEPICTION}|talk|lecture|paper|poem|essay|post|thread|joke|quiz|presentation|slides?)s?\s+"
@@ -128,7 +134,7 @@ _ABOUT_BEFORE = re.compile(
 _PLAYED_BEFORE = re.compile(
     r"(?<![\w])(?:cosplay(?:s|ing|ed)?|dress(?:es|ed|ing)?(?:\s+up)?|disguised|costumed|masquerad(?:es|ing)|"
     r"pretend(?:s|ing)?\s+to\s+be|impersonat(?:es|ing|ed)|imitat(?:es|ing|ed)|mimick?(?:s|ing|ed)?|"
-    r"doing\s+an?\s+impression\s+of|(?:looks?|looking|acting|acts)\s+like)\s+(?:as\s+)?$",
+    r"doing\s+an?\s+impression\s+of|(?:looks?|looking|acting|acts)\s+like|play(?:s|ing|ed)?\s+(?:a|an))\s+(?:as\s+)?$",
     _FLAGS,
 )
 # What a screen shows: "a video call on the big screen showing James".
@@ -263,7 +269,7 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _SHOWN_IN_AFTER.match(after) or _SHOWN_BY_BEFORE.search(before) or _PRINTED_AFTER.match(after)
     ):
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
-    if _PLAYED_BEFORE.search(before) or _ABOUT_BEFORE.search(before):
+    if _PLAYED_BEFORE.search(before) or _ABOUT_BEFORE.search(before) or _SENT_FROM_BEFORE.search(before):
         return thing
     if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")

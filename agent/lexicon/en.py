@@ -10,7 +10,7 @@ _AWAY_PLACES = (
     r"trade\s+fair|fair|expo|convention|hackathon|appointment|all-hands|bank|post\s+office|shop|"
     r"shops|store|supermarket|pharmacy|pub|bar|restaurant|cafe|café|coffee\s+shop|cinema|movies|"
     r"beach|church|court|embassy|hairdresser|hairdresser's|barber|barber's|mechanic|garage|daycare|"
-    r"kindergarten|home|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
+    r"kindergarten|home(?!\s+(?:in|at)\s+the\s+(?:lab|office))|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
     r"gym\s+(?:downtown|in\s+town|across\s+town|nearby|down\s+the\s+road|round\s+the\s+corner)"
 )
 _DET = r"(?:(?:a|an|the|his|her|their|my|our|your|some|this|that)\s+)?"
@@ -59,9 +59,9 @@ LEXICON = Lexicon(
         r"(?:got|has|have|had|caught|with)\s+(?:the\s+)?(?:flu|covid|a\s+cold|a\s+fever|food\s+poisoning|a\s+migraine)",
         r"(?:called|calls|calling|phoned|phones|rang)\s+in\s+(?:sick|ill)",
         # elsewhere
-        r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office))",
+        r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office)|\s+(?:in|at)\s+the\s+(?:lab|office))",
         r"abroad", r"overseas", r"elsewhere", r"offline", r"afk", r"ooo", r"awol", r"absent", r"excluded",
-        r"skipped", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
+        r"skipped(?=\s*(?:$|[,.;!?]|this|today|again))", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
         r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till)\b",
         r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
         r"(?:in|to)\s+(?:bed|hospital|the\s+hospital|traffic|quarantine|isolation|jail|prison|court)",
@@ -100,6 +100,7 @@ LEXICON = Lexicon(
         r"sensors?|drivers?)\s+(?:updated|upgraded|replaced|swapped|flashed|patched|changed|charged|fixed|repaired))"
         r"(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
         r"on\s+the\s+other\s+side\s+of\s+the\s+(?:world|planet|globe|country|ocean|atlantic|pacific)",
+        r"mid-?(?:flight|air|trip|journey|commute)", r"in\s+(?:flight|the\s+air|transit)", r"en\s+route",
         r"(?:halfway\s+)?(?:a)?round\s+the\s+world", r"across\s+the\s+(?:world|ocean|pond|atlantic|pacific|country)",
         # not to be drawn: "ought not to appear", "is not to be drawn", "should be left out"
         r"(?:not|n't|never)\s+(?:to\s+)?(?:appear|feature|show\s+up|be\s+(?:drawn|shown|included|pictured|featured|depicted|visible|"

@@ -25,7 +25,7 @@ from tests.servers.openai_compat import OpenAICompatServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"plain", "absence", "lookalike", "speaker", "typo", "slogan", "place", "emoji", "lang", "discord"}
-# Measured on the rules: 100 % of six sets and 98.7 % of probes.jsonl fully right, every kind
+# Measured on the rules: 100 % of six sets and 98.9 % of probes.jsonl fully right, every kind
 # ≥ 90 % (see docs/planning.md). The floor leaves room for a deliberate trade-off, not for a
 # kind of request to stop working.
 FLOOR_OVERALL = 0.97
