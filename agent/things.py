@@ -171,7 +171,7 @@ _SHOWN_IN_AFTER = re.compile(
 )
 # … or what a screen or a show has or shows: "the screensaver shows a dancing raccoon".
 _SHOWN_BY_BEFORE = re.compile(
-    rf"(?<![\w])(?:{_DISPLAY_THINGS}|{_DEPICTION})s?(?:[\s\w'-]{{0,30}}?)\s+(?:has|have|had|shows|showing|show|features|"
+    rf"(?<![\w])(?:{_DISPLAY_THINGS}|{_DEPICTION})s?(?:[\s\w'-]{{0,30}}?)\s+(?:is|are|was|has|have|had|shows|showing|show|features|"
     rf"featuring|with|starring|stars|about|depicts|depicting|plays|playing)\s+(?:a|an|some|two|three|several|one)\s+"
     rf"(?:[a-z-]+\s+){{0,2}}$",
     _FLAGS,

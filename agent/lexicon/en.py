@@ -95,7 +95,8 @@ LEXICON = Lexicon(
         r"(?:unplugged|switched\s+off|powered\s+(?:off|down)|shut\s+down|turned\s+off|deactivated|decommissioned|crashed|"
         r"disconnected|out\s+of\s+(?:battery|power|juice)|(?:sent\s+)?(?:off\s+)?(?:in\s+)?for\s+(?:repairs?|maintenance|servicing)|"
         r"being\s+(?:repaired|serviced)|called\s+away|retired|resigned|emigrated|moved\s+(?:away|abroad)|"
-        r"(?:being|getting)\s+(?:updated|upgraded|repaired|serviced|patched|flashed|rebooted|reinstalled|recharged)|"
+        r"(?:being|getting)\s+(?:updated|upgraded|repaired|serviced|patched|flashed|rebooted|reinstalled|recharged|fixed|"
+        r"mended|debugged|reset|restored|cleaned)|"
         r"(?:getting|having)\s+(?:his|her|its|their)\s+(?:firmware|software|os|system|battery|batteries|memory|brain|code|chip|"
         r"sensors?|drivers?)\s+(?:updated|upgraded|replaced|swapped|flashed|patched|changed|charged|fixed|repaired))"
         r"(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
