@@ -1,13 +1,25 @@
-"""The scene in words for the prompt, naming only who is in the picture.
+"""The scene in words for the prompt, naming only who is in the picture, and otherwise
+keeping the request's own words.
 
-The image model draws whoever the action names, so the request is rewritten before it is
-sent: a clause that sends someone away goes ("Skip Milo this time, just James pedalling" →
-"just James pedalling"; "Milo at my desk while I'm out getting lunch" → "Milo at James's
-desk"), "without X" goes ("Milo ohne James auf dem Sofa" → "Milo auf dem Sofa"), a
-namesake or a picture loses the name ("a LeBron James bobblehead" → "a LeBron bobblehead",
-"a poster of a raccoon" → "a poster of an animal"), and the things of someone not drawn
-become "the" ("James's headphones on the couch" → "the headphones on the couch").
-Pronouns of people in the picture become their names; a misspelt name is spelt right.
+The image model draws whoever the action puts in the scene, so what sends a character
+away or leaves them out goes, and nothing else does:
+
+- a clause that is only about someone not drawn goes whole ("Skip Milo this time, just James
+  pedalling" → "just James pedalling"; "Milo at my desk while I'm out getting lunch" → "Milo
+  at James's desk"; "James, regrettably, will be attending a wedding and ought not to
+  appear." goes), with the clauses after it whose pronoun takes that person up ("James isn't
+  around, he flew to Berlin");
+- in a clause about someone drawn, only the words that leave the other out go: "ohne James",
+  "waiting for Milo", "Milo ❌";
+- the things of someone not drawn become "the" ("James's headphones on the couch" → "the
+  headphones on the couch").
+
+Everything else stays as written: a namesake, a title, a label or a product keeps its name
+("a mug of Milo", "James and the Giant Peach", "a box of Milo cereal": the LoRA trigger
+words, not bare names, draw the characters), and so does every object. Pronouns of people in
+the picture become their names ("I'm asleep" → "James Meadlock is asleep"); a misspelt name
+is spelt right. Then the punctuation is tidied: no empty brackets, no doubled or leading
+marks.
 """
 
 from __future__ import annotations
@@ -15,24 +27,36 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from agent.clauses import says_away
-from agent.mentions import LIST_JOIN, REGNAL_AFTER, WITHOUT_BEFORE, Cast, Mention, Status
+from agent.asides import relative_end, skip_interruptions
+from agent.clauses import away_span, says_away
+from agent.mentions import LIST_JOIN, Cast, Mention, Status
 
 _FLAGS = re.IGNORECASE
 # Where a clause that goes ends: punctuation or a word that joins two clauses ("so", "while",
 # "pero", "aber", "mais"), not one inside it ("until Monday", "since Tuesday").
 _CLAUSE = re.compile(
     r"[,;.!?\n()\[\]—–:]|\s-\s|(?<![\w'])(?:so|but|while|whilst|whereas|and|because|though|although|meanwhile|"
-    r"y|pero|mientras|und|aber|während|et|mais|pendant\s+que)(?![\w'])",
+    r"since|y|pero|mientras|und|aber|während|et|mais|pendant\s+que)(?![\w'])",
     _FLAGS,
 )
-_SPEAKER_POSSESSIVES = {"my", "mine", "our", "ours", "your", "yours"}
-_EDGE = re.compile(r"^(?:[\s,;:.—–!-]|(?:so|and|but|while|then|because|since|as|with|y|und|et|pero|mais|aber)(?![\w']))+", _FLAGS)
-_EDGE_END = re.compile(r"(?:[\s,;:—–-]|(?<![\w'])(?:so|and|but|while|then|because|since|y|und|et|pero|mais|aber))+$", _FLAGS)
+_FOREIGN_POSSESSIVE = re.compile(r"mein\w*|mis?|mon|ma|mes", _FLAGS)
+_SPEAKER_POSSESSIVES = {"my", "mine", "our", "ours", "your", "yours", "mein", "meine", "meinem", "meinen",
+                        "meiner", "meines", "mi", "mis", "mon", "ma", "mes"}
+_CONTRACTION = re.compile(r"^(?:'m|\s+am)(?![\w])|^'(?:ve|ll|d|re)(?![\w])", _FLAGS)
+_CONTRACTED = {"'m": " is", " am": " is", "'ve": " has", "'ll": " will", "'d": " would", "'re": " is"}
+_BY_MYSELF = re.compile(r"(?<![\w])(?:all\s+)?by\s+$", _FLAGS)
+# "he flew to Berlin" after a clause sending James away is about James too.
+_TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
+_BRACKETED = re.compile(r"^\s*\([^()]{0,80}\)")
+_RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which)\s", _FLAGS)
+_CUSTOM_EMOJI = re.compile(r"(?<![^\s(]):[\w~-]{2,32}:(?![^\s),.;!?])")
 _SPACES = re.compile(r"[ \t]+")
-_LOOSE_PUNCTUATION = re.compile(r"\s+([,;:.!?])")
-_DOUBLED_PUNCTUATION = re.compile(r"([,;:])(?:\s*[,;:])+")
-_A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=animal)")
+_LOOSE_PUNCTUATION = re.compile(r"\s+([,;:.!?)\]])")
+_DOUBLED = re.compile(r"([,;:.!?])(?:\s*[,;:.])+")
+_EMPTY_BRACKETS = re.compile(r"[(\[]\s*[,;:.!?]*\s*[)\]]")
+_OPEN_BRACKET_SPACE = re.compile(r"([(\[])\s+")
+_EDGE = re.compile(r"^(?:[\s,;:.—–!?-]|(?:so|and|but|while|then|because|since|as|with|y|und|et|pero|mais|aber)(?![\w']))+", _FLAGS)
+_EDGE_END = re.compile(r"(?:[\s,;:—–-]|(?<![\w'])(?:so|and|but|while|then|because|since|y|und|et|pero|mais|aber))+$", _FLAGS)
 
 
 def describe(plain: str, scan: str, mentions: list[Mention], cast: Cast, shown: Collection[str] | None) -> str:
@@ -40,11 +64,14 @@ def describe(plain: str, scan: str, mentions: list[Mention], cast: Cast, shown: 
     keep = set(cast.ids if shown is None else shown)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), not overlapping
     for run in _lists(scan, mentions):
-        if all(set(m.ids) <= keep for m in run):
-            edits.extend(_named(m, cast) for m in run if m.kind in ("pronoun", "typo"))
+        if all(set(m.ids) <= keep for m in run) or run[0].status is Status.THING:
+            edits.extend(_named(scan, m, cast) for m in run if m.kind in ("pronoun", "typo") and (
+                m.status is not Status.THING or m.kind == "typo"))
             continue
-        edits.extend(_left_out(scan, run, mentions, keep, cast))
+        edits.extend(_left_out(scan, run, mentions, keep))
     edits.extend(_blanked(plain, scan))
+    edits.extend((m.start(), m.end(), " ") for m in _CUSTOM_EMOJI.finditer(plain)
+                 if not any(x.start <= m.start() < x.end for x in mentions))
     return _tidy(_apply(plain, edits))
 
 
@@ -59,32 +86,53 @@ def _lists(scan: str, mentions: list[Mention]) -> list[list[Mention]]:
     return runs
 
 
-def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[str], cast: Cast) -> list[tuple[int, int, str]]:
+def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[str]) -> list[tuple[int, int, str]]:
     first, last = run[0], run[-1]
-    status = first.status
-    if status is Status.THING:
-        edits = []
-        for m in run:
-            if not set(m.ids) <= keep:
-                regnal = REGNAL_AFTER.match(scan[m.end :])  # "King James II" → "King"
-                end = m.end + (regnal.end() if regnal else 0)
-                edits.append((m.start, end, _thing_word(m, cast, scan[: m.start], scan[end:])))
-        return edits
-    if status is Status.BELONGS:
-        return [(m.start, m.end, "the") for m in run if not set(m.ids) <= keep]
-    opened = _clause_start(scan, first.start)
-    stop = _CLAUSE.search(scan, last.end)
-    closed = stop.start() if stop else len(scan)
-    others_here = any(opened <= m.start < closed and m not in run and set(m.ids) <= keep
-                      and m.status is Status.PRESENT for m in mentions)
-    if status is Status.ABSENT and says_away(scan, last.end):
-        # "James went home", "while I'm out getting lunch": the clause goes
-        return [(opened, closed, " ")] if not others_here else [(first.start, closed, " ")]
-    negator = WITHOUT_BEFORE.search(scan[opened : first.start])
-    if negator and not others_here:
-        return [(opened, closed, " ")]  # "Skip Milo this time", "no 🦝 today"
-    start = opened + negator.start() if negator else first.start
-    return [(start, last.end, " ")]  # "ohne James", "without the raccoon", a name alone
+    if first.status is Status.BELONGS:  # "James's headphones" → "the headphones"; "mi escritorio" stays
+        return [(m.start, m.end, "the") for m in run if not set(m.ids) <= keep and not _FOREIGN_POSSESSIVE.fullmatch(m.word)]
+    if first.status is Status.PRESENT:  # drawn by someone else's decision (the LLM's cast): only the name goes
+        return [(m.start, m.end, " ") for m in run if not set(m.ids) <= keep]
+    cue = last.cue or first.cue or (first.start, last.end)
+    start, end = min(first.start, cue[0]), max(last.end, cue[1])
+    opened = _clause_start(scan, start)
+    stop = _CLAUSE.search(scan, end)
+    closed = max(end, stop.start() if stop else len(scan))
+    others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status is Status.PRESENT]
+    if any(opened <= m.start < closed for m in others):
+        return [(start, _with_what_follows(scan, end), " ")]  # "ohne James", "waiting for Milo", "Milo ❌"
+    closed = _with_what_follows(scan, closed)  # "(too many GPUs eaten)", ", who is stuck in traffic"
+    edits = [(opened, closed, " ")]
+    if cue[0] >= last.end or says_away(scan, last.end):  # what follows takes the person up
+        edits.extend(_taken_up(scan, closed, others))
+    return edits
+
+
+def _with_what_follows(scan: str, end: int) -> int:
+    """`end` moved past a bracket or a relative clause that goes on about what ends there."""
+    aside = _BRACKETED.match(scan[end:])
+    if aside:
+        return end + aside.end()
+    relative = _RELATIVE.match(scan[end:])
+    return relative_end(scan, end + relative.end()) if relative else end
+
+
+def _taken_up(scan: str, position: int, others: list[Mention]) -> list[tuple[int, int, str]]:
+    """Clauses after a removed one whose subject is a pronoun and that say nothing of anyone
+    drawn: "…, he flew to a conference in Berlin", "… Not today, he's on leave"."""
+    edits = []
+    for _ in range(3):
+        pronoun = _TAKEN_UP.match(scan[position:])
+        if not pronoun:
+            break
+        subject_end = position + pronoun.end()
+        span = away_span(scan, subject_end)
+        stop = _CLAUSE.search(scan, skip_interruptions(scan, subject_end)[0])
+        end = max(span[1] if span else 0, stop.start() if stop else len(scan))
+        if any(position <= m.start < end for m in others):
+            break
+        edits.append((position, end, " "))
+        position = end
+    return edits
 
 
 def _clause_start(scan: str, position: int) -> int:
@@ -94,8 +142,9 @@ def _clause_start(scan: str, position: int) -> int:
     return start
 
 
-def _named(mention: Mention, cast: Cast) -> tuple[int, int, str]:
-    """A pronoun of someone drawn becomes their name ("my" → "James's"); a typo is spelt right."""
+def _named(scan: str, mention: Mention, cast: Cast) -> tuple[int, int, str]:
+    """A pronoun of someone drawn becomes their name ("my" → "James's", "I'm" → "James
+    Meadlock is", "by myself" → "alone"); a typo is spelt right."""
     names = " and ".join(cast.by_id(i).name for i in mention.ids)
     word = mention.word.lower()
     if mention.kind == "typo":  # "Jmaes" → "James", "Meadlcok" → "Meadlock", "racooon" → "raccoon"
@@ -103,6 +152,14 @@ def _named(mention: Mention, cast: Cast) -> tuple[int, int, str]:
         return mention.start, mention.end, f"{name}'s" if word.endswith("'s") else name
     if word in _SPEAKER_POSSESSIVES:
         return mention.start, mention.end, f"{names}'s" if len(mention.ids) == 1 else "their"
+    if word in ("myself", "yourself") and _BY_MYSELF.search(scan[: mention.start]):
+        by = _BY_MYSELF.search(scan[: mention.start])
+        return by.start(), mention.end, "alone"
+    if word == "conmigo":
+        return mention.start, mention.end, f"con {names}"
+    contraction = _CONTRACTION.match(scan[mention.end :]) if word == "i" else None
+    if contraction:
+        return mention.start, mention.end + contraction.end(), names + _CONTRACTED[contraction.group(0).lower()]
     return mention.start, mention.end, names
 
 
@@ -114,27 +171,6 @@ def _spelt(word: str, cast: Cast, character_id: str) -> str:
     names = [n for n, i in cast.id_by_name.items() if i == character_id and " " not in n]
     best = min(names, key=lambda n: Levenshtein.distance(bare, n))
     return best.capitalize() if best in cast.proper_names else best
-
-
-_OF_BEFORE = re.compile(r"(?<![\w])of\s+$", _FLAGS)
-_SURNAME_AFTER = re.compile(r"^\s+(?-i:[A-Z][a-z])")
-
-
-def _thing_word(mention: Mention, cast: Cast, before: str, after: str = "") -> str:
-    """What a namesake or a picture keeps of the name: nothing of a proper name ("King
-    James" → "King"; "a cutout of James" → "a cutout of someone"), "animal" for an animal
-    ("a stuffed raccoon"), "the" for a role ("the boss fight")."""
-    word = " ".join(mention.word.lower().split())
-    bare = word.removesuffix("'s")
-    if mention.kind == "pronoun":
-        return mention.word
-    if bare.startswith("the "):
-        return "the"
-    if bare in cast.proper_names or mention.kind == "typo":
-        return "someone" if _OF_BEFORE.search(before) and not _SURNAME_AFTER.match(after) else " "
-    if word.endswith("'s"):
-        return "animal's"
-    return "animals" if bare.endswith("s") and bare not in cast.proper_names else "animal"
 
 
 def _blanked(plain: str, scan: str) -> list[tuple[int, int, str]]:
@@ -151,6 +187,8 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
     cursor = 0
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], -e[1])):
         if start < cursor:  # inside a span already replaced
+            if end > cursor:
+                cursor = end
             continue
         out.append(text[cursor:start])
         out.append(replacement)
@@ -163,9 +201,9 @@ def _tidy(text: str) -> str:
     lines = []
     for line in text.split("\n"):
         line = _SPACES.sub(" ", line)
-        line = _DOUBLED_PUNCTUATION.sub(r"\1", _LOOSE_PUNCTUATION.sub(r"\1", line))
+        line = _OPEN_BRACKET_SPACE.sub(r"\1", _EMPTY_BRACKETS.sub(" ", line))
+        line = _DOUBLED.sub(r"\1", _LOOSE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", line)))
         line = _EDGE_END.sub("", _EDGE.sub("", line.strip()))
-        line = _A_BEFORE_VOWEL.sub(r"\1n ", line)
         line = line.strip().rstrip(",;:—–-").strip()
         if line.strip(" ,;:.—–-"):
             lines.append(line)

@@ -149,8 +149,7 @@ class Planner:
         else:
             slogan = rules.rotation_slogan(item["seed"], self.sayings)
         outfits = {c: ("panel" if slogan and c == wearer else "default") for c in item["characters"]}
-        span = (asked.start, asked.end) if asked else None
-        return {**_decided(item, "slogan", slogan, source), "outfits": outfits, "notes": notes, "slogan_span": span}
+        return {**_decided(item, "slogan", slogan, source), "outfits": outfits, "notes": notes}
 
     def _note_absent_wearer(self, text: str) -> str:
         panel = next((c for c in self.character_list if c.wears_panel), None)
@@ -169,8 +168,7 @@ class Planner:
         source = "llm"
         shown = item["characters"]
         if not (isinstance(action, str) and 0 < len(action.strip()) <= 500):
-            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"],
-                                           item.get("slogan_span"), shown)
+            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"], shown)
             source = "rules"
         else:  # the model's words too may name someone who is not drawn
             action = rules.describe_action(action, None, self.cast, item["slogan"], shown=shown)

@@ -17,9 +17,8 @@ from weakref import WeakKeyDictionary
 
 from agent.action import describe
 from agent.chat import normalise
-from agent.clauses import clause_end, says_away
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
-from agent.slogans import SloganAsk, SloganReader
+from agent.slogans import SloganAsk, SloganReader, slogan_request
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
 from characters.sheet import Character
@@ -56,7 +55,7 @@ def read(text: str, speaker: str | None, cast: Cast) -> Reading:
 
 def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     plain = normalise(text)
-    scan = prepare(text, cast)
+    scan = prepare(plain, cast, normalised=True)
     mentions = cast.mentions(scan, speaker)
     reader = _SLOGAN_READERS.get(cast) or _SLOGAN_READERS.setdefault(cast, SloganReader(cast))
     # Quotes are read in the text with its own apostrophes; positions match the scan's.
@@ -102,17 +101,31 @@ def detect_characters(text: str, speaker: str | None, cast: Cast) -> list[str]:
         absent |= set(cast.ids) - only
     empty = scene_is_empty(scan)
     ordered: list[str] = []
+    sides: dict[str, int] = {}
     for mention in mentions:
         if mention.status is Status.PRESENT and not (empty and mention.kind == "framed"):
             ordered.extend(i for i in mention.ids if i not in absent and i not in ordered)
+            side = _SIDE_AFTER.match(scan[mention.end :])
+            if side and len(mention.ids) == 1:
+                sides.setdefault(mention.ids[0], -1 if side.group("side").lower() == "left" else 1)
     if ordered:
-        return ordered
+        # "James on the right, Milo on the left": the prompt draws them left to right
+        return sorted(ordered, key=lambda i: sides.get(i, 0)) if sides else ordered
     if empty:
         return []
     set_aside = absent | {i for m in mentions if m.status in (Status.BELONGS, Status.THING) for i in m.ids}
     bot = cast.bot
     default = [bot.id] if bot else list(cast.ids[:1])
     return [i for i in default if i not in set_aside]
+
+
+# Where someone stands in the frame: "Milo left", "James on the right", "camera left", "right of frame".
+_SIDE_AFTER = re.compile(
+    r"^\s*,?\s*(?:(?:is|stands?|standing|sits?|sitting|positioned|placed|on|to|at|in)\s+){0,2}(?:the\s+)?"
+    r"(?:camera\s+|far\s+|frame\s+)?(?P<side>left|right)(?:\s+(?:side|of\s+(?:the\s+)?(?:frame|picture|image)))?"
+    r"(?=\s*(?:$|[,;.!?)]|and\b|while\b|with\b|both\b))",
+    re.IGNORECASE,
+)
 
 
 def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
@@ -123,8 +136,8 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
     # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
     present = [m.start for m in mentions if m.status is Status.PRESENT]
-    elsewhere = [(m.start, min([clause_end(scan, m.end), *(p for p in present if p > m.start)]))
-                 for m in mentions if m.status is Status.ABSENT and says_away(scan, m.end)]
+    elsewhere = [(m.start, min([m.cue[1], *(p for p in present if p > m.start)]))
+                 for m in mentions if m.status is Status.ABSENT and m.cue and m.cue[0] >= m.start]
     return _score_walls(scan, present, elsewhere)
 
 
@@ -150,47 +163,40 @@ def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = 
 # --- the action ----------------------------------------------------------------------------
 _LEADING_ASK = re.compile(
     r"^(?:(?:hey|ok|okay|yo)\b[\s,]*)?(?:(?:can|could|would|will)\s+you\s+)?(?:please\s+)?"
-    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do)\s+(?:me\s+)?)?"
-    r"(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
-    r"(?:(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?)?",
+    r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do|depict|illustrate|produce|sketch)\s+(?:me\s+|us\s+)?)?",
+    re.IGNORECASE,
+)
+_PICTURE_OF = re.compile(
+    r"^(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
+    r"(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?",
     re.IGNORECASE,
 )
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    without: tuple[int, int] | None = None, shown: Collection[str] | None = None) -> str:
+                    shown: Collection[str] | None = None) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
-    into names, the slogan request taken out (`without`: its span in the normalised text;
-    the slogan is composited later, never prompted), and nobody named who is not in the
-    picture (`shown`, the ids drawn; see agent/action.py)."""
+    into names, and nobody named who is not in the picture (`shown`, the ids drawn; see
+    agent/action.py). The words that ask for a slogan go: all of them when the slogan is
+    worn (`slogan`; it is composited later, never prompted), only the slogan's words when
+    it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
-    if without:
-        a, b = _slogan_words(plain, max(0, without[0]), min(len(plain), without[1]))
-        plain = plain[:a] + " " * (b - a) + plain[b:]
-        scan = scan[:a] + " " * (b - a) + scan[b:]
+    if reading.slogan:
+        a, b, instead = slogan_request(plain, reading.slogan, slogan is not None, mentions, cast)
+        plain = plain[:a] + instead.ljust(b - a) + plain[b:]
+        scan = scan[:a] + instead.ljust(b - a) + scan[b:]
         mentions = [m for m in mentions if not a <= m.start < b]
     action = describe(plain, scan, mentions, cast, shown)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
-    return _LEADING_ASK.sub("", " ".join(action.split())).strip(" ,.")
+    action = _LEADING_ASK.sub("", " ".join(action.split()))
+    picture = _PICTURE_OF.match(action)
+    if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):
+        action = action[picture.end() :]  # "a cartoon of Milo waving", not "a drawing of a raccoon on the board"
+    return action.strip(" ,.")
 
 
-# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …".
-_CARRIER_BEFORE = re.compile(
-    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and)\s+)?(?:the\s+(?:words?|text|slogan)\s+)?"
-    r"(?:(?:a|an|the|his|her|its|their|my)\s+)?(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
-    re.IGNORECASE,
-)
-_CARRIER_AFTER = re.compile(
-    r"^(?:\s+on\s+(?:it|him|her))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
-    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?![\w])",
-    re.IGNORECASE,
-)
-
-
-def _slogan_words(plain: str, start: int, end: int) -> tuple[int, int]:
-    """The span of a slogan's request, with the words around it that only carried it."""
-    before = _CARRIER_BEFORE.search(plain[:start])
-    after = _CARRIER_AFTER.match(plain[end:])
-    return (before.start() if before else start), end + (after.end() if after else 0)
+def _starts_with_someone_drawn(text: str, cast: Cast, shown: Collection[str] | None) -> bool:
+    first = cast.name_pattern.match(text)
+    return bool(first) and (shown is None or cast.id_by_name.get(" ".join(first.group(1).lower().split())) in shown)

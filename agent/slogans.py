@@ -17,22 +17,25 @@ from dataclasses import dataclass
 from agent.lexicon import MERGED, phrase_re
 from agent.mentions import Cast, Mention, Status
 from agent.quotes import find_quotes
+from agent.stage import names_a_wall_in
 
 _FLAGS = re.IGNORECASE
 _MARK = "\ue000"  # stands for a quoted phrase in the skeleton
 _GARMENT = rf"(?:{phrase_re(MERGED.garments)})"
+_ANY_GARMENT = re.compile(rf"(?<![\w]){_GARMENT}|motto", _FLAGS)
 _LINK = rf"(?:{phrase_re(MERGED.shirt_links)})"
 # "on", "printed on", "written across", "in big letters on the front of"
 _ON = (rf"(?:{phrase_re(MERGED.on_garment)}|(?:(?:printed|written|emblazoned|stitched|embroidered|scrawled|painted|"
        rf"stencil+ed|spelled\s+out|in\s+(?:big|bold|large)\s+letters)\s+)?(?:on|across|over|along)(?:\s+the\s+front\s+of)?)")
 _SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|say|read|:|"
-         r"with\s+the\s+(?:words?|text|slogan)|"
-         r"que\s+dice|que\s+pone|dice|mit\s+der\s+aufschrift|mit\s+aufschrift|avec\s+écrit|écrit|marqué)\s*:?")
-# "for Milo", "for the raccoon", "for him" between a garment and its text
-_FOR = r"(?:\s+for\s+(?P<for>(?:the\s+)?[\w]+))?"
+         r"with\s+the\s+(?:words?|text|slogan)|text|"
+         r"que\s+dice|que\s+pone|dice|pone|mit\s+der\s+aufschrift|mit\s+aufschrift|sagt|avec\s+écrit|écrit|marqué|dit)\s*:?")
+# "today", "now" between a garment and what it says
+_WHEN = r"(?:\s+(?:today|now|still|again|here|too|this\s+time|heute|jetzt|hoy|aujourd'hui))?"
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
+# A dot, "!" or "?" ends it only before a space ("127.0.0.1", "node.js" go on).
 _END = (
-    r"(?=\s*(?:[.;!?\n]|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
+    r"(?=\s*(?:[.;!?](?=\s|$)|\n|\s[—–-]\s|$)|\s+(?:while|at\s+(?:the|his|her|a|an)|by\s+the|next\s+to|near\s+the|"
     r"beside|in\s+front\s+of|and\s+(?:he|she|then|put|make|have|let|draw|show|give|place|it|his|her|him)|as\s+he|"
     r"(?:for|on|with|and|but|while|as)\s+(?:{names}))\b)"
 )
@@ -54,9 +57,12 @@ class SloganReader:
     def __init__(self, cast: Cast) -> None:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
         end = _END.format(names=names)
+        # "for Milo", "for the raccoon", "on Milo", "for him" between a garment and its text
+        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|on\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
+        self.names = re.compile(rf"(?<![\w])(?:{names})(?![\w])", _FLAGS)
         self.patterns = (
             # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X", hoodie for Milo: "X"
-            re.compile(rf"(?P<g>{_GARMENT}){_FOR}(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
+            re.compile(rf"(?P<g>{_GARMENT}){_FOR}\s*,?(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
             # a "X" shirt
             re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # "X" printed on his chest
@@ -66,19 +72,43 @@ class SloganReader:
             # a RTFM tee, PEBKAC printed on his chest (capitals only)
             re.compile(rf"(?<![\w'])(?P<u>(?:[A-Z0-9♥❤][A-Z0-9!?'-]*\s+){{0,4}}[A-Z][A-Z0-9!?'-]+)\s+"
                        rf"(?:(?:(?:printed|written|emblazoned)\s+)?(?:on|across)\s+{_OWNER})?(?P<g>{_GARMENT})(?![\w])"),
+            # a shirt with 42 on it, a tee with RTFM on the front (digits or capitals only)
+            re.compile(rf"(?P<g>{_GARMENT})\s+with\s+(?P<u>(?:[A-Z0-9][A-Z0-9!?.%'-]*\s+){{0,4}}[A-Z0-9][A-Z0-9!?.%'-]*)\s+"
+                       rf"(?:printed\s+|written\s+)?on\s+(?:it|the\s+(?:front|back|chest))(?![\w])"),
             # with sudo make me a sandwich printed on his chest
-            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>[^,.;!?{_MARK}]{{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
+            re.compile(rf"(?:\bwith|\bwearing|,|^)\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,48}}?)\s+(?:printed|written|emblazoned)\s+"
                        rf"(?:on|across)\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # with the words Not My Department on his chest
-            re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing)\s+(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)"
-                       rf"\s+(?P<u>[^,.;!?{_MARK}]{{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            re.compile(rf"(?:\bwith|\bwearing|\bbearing|\bshowing|\bput|\bprint|\bwrite|\bpaint|\bstick|\badd)\s+(?:the\s+)?"
+                       rf"(?:words?|text|slogan|phrase|motto|message|caption)"
+                       rf"\s+(?P<u>(?:[^,.;!?{_MARK}]|\.(?=\S)){{1,60}}?)\s+{_ON}\s+{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # wearing the slogan Blame The Cache (a capital first: "the slogan of the day" is not one)
             re.compile(rf"(?:\bwearing|\bwith|\bin|\bsporting)\s+(?:the|a|his|her)\s+(?P<g>slogan|motto)\s+"
                        rf"(?P<u>(?-i:[A-Z0-9])[^{_MARK}\n]{{0,60}}?){end}", _FLAGS),
         )
 
+    def _scene_cut(self, flat: str, start: int, words: str) -> str:
+        """An unquoted slogan (`words`, at `start` in `flat`) ends at a comma after which the
+        scene goes on: someone named ("RTFM, James on the bike"), a wall named in lower case
+        ("Coffee First, watering the plants", "Works On My Machine, workbench scene"), or
+        lower-case words after a slogan in title case ("Ask Me About Vim, pointing at …"); not
+        at a comma inside it ("Yes, it's prod", "Null Pointer, Full Heart")."""
+        title = _TITLE_THEN_LOWER.match(words)  # "Out Of Office draped on the chair"
+        if title:
+            words = words[: title.end("title")]
+        match = _SCENE_GOES_ON.search(words)
+        for comma in _COMMA_REST.finditer(flat, start, start + (match.start() if match else len(words))):
+            rest = comma.group("rest")
+            said = flat[start : comma.start()]
+            title_case = len(_CAPITALISED.findall(said)) >= 2 and not _LOWER_WORD.search(said)
+            if self.names.search(rest) or (rest[:1].islower() and (names_a_wall_in(rest) or title_case)):
+                return words[: comma.start() - start]
+        return words[: match.start()] if match else words
+
     def find(self, text: str, mentions: list[Mention], speaker: str | None, cast: Cast) -> SloganAsk | None:
         """The first slogan the text asks for (by position), with its owner."""
+        if not _ANY_GARMENT.search(text):  # most requests ask for no shirt: one search, not eight
+            return None
         quotes = find_quotes(text)
         skeleton = list(text)
         by_mark: dict[int, str] = {}
@@ -103,15 +133,17 @@ class SloganReader:
             end = next((q.end for q in quotes if q.start == match.start("q")), end)
             words_at = (match.start("q"), end)
         else:
-            words = _scene_cut(match.group("u")).strip(" \t\"'*`.,;:")
-            end = match.start("u") + len(_scene_cut(match.group("u")))
-            words_at = (match.start("u"), end)
+            cut = self._scene_cut(flat, match.start("u"), match.group("u"))
+            lead = _WORDS_FOR.match(cut)  # "with the text 99.9% Uptime printed on …"
+            words = cut[lead.end() if lead else 0 :].strip(" \t\"'*`.,;:")
+            end = match.start("u") + len(cut)
+            words_at = (match.start("u") + (lead.end() if lead else 0), end)
         if not words:
             return None
         start = min(match.start(), match.start("g"))
         end = max(end, match.end("g"))
         owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
-        named_for = match.groupdict().get("for")
+        named_for = match.groupdict().get("for") or match.groupdict().get("on")
         if named_for and " ".join(named_for.lower().split()) in cast.id_by_name:
             owner = cast.id_by_name[" ".join(named_for.lower().split())]
         return SloganAsk(words, owner, start, end, (match.start("g"), match.end("g")), words_at)
@@ -119,17 +151,17 @@ class SloganReader:
 
 _SCENE_GOES_ON = re.compile(
     r",\s*(?=(?:while|and|but|with|he|she|his|her|at|on|by|in|next|near|beside|under|then|as|"
-    r"so|because|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
+    r"so|because|scene|shot|setting|background|please|pls|thanks|[A-Z]\w*\s+(?:at|on|by|in|is|and)\b))"
 )
-
-
-def _scene_cut(words: str) -> str:
-    """An unquoted slogan ends at a comma after which the scene goes on ("RTFM, James on the
-    bike"), not at one inside it ("Yes, it's prod")."""
-    match = _SCENE_GOES_ON.search(words)
-    return words[: match.start()] if match else words
-
-
+_WORDS_FOR = re.compile(r"^(?:the\s+)?(?:words?|text|slogan|phrase|motto|message|caption)\s+(?=\S)", _FLAGS)
+_COMMA_REST = re.compile(r",\s*(?P<rest>[^,;.!?\n]*)")
+_TITLE_THEN_LOWER = re.compile(
+    r"^(?P<title>(?:[A-Z0-9][\w'!?.:-]*\s+(?:(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)\s+)*){1,}"
+    r"[A-Z0-9][\w'!?.:-]*)(?=\s+(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z])"
+)
+_CAPITALISED = re.compile(r"(?<![\w'])[A-Z0-9][\w'!?.-]*")
+# Small words may stay lower case in a title ("Deploy on Fridays", "Ask Me About Vim").
+_LOWER_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z][\w']*")
 _POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _PRONOUN_GARMENT = re.compile(r"(?<![\w])(his|her|my|your|its|son|sa|su|sein|seinem|seine)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _AFTER_OWNER = re.compile(r"^\s*(?:for|on|auf|para|pour)\s+(?P<who>[\w]+)", _FLAGS)
@@ -162,3 +194,49 @@ def _owner(flat: str, garment: int, after_end: int, mentions: list[Mention], spe
     if after and after.group("who").lower() in cast.id_by_name:
         return cast.id_by_name[after.group("who").lower()]
     return None
+
+
+# Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …",
+# "Milo's shirt: …", "… on Milo", "… steht".
+_CARRIER_BEFORE = re.compile(
+    r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and|for|give|mit|in|con|en|avec|dans|trägt|lleva|porte)\s+)?"
+    r"(?:the\s+(?:words?|text|slogan)\s+)?"
+    r"(?:(?:a|an|the|his|her|its|their|my|ein|eine|einem|einer|einen|sein|seinem|seiner|seine|un|una|su|une|le|la|son|sa)\s+"
+    r"|(?<![\w'])[^\W\d_]+'s\s+)?"
+    r"(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
+    _FLAGS,
+)
+_CARRIER_AFTER = re.compile(
+    r"^(?:\s+on\s+(?:it|him|her|[^\W\d_]+))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
+    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?:\s+(?:steht|drauf\s+steht|geschrieben\s+steht))?(?![\w])",
+    _FLAGS,
+)
+# A garment that is a thing in the scene: "a t-shirt saying … folded on the chair".
+_GARMENT_AS_A_THING = re.compile(r"(?<![\w'])(?:a|an|the|his|her|their|my|one|this|that|[\w]+'s)\s+(?:[\w-]+\s+)?$", _FLAGS)
+
+
+def slogan_request(plain: str, ask: SloganAsk, worn: bool, mentions: list[Mention], cast: Cast) -> tuple[int, int, str]:
+    """The span of `plain` to take out for a slogan request, and what goes in its place.
+
+    Worn, or asked of no garment in the scene: the request and the words that only carried
+    it ("wearing a 'RTFM' shirt", "shirt says …", "Milo's shirt: …"); a character named only
+    there keeps their name ("Milo's shirt should read 'X', he's at the whiteboard" → "Milo,
+    he's at the whiteboard"). Not worn, of a garment in the scene: only the slogan and the
+    words tying it to the garment ("a t-shirt saying '…' folded on the chair" → "a t-shirt
+    folded on the chair")."""
+    words_start, words_end = max(0, ask.words_at[0]), min(len(plain), ask.words_at[1])
+    after = _CARRIER_AFTER.match(plain[words_end:])
+    if not worn and _GARMENT_AS_A_THING.search(plain[: ask.garment[0]]):
+        if ask.garment[1] <= words_start:
+            return ask.garment[1], words_end + (after.end() if after else 0), " "
+        return words_start, max(words_end, ask.garment[0]), " "
+    start, end = max(0, ask.start), min(len(plain), ask.end)
+    before = _CARRIER_BEFORE.search(plain[:start])
+    after = _CARRIER_AFTER.match(plain[end:])
+    a, b = (before.start() if before else start), end + (after.end() if after else 0)
+    inside = {i for m in mentions if a <= m.start < b and not words_start <= m.start < words_end
+              and m.status is not Status.THING for i in m.ids}
+    outside = {i for m in mentions if not a <= m.start < b for i in m.ids}
+    kept = [cast.by_id(i).name.split()[0] for i in cast.ids if i in inside - outside]
+    stop = "." if kept and ask.text[-1:] in ".!?" and plain[b:].strip()[:1].isupper() else ""
+    return a, b, f" {' and '.join(kept)}{stop} " if kept else " "

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
+from agent.asides import relative_clauses
 from agent.lexicon import MERGED, phrase_re
 from agent.walls import DEFAULT_PLATE, WALLS, PlateName
 
@@ -76,10 +78,10 @@ _DISPLAYS = frozenset({
 _ON_BEFORE = re.compile(r"(?<![\w])on\s+(?:[\w-]+\s+){0,2}$", _FLAGS)
 _WORD = re.compile(r"[^\W_][\w'-]*")
 _NEAR_A_CHARACTER = 7  # words between a character and the place phrase of their own clause
+# "at the desk", "on his old couch", "am Fenster"; not "to check the loss" (a verb after "to").
 _PLACE_BEFORE = re.compile(
     rf"(?<![\w])(?:{phrase_re(MERGED.places)})\s+(?:(?:the|a|an|his|her|my|our|their|its|your|this|that|"
-    rf"el|la|los|las|le|les|der|die|das|dem|den|des|du|sa|son|ses|su|sus|seinem|seiner|"
-    rf"[\w-]+)\s+){{0,2}}$",
+    rf"el|la|los|las|le|les|der|die|das|dem|den|des|du|sa|son|ses|su|sus|seinem|seiner)\s+)?(?:[\w-]+\s+)?$",
     _FLAGS,
 )
 _MENTION_ONLY_BEFORE = re.compile(
@@ -88,6 +90,24 @@ _MENTION_ONLY_BEFORE = re.compile(
     _FLAGS,
 )
 _BACKGROUND_AFTER = re.compile(r"^[^,.;!?]{0,25}\bin\s+the\s+background\b", _FLAGS)
+# Where someone comes from is not where the scene is: "walks from the desk over to the
+# whiteboard", "heading out of the fitness corner towards the whiteboard", "leaves the bike".
+_FROM_BEFORE = re.compile(r"(?<![\w])(?:from|out\s+of)\s+(?:[^\s,;.!?]+\s+){0,3}$", _FLAGS)
+_TO_AFTER = re.compile(r"^[^,;.!?]{0,40}?(?<![\w])(?:to|into|onto|towards?|for)(?![\w])", _FLAGS)
+_LEAVING_BEFORE = re.compile(
+    r"(?<![\w])(?:leaves|leaving|left|leave|quits|quitting|abandons|abandoning|swaps|swapped|trades|traded)\s+"
+    r"(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?"
+    # "left his laptop on the couch": where a thing was left
+    r"(?:(?:[\w-]+\s+)?(?:on|at|in|by|near|under)\s+(?:(?:the|a|an|his|her|their|my|our|its)\s+)?(?:[\w-]+\s+)?)?$",
+    _FLAGS,
+)
+# … nor where they have been: "fresh from a nap on the couch", "having finished at the rack",
+# "after a long day at the desk" (to the end of that phrase).
+_BEEN_BEFORE = re.compile(
+    r"(?<![\w])(?:(?:fresh|back|straight|just\s+back|returning|returned|coming\s+back)\s+from|having\s+[a-z]+|"
+    r"after(?!\s+(?:him|her|it|them|me|us)(?![\w])))\s(?:[^,;.!?]*\s)?$",
+    _FLAGS,
+)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
@@ -105,8 +125,9 @@ def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tup
     if not hits:
         return DEFAULT_PLATE
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(scan)]
+    relatives = relative_clauses(scan)
     for start, end, (plate, weight) in hits:
-        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people)
+        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people, relatives)
         first.setdefault(plate, start)
     return min(scores, key=lambda p: (-round(scores[p], 6), first[p]))
 
@@ -128,7 +149,8 @@ def _heads(scan: str, hits: list[tuple[int, int, tuple[PlateName, float]]]) -> l
     return kept
 
 
-def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], people: list[int]) -> float:
+def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], people: list[int],
+           relatives: list[tuple[int, int]]) -> float:
     breaks = list(_CLAUSE_BREAK.finditer(scan, 0, start))
     opened = breaks[-1].end() if breaks else 0
     clause = scan[opened:start]
@@ -141,7 +163,11 @@ def _where(scan: str, start: int, end: int, sentences: list[tuple[int, int]], pe
     if _PLACE_BEFORE.search(clause) and not about_a_thing and not shown_on:
         near = [p for p in people if opened <= p < start and len(_WORD.findall(scan[p:start])) <= _NEAR_A_CHARACTER]
         factor *= PLACE_OF_A_CHARACTER if near else PLACE_BOOST
-    if _MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]):
+    elif not scan[start].isalnum() and any(opened <= p < start and len(_WORD.findall(scan[p:start])) <= 1 for p in people):
+        factor *= PLACE_OF_A_CHARACTER  # "James 💻": an emoji right after a character is where they are
+    if (_MENTION_ONLY_BEFORE.search(clause) or _BACKGROUND_AFTER.match(scan[end:]) or _BEEN_BEFORE.search(clause)
+            or _LEAVING_BEFORE.search(clause) or (_FROM_BEFORE.search(clause) and _TO_AFTER.match(scan[end:]))
+            or any(a <= start < b for a, b in relatives)):
         factor *= MERE_MENTION
     sentence = next(((s, e) for s, e in sentences if s <= start < e), None)
     if sentence and len(sentences) > 1 and not any(sentence[0] <= p < sentence[1] for p in people):
@@ -175,6 +201,7 @@ def _cue_hits(scan: str) -> tuple[list[tuple[int, int, tuple[PlateName, float]]]
 _ELISION = re.compile(r"^(?:l|d|j|qu|n|s|c|m|t)'(?=\w)")
 
 
+@lru_cache(maxsize=16384)
 def _bare(token: str) -> str:
     """A token as cues are written: lower case, no "'s", no French elision ("l'imprimante")."""
     word = _ELISION.sub("", token.lower())
@@ -192,33 +219,46 @@ def names_a_wall(words: str) -> bool:
     )
 
 
+def names_a_wall_in(words: str) -> bool:
+    """Whether any cue of a wall (thing or action) is among `words` ("watering the plants")."""
+    return bool(_cue_hits(words)[0])
+
+
 def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[PlateName, float]]]:
     """Cue words with one slip of the finger: a letter doubled, dropped or two swapped
     ("whitebord", "coutch", "swtich"). Not a letter changed: that turns "pointing" into
     "printing" and "beach" into "bench"."""
-    from rapidfuzz.distance import Indel
-
     found = []
     for start, end, token in words:
         if len(token) < 4 or not token.isalpha() or token in _NOT_MISSPELT:
             continue
-        held = _RUN.sub(r"\1", token)
-        for cue in _FUZZY_CUES.get(token[0], ()):
-            if held != token and held == _RUN.sub(r"\1", cue):
-                slip = True  # a key held down: "deeesk", "whiteeboard"
-            elif abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
-                continue  # four-letter words only by two letters swapped ("rakc", "bkie")
-            elif len(cue) == len(token):
-                slip = _swapped(token, cue)
-            else:
-                slip = Indel.distance(token, cue, score_cutoff=1) <= 1
-            if slip:
-                found.append((start, end, _CUES[cue]))
-                break
+        cue = _misspelling_of(token)
+        if cue is not None:
+            found.append((start, end, _CUES[cue]))
     return found
 
 
+@lru_cache(maxsize=8192)
+def _misspelling_of(token: str) -> str | None:
+    """The cue `token` is a slip of, if any (words repeat across requests: kept per word)."""
+    from rapidfuzz.distance import Indel
+
+    held = _RUN.sub(r"\1", token)
+    for cue in _FUZZY_CUES.get(token[0], ()):
+        if held != token and held == _HELD_CUES[cue]:
+            return cue  # a key held down: "deeesk", "whiteeboard"
+        if abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
+            continue  # four-letter words only by two letters swapped ("rakc", "bkie")
+        if len(cue) == len(token):
+            if _swapped(token, cue):
+                return cue
+        elif Indel.distance(token, cue, score_cutoff=1) <= 1:
+            return cue
+    return None
+
+
 _RUN = re.compile(r"(.)\1+")
+_HELD_CUES = {cue: _RUN.sub(r"\1", cue) for cues in _FUZZY_CUES.values() for cue in cues}
 
 
 def _swapped(a: str, b: str) -> bool:

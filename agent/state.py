@@ -127,7 +127,6 @@ class PlanItem(TypedDict, total=False):
     clip_prompt: str
     sources: dict[str, Source]
     notes: list[str]
-    slogan_span: tuple[int, int] | None
 
 
 class PlanState(TypedDict):

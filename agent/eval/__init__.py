@@ -3,7 +3,12 @@
 `requests.jsonl` is the labelled set the rules are measured on; `holdout.jsonl` was written
 at the same time and is scored only to check that the rules generalise. `fresh.jsonl` was
 written by an outside tester who never read the rules (92.1 % before round 2, then used for
-tuning), and `round2.jsonl` in shapes that tester did not use, before round 2's changes. Each line is one
+tuning), and `round2.jsonl` in shapes that tester did not use, before round 2's changes.
+`fresh2.jsonl` was written by a second outside tester who never read the rules (92.4 % before
+round 3, then used for tuning), and `round3.jsonl` in shapes neither tester used, before round
+3's changes (57.3 % on the round-2 rules). `probes.jsonl` was written during round 3 in eight
+rounds of fresh shapes (and controls where everyone is present), each scored before the
+fixes it led to (84.3 % in all), so it is tuning data too. Each line is one
 request with what a person expects: who is in the picture (a set), the acceptable walls,
 and optionally the slogan. `cases.load_cases` reads a file, `score.evaluate` plans every
 case through `Planner` and reports accuracy per field and per kind, with the misses.
@@ -15,4 +20,7 @@ DEFAULT_SET = Path(__file__).resolve().parent / "requests.jsonl"
 HOLDOUT_SET = Path(__file__).resolve().parent / "holdout.jsonl"
 FRESH_SET = Path(__file__).resolve().parent / "fresh.jsonl"
 ROUND2_SET = Path(__file__).resolve().parent / "round2.jsonl"
-ALL_SETS = (DEFAULT_SET, HOLDOUT_SET, FRESH_SET, ROUND2_SET)
+FRESH2_SET = Path(__file__).resolve().parent / "fresh2.jsonl"
+ROUND3_SET = Path(__file__).resolve().parent / "round3.jsonl"
+PROBES_SET = Path(__file__).resolve().parent / "probes.jsonl"
+ALL_SETS = (DEFAULT_SET, HOLDOUT_SET, FRESH_SET, ROUND2_SET, FRESH2_SET, ROUND3_SET, PROBES_SET)

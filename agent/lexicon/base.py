@@ -27,6 +27,12 @@ class Lexicon:
     here_verbs: tuple[str, ...] = ()
     # Words that start a new clause ("so", "while", "but"; "pero", "aber", "mais").
     clause_words: tuple[str, ...] = ()
+    # Asides between commas that interrupt a clause ("James, regrettably, will …", "Milo,
+    # as agreed, staying out of frame"): regular-expression fragments.
+    asides: tuple[str, ...] = ()
+    # After "and"/"but", a word that carries on the same subject's predicate ("… and ought
+    # therefore not to appear", "… und ist im Urlaub").
+    carry_on: tuple[str, ...] = ()
     # The lab itself as a destination ("went back to the lab").
     lab_words: tuple[str, ...] = ()
     # The whole scene is empty: "not a soul", "niemand", "nadie", "vide"; `empty_scene_re`
@@ -57,6 +63,18 @@ class Lexicon:
     namesake_after: tuple[str, ...] = ()
     # Small words that are never part of a name (for telling "LeBron James" from "Milo and James").
     function_words: tuple[str, ...] = ()
+    # A name given to a thing: "a playlist called Milo", "ein Kater namens James".
+    naming: tuple[str, ...] = ()
+    # The speaker in this language: "me" ("ich", "mich", "yo", "moi", "je"), "us" ("wir",
+    # "nosotros", "nous") and "my" ("mein", "mi", "mon"): regular-expression fragments.
+    me_words: tuple[str, ...] = ()
+    us_words: tuple[str, ...] = ()
+    my_words: tuple[str, ...] = ()
+    # Just before a name, words that say the person is missed or reached from afar, not
+    # drawn: "wishing Milo were here", "waiting for James", "texting James" (fragments).
+    longing: tuple[str, ...] = ()
+    # Just after a name, words that keep the scene to them: "alone", "by himself", "allein".
+    alone: tuple[str, ...] = ()
 
 
 def phrase_re(phrases: tuple[str, ...] | list[str]) -> str:

@@ -7,6 +7,7 @@ LEXICON = Lexicon(
     and_words=("und", "oder", "sowie"),
     without=("ohne", "außer", "ausser", "nicht", "kein", "keine", "keinen", "nicht mit", "weg mit"),
     fillers=("ist", "sind", "war", "waren", "hat", "haben", "bleibt", "heute", "gerade", "schon", "leider",
+             "bin", "bist", "seid", "wird", "werde", "soll", "sollte", "muss", "darf", "leider",
              "noch", "jetzt", "wieder", "auch", "mal", "bereits", "gestern", "eben", "einfach", "wohl"),
     away_re=(
         r"krank(?:geschrieben)?", r"nicht\s+(?:da|dabei|mit\s+dabei|hier|anwesend|zu\s+sehen|mehr\s+da|im\s+\w+|in\s+der\s+\w+|am\s+\w+)",
@@ -16,6 +17,9 @@ LEXICON = Lexicon(
         r"beim\s+(?:arzt|zahnarzt|tierarzt|friseur|mittagessen|essen|einkaufen|sport)",
         r"(?:ausgesperrt|rausgeworfen|rausgeflogen|gesperrt|verbannt|gekündigt|entlassen)",
         r"bleibt\s+(?:weg|draußen|zu\s+hause)", r"(?:ist\s+)?heute\s+nicht\s+da", r"nicht(?=\s*(?:[,.;!?]|$))",
+        r"im\s+(?:krankenhaus|spital|homeoffice|home-office|büro|bett|flur|keller|nebenraum|lager)",
+        r"in\s+der\s+(?:küche|kantine|cafeteria|mensa|werkstatt|stadt)", r"(?:aus|ab)geschaltet", r"offline",
+        r"abgestürzt", r"(?:in|zur)\s+(?:der\s+)?reparatur",
     ),
     away_unless_here_re=(
         r"(?:\S+\s+){0,3}?(?:gegangen|gefahren|geflogen|gelaufen|verschwunden|abgehauen|weggegangen|losgegangen|"
@@ -24,10 +28,12 @@ LEXICON = Lexicon(
     ),
     clause_words=("und", "aber", "während", "weil", "denn", "also", "dann", "sodass", "doch", "obwohl", "wenn"),
     lab_words=("labor",),
+    asides=(r"leider", r"übrigens", r"wie\s+besprochen", r"wie\s+immer", r"natürlich", r"allerdings"),
+    carry_on=("ist", "hat", "wird", "soll", "sollte", "muss", "darf", "kann", "bleibt", "war", "bin"),
     empty_scene=("niemand", "niemanden", "keiner", "menschenleer", "leer", "leere", "leeren", "leeres",
                  "ohne personen", "ohne leute"),
     everyone=("alle", "beide", "jeder"),
-    request_re=(r"\b(?:zeichne|zeichnet|male|mal|mach|mache|zeig|zeige)(?:\s+(?:mir|mich|bitte))?\b",
+    request_re=(r"\b(?:zeichne|male|mach|mache|zeig|zeige)(?:\s+(?:mir|mich|bitte))?\b",
                 r"\bbitte\b", r"\bkannst\s+du\b", r"\bich\s+(?:möchte|will|hätte\s+gern)\b"),
     # The sheet's aliases are English; these are the same people in German.
     alias_words={"waschbär": "raccoon", "waschbären": "raccoon", "waschbaer": "raccoon",
@@ -37,7 +43,8 @@ LEXICON = Lexicon(
                  "den boss": "the boss", "dem boss": "the boss", "der mensch": "the human", "den menschen": "the human"},
     garments=("t-shirt", "shirt", "hemd", "pulli", "pullover", "hoodie", "brust", "spruch"),
     shirt_links=("mit der aufschrift", "mit aufschrift", "mit dem spruch", "auf dem steht",
-                 "wo drauf steht", "mit", "aufschrift", "mit dem text", "das sagt"),
+                 "wo drauf steht", "mit", "aufschrift", "mit dem text", "das sagt", "auf dem", "auf der", "worauf",
+                 "wo drauf", "auf dem groß", "sagt"),
     on_garment=("auf dem t-shirt", "auf seinem t-shirt", "auf der brust", "auf seiner brust"),
     text_carriers=("schild", "tafel", "tasse", "bildschirm", "zettel", "plakat"),
     walls={
@@ -54,4 +61,10 @@ LEXICON = Lexicon(
     not_names=("mild", "mit", "mile", "jamas"),
     function_words=("und", "am", "an", "auf", "mit", "ohne", "im", "in", "der", "die", "das", "dem",
                     "den", "ist", "sitzt", "vor", "neben", "bei", "zeichne", "bitte", "heute"),
+    naming=("namens", "genannt", "heißt", "mit dem namen", "mit dem titel", "betitelt"),
+    me_words=(r"ich", r"mich", r"mir"),
+    us_words=(r"wir(?:\s+beide)?", r"uns(?:\s+beide)?"),
+    my_words=(r"mein", r"meine", r"meinem", r"meinen", r"meiner", r"meines"),
+    longing=(r"vermisst", r"vermisse", r"wartet\s+auf", r"warte\s+auf"),
+    alone=(r"(?:ganz\s+)?allein(?:e)?",),
 )

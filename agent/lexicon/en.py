@@ -5,12 +5,12 @@ from agent.lexicon.base import Lexicon
 # Places away from the lab: "at the dentist", "at a conference in Berlin", "at my sister's wedding".
 _AWAY_PLACES = (
     r"conference|meeting|meetup|lunch|dinner|breakfast|brunch|dentist|dentist's|doctor|doctor's|"
-    r"hospital|clinic|vet|vet's|wedding|funeral|offsite|off-site|summit|airport|station|school|"
+    r"hospital|clinic|vet|vet's|wedding|funeral|offsite|off-site|summit|airport|(?:train|bus|railway|tube|petrol|gas)\s+station|school|"
     r"university|uni|college|party|concert|workshop|seminar|standup|stand-up|retreat|trade\s+show|"
     r"trade\s+fair|fair|expo|convention|hackathon|appointment|all-hands|bank|post\s+office|shop|"
     r"shops|store|supermarket|pharmacy|pub|bar|restaurant|cafe|café|coffee\s+shop|cinema|movies|"
     r"beach|church|court|embassy|hairdresser|hairdresser's|barber|barber's|mechanic|garage|daycare|"
-    r"kindergarten|home|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
+    r"kindergarten|home(?!\s+(?:in|at)\s+the\s+(?:lab|office))|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
     r"gym\s+(?:downtown|in\s+town|across\s+town|nearby|down\s+the\s+road|round\s+the\s+corner)"
 )
 _DET = r"(?:(?:a|an|the|his|her|their|my|our|your|some|this|that)\s+)?"
@@ -34,7 +34,8 @@ LEXICON = Lexicon(
         "rather than", "skip", "skipping", "drop", "remove", "exclude", "leave out", "lose",
         "ditch", "forget", "omit", "hide", "don't draw", "dont draw", "do not draw",
         "don't include", "do not include", "don't show", "do not show", "don't add", "no need for",
-        "without any", "🚫", "❌", "⛔", "🙅",
+        "without any", "🚫", "❌", "⛔", "🙅", "✖️", "✖", "❎", "no sign of", "no trace of", "not a trace of",
+        "not a sign of",
     ),
     fillers=(
         "is", "'s", "was", "are", "were", "'re", "am", "'m", "be", "been", "being", "has", "have",
@@ -48,6 +49,8 @@ LEXICON = Lexicon(
         "this morning", "this afternoon", "this evening", "this week", "earlier", "yesterday",
         "last night", "both of them", "all of them", "themselves", "himself", "herself", "myself",
         "asleep", "sound asleep", "fast asleep", "sleeping", "resting", "safely",
+        "having", "having been", "stuck", "ought", "ought to", "therefore", "thus", "hence", "regrettably", "alas", "however", "sadly enough",
+        "of course", "naturally", "entirely", "definitely", "really", "rather", "best", "better", "instead",
     ),
     away_re=(
         # unwell
@@ -56,11 +59,11 @@ LEXICON = Lexicon(
         r"(?:got|has|have|had|caught|with)\s+(?:the\s+)?(?:flu|covid|a\s+cold|a\s+fever|food\s+poisoning|a\s+migraine)",
         r"(?:called|calls|calling|phoned|phones|rang)\s+in\s+(?:sick|ill)",
         # elsewhere
-        r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office))",
+        r"(?:at\s+|back\s+)?home(?![\w-]|\s+(?:page|screen|lab|server|assistant|row|key|button|office)|\s+(?:in|at)\s+the\s+(?:lab|office))",
         r"abroad", r"overseas", r"elsewhere", r"offline", r"afk", r"ooo", r"awol", r"absent", r"excluded",
-        r"skipped", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
+        r"skipped(?=\s*(?:$|[,.;!?]|this|today|again))", r"uninvited", r"disinvited", r"not\s+invited", r"nowhere(?:\s+to\s+be\s+(?:seen|found))?",
         r"missing(?!\s+(?:a|an|the|his|her|its|some|their|my|our))", r"away\s+(?:on|for|until|till)\b",
-        r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|keyboard|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
+        r"busy\s+elsewhere", r"away\s+from\s+(?:the\s+)?(?:lab|office|building|work)", r"gone(?!\s+(?:to|into|over|through|back|up|down|wild|quiet|crazy|mad|viral|red|green|off\s+the))",
         r"(?:in|to)\s+(?:bed|hospital|the\s+hospital|traffic|quarantine|isolation|jail|prison|court)",
         r"stuck\s+(?:in\s+traffic|at\s+(?:home|the\s+airport|work))", r"in\s+another\s+(?:city|country|office|building|time\s*zone)",
         r"in\s+" + _DET + r"(?:meeting|meetings|conference|seminar|lecture|class|interview|appointment|call\s+elsewhere)",
@@ -88,6 +91,36 @@ LEXICON = Lexicon(
         r"(?:kicked|locked|thrown|chucked|booted|shut)\s+out(?=\s*$|\s+(?:again|today|for|until|of\s+(?:the\s+)?"
         r"(?:lab|building|office|room|server\s+room|house|premises|meeting|team)))",
         r"(?:working\s+)?from\s+home", r"wfh", r"remote(?:ly)?(?=\s*(?:$|today|this))",
+        # switched off: "got unplugged", "has been powered down" (not "unplugged the switch")
+        r"(?:unplugged|switched\s+off|powered\s+(?:off|down)|shut\s+down|turned\s+off|deactivated|decommissioned|crashed|"
+        r"disconnected|out\s+of\s+(?:battery|power|juice)|(?:sent\s+)?(?:off\s+)?(?:in\s+)?for\s+(?:repairs?|maintenance|servicing)|"
+        r"being\s+(?:repaired|serviced)|called\s+away|retired|resigned|emigrated|moved\s+(?:away|abroad)|"
+        r"(?:being|getting)\s+(?:updated|upgraded|repaired|serviced|patched|flashed|rebooted|reinstalled|recharged|fixed|"
+        r"mended|debugged|reset|restored|cleaned)|"
+        r"(?:getting|having)\s+(?:his|her|its|their)\s+(?:firmware|software|os|system|battery|batteries|memory|brain|code|chip|"
+        r"sensors?|drivers?)\s+(?:updated|upgraded|replaced|swapped|flashed|patched|changed|charged|fixed|repaired))"
+        r"(?!\s+(?:the|a|an|his|her|my|our|their|its|some|it|them|all|every)(?![\w]))",
+        r"on\s+the\s+other\s+side\s+of\s+the\s+(?:world|planet|globe|country|ocean|atlantic|pacific)",
+        r"mid-?(?:flight|air|trip|journey|commute)", r"in\s+(?:flight|the\s+air|transit)", r"en\s+route",
+        r"(?:halfway\s+)?(?:a)?round\s+the\s+world", r"across\s+the\s+(?:world|ocean|pond|atlantic|pacific|country)",
+        # not to be drawn: "ought not to appear", "is not to be drawn", "should be left out"
+        r"(?:not|n't|never)\s+(?:to\s+)?(?:appear|feature|show\s+up|be\s+(?:drawn|shown|included|pictured|featured|depicted|visible|"
+        r"seen|part\s+of\s+(?:it|this)|in\s+(?:it|this|frame|shot|the\s+(?:picture|scene|shot|frame|image|drawing))))",
+        r"(?:be\s+|being\s+|been\s+|to\s+be\s+)?left\s+out(?:\s+(?:entirely|completely|altogether|of\s+(?:it|this|the\s+\w+)))?",
+        r"excused(?:\s+from\s+\w+)?", r"nowhere(?:\s+near|\s+in\s+sight)?",
+        r"(?:[a-z]*n't|not|never)\s+(?:be\s+)?(?:in|part\s+of|on|featured\s+in|included\s+in)\s+(?:it|this(?:\s+one)?|"
+        r"the\s+(?:picture|scene|shot|frame|image|drawing|photo|comic|one|lab))",
+        r"(?:sleep(?:s|ing)?|slept|lie|lies|lying)\s+in(?=\s*$|\s*[,.;!?]|\s+(?:today|this|again|late))", r"overslept|oversleeping|oversleeps",
+        r"stuck\s+(?:abroad|overseas|elsewhere|in\s+(?-i:[A-Z])\w+|in\s+(?:a\s+)?meetings?)",
+        r"(?:phoning|phones|phoned|calling|calls|dialling|dialing|dials|dialled|dialed|zooming|skyping|video-?calling)\s+in(?!to|\s+sick)",
+        r"(?:joining|joins|joined)\s+(?:remotely|from\s+(?:home|afar|abroad|(?-i:[A-Z])\w+))",
+        # "presenting at a summit", "having lunch at the pub", "sleeping at home"
+        r"(?:[a-z']+\s+){1,2}?at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
+        r"(?:[a-z']+\s+){1,2}?(?:at|from)\s+home(?![\w-])",
+        # somewhere else in the building: "recharging in the closet", "in the other room"
+        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
+        r"store\s?room|storage\s+room|basement|attic|kitchen|hallway|corridor|garage|car\s+park|parking\s+lot|lobby|"
+        r"break\s+room|canteen|cafeteria|loo|toilet|bathroom|shower)(?![\w])",
         r"not\s+allowed\s+(?:in|here|near)",
         # not here
         r"(?:[a-z]*n't|not|never|cannot)\s+(?:here|there|around|present|available|coming|joining|invited|allowed|on\s+site|on\s+shift|"
@@ -113,6 +146,12 @@ LEXICON = Lexicon(
         r"out(?!\s+(?:of|cold|loud|like|there|here)(?![\w]))(?![\w'-])", r"off(?![\w'-])", r"away(?![\w'-])",
         r"on\s+" + _DET + r"(?:[\w-]+\s+)?(?:break|walk|run|errand|errands|coffee\s+run|lunch\s+break|smoke\s+break|cigarette\s+break|school\s+run)(?![\w])",
         r"visiting(?![\w])", r"(?:out\s+)?(?:running\s+errands|shopping|fishing)(?![\w])",
+        # "away from the keyboard" (AFK), but "away from the keyboard, at the whiteboard"
+        r"away\s+from\s+(?:the\s+|his\s+|her\s+)?(?:keyboard|computer)",
+        # "attending a wedding", but "attending the standup at the desk"
+        r"(?:attending|attends|attended|attend)\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
+        # "stuck at the office": the lab is not "the office" unless the clause says so
+        r"(?:stuck\s+|still\s+|working\s+|held\s+up\s+)?(?:at|in)\s+the\s+office(?!\s+(?:chair|desk|plant|plants|kitchen|couch|printer))",
     ),
     here_verbs=(
         "check", "fix", "reboot", "restart", "repair", "inspect", "sit", "sleep", "nap", "lie", "work",
@@ -125,6 +164,21 @@ LEXICON = Lexicon(
         "so", "but", "while", "whilst", "because", "since", "though", "although", "whereas", "then",
         "and then", "when", "until", "till", "unless", "cause", "cos", "and", "meanwhile", "yet",
         "so that", "which means",
+    ),
+    asides=(
+        r"(?:rather\s+|very\s+|most\s+|quite\s+)?[a-z]+ly(?:\s+enough)?", r"however", r"therefore", r"though", r"alas",
+        r"of\s+course", r"naturally", r"as\s+(?:agreed|usual|always|discussed|expected|planned|requested|mentioned|arranged|before|ever)",
+        r"i\s+(?:gather|think|believe|fear|suppose|hear|guess|assume|understand|reckon|'m\s+afraid|am\s+afraid)",
+        r"i'm\s+afraid", r"(?:as\s+)?(?:you|we)\s+(?:will\s+|may\s+|might\s+|can\s+|probably\s+)?(?:know|see|appreciate|imagine|recall|remember)",
+        r"it\s+seems", r"in\s+turn", r"for\s+once", r"once\s+again", r"for\s+now", r"by\s+the\s+way", r"btw",
+        r"poor\s+(?:thing|guy|soul|fellow)", r"bless\s+(?:him|her)", r"of\s+late", r"in\s+(?:any\s+case|fact|the\s+end)",
+        r"this\s+time", r"today", r"again", r"too", r"then", r"sadly", r"once\s+more",
+    ),
+    carry_on=(
+        "is", "was", "are", "were", "will", "'ll", "would", "should", "ought", "must", "shall", "may", "might",
+        "can", "could", "has", "have", "had", "does", "did", "won't", "can't", "cannot", "isn't", "wasn't",
+        "doesn't", "didn't", "hasn't", "shouldn't", "mustn't", "went", "left", "got", "then", "also",
+        "therefore", "later", "soon", "needs", "needn't",
     ),
     lab_words=("lab", "laboratory"),
     empty_scene=(
@@ -142,8 +196,15 @@ LEXICON = Lexicon(
         r"\b(?:can|could|would|will|won't|wont)\s+(?:you|u)\b",
         r"\b(?:if|when)\s+you\s+(?:can|could|have\s+time|get\s+a\s+chance)\b",
         r"\b(?:do|did|are|have)\s+you\s+(?:mind|think|have)\b", r"\byou\s+know\b",
+        r"\bas\s+(?:you|we)\s+(?:will\s+|may\s+|might\s+|can\s+|probably\s+|well\s+)?(?:know|see|appreciate|imagine|recall|remember|"
+        r"understand|can\s+see|asked|requested|suggested)\b", r"\byou\s+see\b",
+        r"\bif\s+you\s+(?:would|will|please|don't\s+mind|like|wouldn't\s+mind|get\s+the\s+chance)\b",
+        r"\b(?:might|may|could|can|shall)\s+(?:we|i)\s+(?:please\s+|possibly\s+)?(?:have|get|see|request|ask\s+for)\b",
+        r"\bwe\s*(?:'d|would|want|wanna|need|'re\s+asking|are\s+asking|hope|love|like)\b",
         r"\bthank(?:s| you| u)\b", r"\b(?:thx|ty|tysm|pls|plz|please)\b",
         r"\b(?:can|could|may)\s+i\b",
+        r"\bi\s*(?:'d|would|should)\s+(?:(?:very\s+much|really|so|quite|ever\s+so|most|also)\s+)?(?:like|love|appreciate|want|enjoy|prefer)\b",
+        r"\b(?:would|could|will)\s+you\s+be\s+so\s+kind\s+as\s+to\b", r"\bkindly\b",
         r"\bi\s*(?:'d|would|want|wanna|need|wish|'m\s+asking|am\s+asking|think|guess|hope|wonder|"
         r"love|like|feel|bet|believe|mean|know|saw|heard|was\s+thinking|really)\b",
         r"\b(?:draw|make|show|give|send|get|paint|render|create|generate|do|let)\s+me\b"
@@ -162,6 +223,7 @@ LEXICON = Lexicon(
         "read", "with", "with the words", "with the text", "with the slogan", "printed with",
         "that has", "that said", "should say", "should read", "will say", "must say", "has", "is",
         "text", "the words", "that goes", "with text", "printed", "written", "that says something like", "say", "read",
+        "emblazoned with", "stamped with", "embroidered with", "stencilled with", "bearing", "bearing the words",
     ),
     on_garment=("printed on", "written on", "on", "across", "emblazoned on", "in big letters on",
                 "on the front of", "across the front of", "printed across"),
@@ -205,4 +267,20 @@ LEXICON = Lexicon(
         "see", "oh", "wow", "yes", "yeah", "nope", "cool", "nice", "pic", "picture", "drawing",
         "i", "me", "we", "us", "you", "he", "she", "they", "him", "them", "mr", "dr", "mrs", "ms",
     ),
+    naming=("known as", "going by", "by the name of", "signed", "addressed to"),
+    me_words=(r"myself", r"mine", r"my", r"me", r"i"),
+    us_words=(r"both\s+of\s+us", r"the\s+two\s+of\s+us", r"ourselves", r"us", r"we"),
+    my_words=(r"my", r"mine"),
+    longing=(
+        r"miss(?:es|ed|ing)?", r"wish(?:es|ed|ing)?(?:\s+for)?", r"if\s+only",
+        r"(?:nobody|no\s+one|no-one)\s+(?:has|had|have)\s+seen", r"(?:haven't|hasn't|hadn't|have\s+not|has\s+not)\s+seen",
+        r"(?:lost|losing)\s+track\s+of", r"(?:waiting|waits|waited|wait)\s+(?:for|on)",
+        r"(?:texting|texts|texted|emailing|emails|emailed|messaging|messages|messaged|phoning|phones|phoned|ringing|rings|"
+        r"rang|pinging|pings|pinged|facetiming|facetimes|skyping|calling|calls)",
+        r"(?:on\s+(?:the\s+)?(?:phone|a\s+(?:video\s+)?call|zoom|facetime)|video-?chatting|talking\s+on\s+the\s+phone)\s+(?:to|with)",
+        r"(?:dreaming|dreams|dreamt|dreamed|thinking|thinks|thought)\s+(?:of|about)", r"(?:hoping|longing|pining)\s+for",
+        r"(?:worried|worrying)\s+about", r"looking\s+forward\s+to\s+seeing", r"hoping(?:\s+that)?",
+    ),
+    alone=(r"(?:all\s+)?alone", r"all\s+by\s+(?:him|her|my|your|them)sel(?:f|ves)", r"by\s+(?:him|her|my|your|it|them)sel(?:f|ves)",
+           r"on\s+(?:his|her|my|your|its|their)\s+own", r"solo"),
 )

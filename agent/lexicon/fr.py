@@ -6,13 +6,16 @@ LEXICON = Lexicon(
     language="fr",
     and_words=("et", "ou"),
     without=("sans", "sauf", "excepté", "pas de", "pas", "ni"),
-    fillers=("est", "sont", "reste", "aujourd'hui", "encore", "déjà", "était", "vient de", "s'est"),
+    fillers=("est", "sont", "reste", "aujourd'hui", "encore", "déjà", "était", "vient de", "s'est",
+             "suis", "sommes", "es", "serai", "sera", "me", "suis parti", "malheureusement"),
     away_re=(
         r"n'est\s+pas(?:\s+là|\s+ici|\s+venu|\s+venue)?", r"n'est\s+plus\s+là",
         r"(?:est\s+)?(?:malade|absent|absente|ailleurs|dehors|à\s+la\s+maison|chez\s+(?:lui|elle|soi|eux|le\s+médecin|le\s+dentiste))",
         r"(?:est\s+)?en\s+(?:vacances|congé|congés|réunion|voyage|déplacement|week-end|weekend|rendez-vous|conférence|télétravail)",
         r"(?:est\s+)?(?:au|à\s+la)\s+(?:déjeuner|restaurant|médecin|dentiste|cinéma|maison|banque|poste)",
         r"manque", r"pas\s+là", r"(?:a|ont)\s+quitté",
+        r"(?:dans\s+(?:le|la|l')\s*(?:placard|cuisine|couloir|cave|garage|bureau\s+d'à\s+côté|pièce\s+d'à\s+côté)|"
+        r"(?:recharge|recharger)\s+ses\s+batteries|à\s+l'h[ôo]pital|à\s+la\s+clinique|éteint|éteinte|débranché|débranchée|en\s+panne|en\s+réparation)",
     ),
     away_unless_here_re=(
         r"(?:est\s+|sont\s+)?(?:parti|partie|partis|parties|sorti|sortie|sortis|sorties|allé|allée|allés|allées|"
@@ -21,6 +24,8 @@ LEXICON = Lexicon(
     ),
     clause_words=("et", "mais", "pendant que", "parce que", "donc", "alors", "puis", "quand", "tandis que"),
     lab_words=("labo", "laboratoire"),
+    asides=(r"[a-zéèêàù]+ment", r"hélas", r"bien\s+sûr", r"comme\s+prévu", r"comme\s+toujours"),
+    carry_on=("est", "n'est", "ne", "sera", "va", "doit", "a"),
     empty_scene=("n'y a personne", "sans personne", "personne n'est", "vide", "déserte", "désert"),
     # "personne" alone is nobody; "une personne", "la personne" is someone.
     empty_scene_re=(r"(?<!une\s)(?<!la\s)(?<!cette\s)(?<!chaque\s)(?<!seule\s)(?<!quelle\s)(?<!autre\s)(?<!toute\s)(?<!en\s)"
@@ -34,7 +39,8 @@ LEXICON = Lexicon(
                  "l'humain": "the human"},
     garments=("t-shirt", "tee-shirt", "maillot", "sweat", "chemise", "torse", "poitrine", "haut"),
     shirt_links=("avec écrit", "avec l'inscription", "avec le texte", "où il est écrit", "qui dit",
-                 "marqué", "écrit", "avec", "avec marqué", "avec les mots"),
+                 "marqué", "écrit", "avec", "avec marqué", "avec les mots", "sur lequel on lit", "sur lequel est écrit",
+                 "sur lequel il est écrit", "où on lit", "où l'on lit", "où est écrit", "qui affiche", "portant"),
     on_garment=("sur le t-shirt", "sur son t-shirt", "sur le torse", "sur son torse"),
     text_carriers=("panneau", "pancarte", "tasse", "écran", "tableau", "affiche"),
     walls={
@@ -49,4 +55,10 @@ LEXICON = Lexicon(
     not_names=("mille", "mil"),
     function_words=("et", "au", "à", "la", "le", "les", "sur", "sous", "avec", "sans", "devant", "près",
                     "de", "du", "est", "dans", "un", "une"),
+    naming=("appelé", "appelée", "nommé", "nommée", "qui s'appelle", "intitulé", "intitulée"),
+    me_words=(r"je", r"j'", r"moi(?:-même)?"),  # "j'arrose": the pattern lets an elided word end at its apostrophe
+    us_words=(r"nous(?:\s+deux)?",),
+    my_words=(r"mon", r"ma", r"mes"),
+    longing=(r"attend", r"attendant", r"pense\s+à", r"manque\s+à"),
+    alone=(r"(?:tout\s+|toute\s+)?(?:seul|seule)",),
 )

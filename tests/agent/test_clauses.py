@@ -131,8 +131,10 @@ def test_slogans_in_other_shapes(planner: Planner, text: str, slogan: str | None
         ("Milo sitting in my chair at the desk while I'm out getting lunch", "james", "Milo sitting in the chair at the desk"),
         ("Milo ohne James auf dem Sofa", None, "Milo auf dem Sofa"),
         ("James's headphones on the couch, nobody around", None, "the headphones on the couch, nobody around"),
-        ("a LeBron James bobblehead on the monitor, Milo flicking it", None, "LeBron bobblehead on the monitor, Milo flicking it"),
-        ("James hanging a poster of a raccoon", None, "James hanging a poster of an animal"),
+        # A namesake or a picture keeps its words (round 3: "a mug of someone", "King I" were damage)
+        ("a LeBron James bobblehead on the monitor, Milo flicking it", None,
+         "a LeBron James bobblehead on the monitor, Milo flicking it"),
+        ("James hanging a poster of a raccoon", None, "James hanging a poster of a raccoon"),
         ("Jmaes at the rack", None, "James at the rack"),
         ("Milo in a tee with 'Can't Stop' on it, pedalling", None, "Milo, pedalling"),
     ],

@@ -13,17 +13,21 @@ from pathlib import Path
 
 import pytest
 
+from agent import rules
 from agent.eval import ALL_SETS, DEFAULT_SET
 from agent.eval.cases import load_cases
 from agent.eval.score import evaluate, same_slogan
 from agent.graph import Planner
+from agent.mentions import Status, prepare
+from agent.stage import names_a_wall
 from agent.state import clean_text
 from tests.servers.openai_compat import OpenAICompatServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"plain", "absence", "lookalike", "speaker", "typo", "slogan", "place", "emoji", "lang", "discord"}
-# Measured on the rules: 100 % of each of the four sets fully right (see docs/planning.md). The
-# floor leaves room for a deliberate trade-off, not for a kind of request to stop working.
+# Measured on the rules: 100 % of six sets and 98.9 % of probes.jsonl fully right, every kind
+# ≥ 90 % (see docs/planning.md). The floor leaves room for a deliberate trade-off, not for a
+# kind of request to stop working.
 FLOOR_OVERALL = 0.97
 FLOOR_PER_KIND = 0.90
 
@@ -56,25 +60,55 @@ def test_rules_stay_above_the_floor(planner: Planner, path: Path) -> None:
         assert tally["all"] >= FLOOR_PER_KIND, (kind, misses)
 
 
+def _action_of(prompt: str) -> str:
+    return prompt.split("Action: ", 1)[1] if "Action: " in prompt else ""
+
+
 @pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
-def test_the_prompt_names_nobody_who_is_not_drawn(planner: Planner, path: Path) -> None:
-    """The image model draws whoever the action names: no name or alias (in any language) of
-    a character left out of the picture may reach `prompt`'s action or `clip_prompt`."""
-    names: dict[str, list[re.Pattern[str]]] = {}
-    for name, character_id in planner.cast.id_by_name.items():
-        spaced = re.escape(name).replace(r"\ ", r"\s+")
-        pattern = rf"(?<![\w]){spaced}(?![\w])"
-        names.setdefault(character_id, []).append(re.compile(pattern, re.IGNORECASE))
+def test_the_prompt_puts_nobody_in_who_is_not_drawn(planner: Planner, path: Path) -> None:
+    """The image model draws whoever the action puts in the scene: read again, `action`, the
+    prompt's action and `clip_prompt` may name a character left out of the picture only as
+    a thing (a namesake, a title, a label, a picture: "a mug of Milo", "James and the Giant
+    Peach"), never as a person, present or sent away. ("everyone", "the whole team" are not
+    names.)"""
+    cast = planner.cast
     cases = load_cases(path, set(planner.characters))
     leaks = []
     for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):
-        action = plan.prompt.split("Action: ", 1)[1] if "Action: " in plan.prompt else ""
-        for character_id, patterns in names.items():
-            if character_id in plan.characters:
-                continue
-            for text in (plan.action, action, plan.clip_prompt):
-                leaks += [(case.line, case.text, text) for p in patterns if p.search(text or "")]
+        for text in (plan.action, _action_of(plan.prompt), plan.clip_prompt):
+            for mention in cast.mentions(prepare(text or "", cast), None):
+                people = set(mention.ids) - set(plan.characters)
+                if people and mention.status is not Status.THING and mention.kind != "pronoun":
+                    leaks.append((case.line, case.text, text, mention.word, mention.status.name))
     assert not leaks, leaks
+
+
+_ORPHAN_PUNCTUATION = re.compile(r"[(\[]\s*[)\]]|[,;:]\s*[,;:.!?]|[.!?]\s*[,;:]|^[,;:.!?)\]—–-]|\s[,;:.!?)]")
+_WORD = re.compile(r"[^\W\d_][\w'-]*")
+
+
+@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Path) -> None:
+    """Cleaning the request for the prompt never introduces "someone" (FLUX may draw an
+    extra person), never leaves orphan punctuation ("( )", "bike., he", a leading comma), and
+    when nobody is left out and no slogan is asked, keeps every thing the request names."""
+    cast = planner.cast
+    cases = load_cases(path, set(planner.characters))
+    damaged = []
+    for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):
+        action = plan.action
+        if "someone" in action.lower() and "someone" not in case.text.lower():
+            damaged.append((case.line, case.text, action, "someone"))
+        if _ORPHAN_PUNCTUATION.search(action):
+            damaged.append((case.line, case.text, action, "punctuation"))
+        mentioned = {i for m in cast.mentions(prepare(case.text, cast), case.as_) for i in m.ids}
+        if mentioned <= set(plan.characters) and rules.requested_slogan(case.text, case.as_, cast) is None:
+            said = {w.lower() for w in _WORD.findall(action)}
+            plain = rules.read(case.text, case.as_, cast).plain
+            lost = [w for w in _WORD.findall(plain) if names_a_wall(w) and w.lower() not in said]
+            if lost:
+                damaged.append((case.line, case.text, action, f"lost {lost}"))
+    assert not damaged, damaged
 
 
 def test_slogans_compare_without_case_or_outer_punctuation() -> None:
