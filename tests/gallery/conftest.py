@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from tests.gallery.helpers import PASSWORD
-from tests.service.helpers import RedisServer, ThreadServer, client, service_settings, submit, wait_state
+from tests.service.helpers import (
+    RedisServer,
+    ThreadServer,
+    client,
+    service_settings,
+    submit,
+    wait_state,
+)
 
 # name → (scene text, slogan, user); 384 px pictures, where a long slogan does not fit
 SCENES = {

@@ -12,7 +12,13 @@ import pytest
 from agent.walls import PLATES
 from characters.sheet import load_characters
 from core.settings import Settings
-from render.service.gallery.alt_text import MAX_ACTION_CHARS, Member, alt_text, markdown_alt, members
+from render.service.gallery.alt_text import (
+    MAX_ACTION_CHARS,
+    Member,
+    alt_text,
+    markdown_alt,
+    members,
+)
 
 CAST = members(load_characters(Settings(_env_file=None).characters_dir).values())
 CASTS = [[], ["milo"], ["james"], ["milo", "james"], ["james", "milo"]]

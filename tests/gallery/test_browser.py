@@ -17,7 +17,15 @@ from PIL import Image
 
 from render.types import CompositorResult
 from tests.compositor.ocr import reads_back
-from tests.service.helpers import TOKEN, ServeProcess, client, service_env, submit, wait_for, wait_state
+from tests.service.helpers import (
+    TOKEN,
+    ServeProcess,
+    client,
+    service_env,
+    submit,
+    wait_for,
+    wait_state,
+)
 
 CHROMIUM = Path(os.environ.get("CARTOON_TEST_CHROMIUM", "/usr/bin/chromium"))
 pytestmark = pytest.mark.skipif(

@@ -185,7 +185,9 @@ def test_thumbnails_are_made_once_then_served_from_the_cache(gallery: Gallery, e
     second = editor.http.get(f"/gallery/p/{job}/thumb.webp?v=0")
     assert thumbs.hits == hits + 1
     assert first.content == second.content
+    assert second.headers["x-cache"] == "hit"
     assert first.headers["content-type"] == "image/webp"
+    assert "app;dur=" in second.headers["server-timing"]
     assert "immutable" in second.headers["cache-control"]
     with Image.open(io.BytesIO(first.content)) as image:
         assert max(image.size) <= 360

@@ -59,10 +59,12 @@ def clean(job: PictureDep, runtime: RuntimeDep, session: MemberDep) -> Response:
 
 @router.get("/p/{job_id}/thumb.webp")
 def thumbnail(job: PictureDep, gallery: GalleryDep, session: MemberDep, v: int | None = None) -> Response:
-    data = gallery.thumbnails.get(job.id, job.image_version)
-    if data is None:
+    found = gallery.thumbnails.get(job.id, job.image_version)
+    if found is None:
         raise PageError(404, f"job {job.id} has no picture any more; render the scene again")
-    return Response(data, media_type="image/webp", headers={"Cache-Control": cache_for(job, v)})
+    data, hit = found
+    headers = {"Cache-Control": cache_for(job, v), "X-Cache": "hit" if hit else "miss"}
+    return Response(data, media_type="image/webp", headers=headers)
 
 
 @router.get("/p/{job_id}/export")

@@ -38,14 +38,14 @@ class Thumbnails:
         self.misses = 0
         self._lock = threading.Lock()
 
-    def get(self, job_id: str, version: int) -> bytes | None:
-        """The thumbnail of a job's picture at `version`, made and kept on a miss; None when
-        the picture is gone."""
+    def get(self, job_id: str, version: int) -> tuple[bytes, bool] | None:
+        """The thumbnail of a job's picture at `version` and whether it was kept already (a
+        hit), made and kept on a miss; None when the picture is gone."""
         kept = self.store.get_thumbnail(job_id, version)
         if kept is not None:
             with self._lock:
                 self.hits += 1
-            return kept
+            return kept, True
         png = self.store.get_blob(job_id, "image")
         if png is None:
             return None
@@ -53,7 +53,7 @@ class Thumbnails:
         self.store.put_thumbnail(job_id, version, data)
         with self._lock:
             self.misses += 1
-        return data
+        return data, False
 
     @property
     def hit_rate(self) -> float | None:
