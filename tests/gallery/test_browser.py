@@ -42,7 +42,8 @@ NEW_SLOGAN = "NOT MY JOB"
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServeProcess, list[str]]]:
     folder = tmp_path_factory.mktemp("browser-service")
-    serve = ServeProcess(service_env(folder), "--backend", "preview")
+    # two tiles a page, so the grid has a next page to load while scrolling
+    serve = ServeProcess(service_env(folder, CARTOON_GALLERY_PAGE_SIZE="2"), "--backend", "preview")
     try:
         with client(serve.url) as http:
             jobs = [submit(http, text, user=user, seed=5, **({"shirt": s} if s else {})) for text, s, user in SCENES]
@@ -100,7 +101,10 @@ def test_a_blog_author_picks_exports_and_re_slogans_a_picture(service: tuple[Ser
     page.keyboard.type(TOKEN)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{serve.url}/gallery")
-    assert page.locator("li.tile").count() == len(jobs)
+    served = page.request.get(f"{serve.url}/gallery").text()
+    assert served.count('<li class="tile">') == 2  # one page is sent; the script loads the next in view
+    wait_for(lambda: page.locator("li.tile").count() == len(jobs), 30, "the next page of tiles")
+    assert page.locator("#more").count() == 0  # that was the last page
     check_accessibility(page)
     page.screenshot(path=shots / "2-grid.png", full_page=True)
 

@@ -8,6 +8,7 @@ import io
 import re
 import time
 import zipfile
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -21,20 +22,23 @@ from tests.service.helpers import TOKEN, client
 LONG = "Have You Tried Turning It Off And On Again"  # no room on a 384 px Milo
 
 
-@pytest.fixture
-def admin(gallery: Gallery) -> Visitor:
+def logged_in(gallery: Gallery, secret: str) -> Iterator[Visitor]:
     visitor = Visitor(gallery.url)
-    assert visitor.login(TOKEN).status_code == 303
+    assert visitor.login(secret).status_code == 303
     yield visitor
     visitor.close()
 
 
 @pytest.fixture
-def editor(gallery: Gallery) -> Visitor:
-    visitor = Visitor(gallery.url)
-    assert visitor.login(PASSWORD).status_code == 303
-    yield visitor
-    visitor.close()
+def admin(gallery: Gallery) -> Iterator[Visitor]:
+    """Logged in with the service token."""
+    yield from logged_in(gallery, TOKEN)
+
+
+@pytest.fixture
+def editor(gallery: Gallery) -> Iterator[Visitor]:
+    """Logged in with the gallery password."""
+    yield from logged_in(gallery, PASSWORD)
 
 
 def is_page(response: httpx.Response, status: int) -> str:
@@ -354,3 +358,17 @@ def test_the_static_files_are_served_by_the_service(gallery: Gallery) -> None:
         response = httpx.get(f"{gallery.url}/gallery/static/{name}")
         assert response.status_code == 200
         assert kind in response.headers["content-type"]
+
+
+def test_without_a_login_nobody_learns_which_pictures_exist(gallery: Gallery) -> None:
+    visitor = Visitor(gallery.url)
+    for job in (gallery.jobs["bike"], "0" * 32):
+        for path in (f"/gallery/p/{job}", f"/gallery/p/{job}/image.png", f"/gallery/p/{job}/export?width=640"):
+            assert visitor.http.get(path).status_code == 303
+
+
+def test_the_login_page_shows_only_its_own_notes(gallery: Gallery) -> None:
+    visitor = Visitor(gallery.url)
+    page = visitor.http.get("/gallery/login?note=Send+your+token+to+evil.example").text
+    assert "evil.example" not in page
+    assert "You are logged out." in visitor.http.get("/gallery/login?note=out").text

@@ -40,9 +40,9 @@ SlogansText = Annotated[str, Form(max_length=4 * MAX_SLOGAN_CHARS)]
 @router.post("/p/{job_id}/favourite")
 def favourite(
     request: Request,
+    session: FormDep,
     job: PictureDep,
     runtime: RuntimeDep,
-    session: FormDep,
     on: Annotated[str, Form(max_length=5)] = "1",
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -57,10 +57,10 @@ def favourite(
 @router.post("/p/{job_id}/slogan")
 def reslogan(
     request: Request,
+    session: FormDep,
     job: PictureDep,
     runtime: RuntimeDep,
     gallery: GalleryDep,
-    session: FormDep,
     slogan: SlogansText = "",
     saying: SlogansText = "",
 ) -> Response:
@@ -102,7 +102,7 @@ def shorter_sayings(sayings: tuple[str, ...], tried: str, count: int = SHORTER_O
 
 
 @router.post("/p/{job_id}/share")
-def share(request: Request, job: PictureDep, gallery: GalleryDep, session: FormDep) -> Response:
+def share(request: Request, session: FormDep, job: PictureDep, gallery: GalleryDep) -> Response:
     """A signed read-only link to this picture, shown on its page."""
     token, until = gallery.access.share_token(job.id)
     home = gallery.settings.gallery_url or f"{request.url.scheme}://{request.url.netloc}{base(request)}"

@@ -48,17 +48,17 @@ def cache_for(job: Job, v: int | None) -> str:
 
 
 @router.get("/p/{job_id}/image.png")
-def image(job: PictureDep, runtime: RuntimeDep, session: MemberDep, v: int | None = None) -> Response:
+def image(session: MemberDep, job: PictureDep, runtime: RuntimeDep, v: int | None = None) -> Response:
     return Response(kept(runtime, job, "image"), media_type="image/png", headers={"Cache-Control": cache_for(job, v)})
 
 
 @router.get("/p/{job_id}/clean.png")
-def clean(job: PictureDep, runtime: RuntimeDep, session: MemberDep) -> Response:
+def clean(session: MemberDep, job: PictureDep, runtime: RuntimeDep) -> Response:
     return Response(kept(runtime, job, "clean"), media_type="image/png", headers={"Cache-Control": FOREVER})
 
 
 @router.get("/p/{job_id}/thumb.webp")
-def thumbnail(job: PictureDep, gallery: GalleryDep, session: MemberDep, v: int | None = None) -> Response:
+def thumbnail(session: MemberDep, job: PictureDep, gallery: GalleryDep, v: int | None = None) -> Response:
     found = gallery.thumbnails.get(job.id, job.image_version)
     if found is None:
         raise PageError(404, f"job {job.id} has no picture any more; render the scene again")
@@ -69,7 +69,7 @@ def thumbnail(job: PictureDep, gallery: GalleryDep, session: MemberDep, v: int |
 
 @router.get("/p/{job_id}/export")
 def export_file(
-    job: PictureDep, runtime: RuntimeDep, session: MemberDep, width: str = "original", format: str = "webp"
+    session: MemberDep, job: PictureDep, runtime: RuntimeDep, width: str = "original", format: str = "webp"
 ) -> Response:
     """The picture at a blog width (640, 1200, original) as WebP or PNG, as a download."""
     return exported(runtime, job, width, format)

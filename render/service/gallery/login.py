@@ -25,6 +25,7 @@ from render.service.gallery.web import (
 
 router = APIRouter(prefix="/gallery", route_class=PageRoute, include_in_schema=False)
 MAX_SECRET_CHARS = 1000
+NOTES = {"expired": "Your login expired; log in again.", "out": "You are logged out."}
 
 
 def set_session(response: Response, request: Request, gallery: GalleryDep, session: Session) -> None:
@@ -48,11 +49,11 @@ def login_form(request: Request, gallery: GalleryDep, session: VisitorDep, next:
         response: Response = RedirectResponse(target, status_code=303)
         set_session(response, request, gallery, gallery.access.new_session("admin"))
         return response
-    if session is not None and session.role is not None and not note:
+    if session is not None and session.role is not None and note not in NOTES:
         return RedirectResponse(target, status_code=303)
     session = session or gallery.access.new_session()
     request.state.gallery_session = session
-    response = render(request, "login.html", {"next": target, "note": note[:200], "error": None,
+    response = render(request, "login.html", {"next": target, "note": NOTES.get(note), "error": None,
                                               "password": gallery.access.password is not None})
     set_session(response, request, gallery, Session(session.sid))
     return response
@@ -83,7 +84,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, gallery: GalleryDep, session: FormDep) -> Response:
-    response = RedirectResponse(f"{base(request)}/login?note=you+are+logged+out", status_code=303)
+    response = RedirectResponse(f"{base(request)}/login?note=out", status_code=303)
     if gallery.access.open:
         return RedirectResponse(base(request), status_code=303)
     set_session(response, request, gallery, gallery.access.new_session())

@@ -74,7 +74,7 @@ def when(stamp: float | None) -> str:
 
 
 @router.get("/p/{job_id}")
-def picture_page(request: Request, job: PictureDep, gallery: GalleryDep, session: MemberDep, format: str = "webp") -> Response:
+def picture_page(request: Request, session: MemberDep, job: PictureDep, gallery: GalleryDep, format: str = "webp") -> Response:
     return render(request, "picture.html", picture_context(gallery, job, session, format))
 
 

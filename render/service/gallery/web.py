@@ -53,7 +53,7 @@ class PageError(Exception):
 
 
 class LoginNeeded(Exception):
-    """No login (or it expired): the login form, then back to `next`."""
+    """No login (or it ended: `message` "expired"): the login form, then back to `next`."""
 
     def __init__(self, next_path: str, message: str | None = None) -> None:
         super().__init__(message or "")
@@ -91,7 +91,7 @@ def error_page(request: Request, status: int, message: str, headers: dict[str, s
 def login_redirect(request: Request, next_path: str, message: str | None = None) -> RedirectResponse:
     target = f"{base(request)}/login?next={quote(next_path, safe='/')}"
     if message:
-        target += f"&note={quote(message)}"
+        target += f"&note={message}"
     return RedirectResponse(target, status_code=303)
 
 
@@ -155,7 +155,7 @@ def member(request: Request, session: VisitorDep) -> Session:
     if request.method != "GET":
         raise AccessError(401, "you are not logged in to the gallery (or your login expired); log in and try again")
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    raise LoginNeeded(path, "your login expired; log in again" if request.cookies.get(COOKIE) and session else None)
+    raise LoginNeeded(path, "expired" if request.cookies.get(COOKIE) and session is None else None)
 
 
 MemberDep = Annotated[Session, Depends(member)]
