@@ -36,6 +36,7 @@ from bot.sayings import load_lines, other_saying
 from bot.service_client import Job, ServiceError
 from bot.targets import REFUSED_EDITS, answer_privately, interaction_job
 from bot.wording import GONE, OOPS, in_about, missing_permissions, say
+from core.settings import get_settings
 
 if TYPE_CHECKING:
     from bot.client import MiloBot
@@ -225,12 +226,16 @@ class DeleteButton(_JobButton, template=rf"^milo:delete:{_ID}$"):
         await interaction.delete_original_response()
 
 
-def picture_view(job_id: str, requester_id: int, service: str = "") -> discord.ui.View:
+def picture_view(job_id: str, requester_id: int, service: str = "", *, gallery_url: str | None = None) -> discord.ui.View:
     """The three buttons for one picture (persistent: no timeout); `service` is the tag of
-    the service that drew it ("" primary, "f" fallback)."""
+    the service that drew it ("" primary, "f" fallback). With CARTOON_GALLERY_URL (or
+    `gallery_url`), a link to the picture's gallery page too (the primary's pictures only)."""
     view = discord.ui.View(timeout=None)
     for button in (RerollButton, SloganButton, DeleteButton):
         view.add_item(button(job_id, requester_id, service))
+    gallery = get_settings().gallery_url if gallery_url is None else gallery_url
+    if gallery and not service:
+        view.add_item(discord.ui.Button(label="Gallery", emoji="🖼", url=f"{gallery.rstrip('/')}/p/{job_id}"))
     return view
 
 

@@ -78,6 +78,32 @@ class Settings(BaseSettings):
     service_header_timeout_s: float = Field(10.0, gt=0, description="Seconds a client may take to send a request")
     service_keepalive_s: float = Field(5.0, gt=0, description="Seconds an idle keep-alive connection stays open")
 
+    # --- gallery (gallery): the blog's picture pages under /gallery of `cartoon serve` ---
+    gallery_url: str | None = Field(
+        None, description="Public address of the gallery, e.g. https://cartoons.example/gallery; set: a 🖼 Gallery button under the bot's pictures"
+    )
+    gallery_password: str | None = Field(
+        None, repr=False, description="A second secret for the gallery's login: browse, pick and export, not change pictures"
+    )
+    gallery_secret: str | None = Field(
+        None, repr=False, description="Key that signs the gallery's cookies and share links; unset = derived from the token and password"
+    )
+    gallery_session_s: float = Field(14 * 86400.0, gt=0, description="Seconds a gallery login lasts")
+    gallery_share_s: float = Field(7 * 86400.0, gt=0, description="Seconds a picture's share link works")
+    gallery_page_size: int = Field(24, ge=1, le=200, description="Pictures per gallery page")
+
+    @field_validator("gallery_url", "gallery_password", "gallery_secret", mode="before")
+    @classmethod
+    def _blank_gallery_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("gallery_url")
+    @classmethod
+    def _gallery_url_is_web(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value[:60]}' is not a web address; use e.g. https://cartoons.example/gallery")
+        return value
+
     # --- bot (Discord): the bot process talks to the render service over HTTP ---
     # DISCORD_TOKEN has no CARTOON_ prefix (validation_alias), like the platform's own docs.
     discord_token: str | None = Field(

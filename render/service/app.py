@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from core.settings import Settings
+from render.service import gallery
 from render.service.deps import require_token
 from render.service.http_errors import install
 from render.service.routes import documented, health, jobs, scenes
@@ -49,6 +50,7 @@ def create_app(
     app.include_router(scenes.router, **guarded)
     app.include_router(jobs.router, **guarded)
     app.include_router(health.router)
+    gallery.mount(app)  # /gallery: pages for people, behind a login of their own
     build_openapi = app.openapi
 
     def openapi() -> dict:

@@ -155,6 +155,17 @@ def unseal(raw: bytes, job_id: str, kind: str) -> bytes:
     return data
 
 
+def picture_summary(record: dict[str, Any]) -> dict[str, Any]:
+    """A done job's record as `Store.pictures` lists it."""
+    result = record.get("result") or {}
+    plan = result.get("plan") or {}
+    return {
+        **{key: record.get(key) for key in ("id", "user", "created_at", "finished_at", "image_version", "parent", "kind")},
+        **{key: plan.get(key) for key in ("characters", "plate", "slogan", "text", "action")},
+        "method": (result.get("compositor") or {}).get("method"),
+    }
+
+
 def new_tag() -> str:
     """A store's identity: 8 hex digits, the first part of every job id it gives out."""
     import uuid
@@ -259,3 +270,29 @@ class Store(ABC):
     def close(self) -> None:
         return None
 
+    # --- the gallery's (render/service/gallery/): its own tables or keys, apart from the queue's
+    # Favourites and thumbnails live in the gallery's own tables (SQLite) or keys (Redis); it
+    # reads jobs only through `pictures`, and `delete` drops a job's favourite and thumbnail.
+
+    @abstractmethod
+    def pictures(self) -> list[dict[str, Any]]:
+        """Every done job, newest first, as a light summary for listing: `id`, `user`,
+        `created_at`, `finished_at`, `image_version`, `parent` and `kind` (None when the record
+        has none), the plan's `characters`, `plate`, `slogan`, `text`, `action`, and the
+        compositor's `method` (None without a slogan)."""
+
+    @abstractmethod
+    def favourites(self) -> dict[str, float]:
+        """Job id → when it was marked a favourite."""
+
+    @abstractmethod
+    def set_favourite(self, job_id: str, on: bool) -> None: ...
+
+    @abstractmethod
+    def get_thumbnail(self, job_id: str, version: int) -> bytes | None:
+        """The kept thumbnail of a job's picture at `image_version` `version` (checked like
+        every kept picture), or None."""
+
+    @abstractmethod
+    def put_thumbnail(self, job_id: str, version: int, data: bytes) -> None:
+        """Keep a thumbnail, replacing the job's thumbnail of any earlier version."""

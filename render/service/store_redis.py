@@ -3,7 +3,8 @@
 Keys (prefix `cartoon:`): `job:<id>` (JSON), `blob:<id>:<kind>`, `counter:<name>`, `turns`
 and `workers` (hashes), and indexes kept in step with every record write (one MULTI/EXEC):
 `active` (queued, dispatched or running), `waiting` and `waiting:<user>` (queued or
-dispatched), `inflight` (dispatched or running), `finished` (sorted set id → finished_at).
+dispatched), `inflight` (dispatched or running), `finished` (sorted set id → finished_at). The gallery's
+own keys: `gallery:favourites` (sorted set id → when picked), `gallery:thumb:<id>`.
 
 There is no store-wide lock. A job changes by optimistic compare-and-set (WATCH on its key,
 MULTI/EXEC, again on a conflict); a new job is admitted by a Lua script that checks the
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -33,7 +35,17 @@ from redis.retry import Retry
 from core.errors import FaultError
 from render.service.errors import StorageFull, StoreError, StoreUnavailable
 from render.service.jobs import Job
-from render.service.store import Change, Refusal, Store, StoreWatch, guarded, new_tag, seal, unseal
+from render.service.store import (
+    Change,
+    Refusal,
+    Store,
+    StoreWatch,
+    guarded,
+    new_tag,
+    picture_summary,
+    seal,
+    unseal,
+)
 
 log = logging.getLogger(__name__)
 P = "cartoon:"
@@ -77,6 +89,14 @@ def _job_key(job_id: str) -> str:
 
 def _waiting_key(user: str) -> str:
     return P + "waiting:" + user
+
+
+GALLERY_FAVOURITES = P + "gallery:favourites"
+PICTURES_BATCH = 500  # job records per MGET while listing the gallery
+
+
+def _thumbnail_key(job_id: str) -> str:
+    return P + "gallery:thumb:" + job_id
 
 
 @guarded(translate, contexts=("dispatch_lock",))
@@ -198,6 +218,8 @@ class RedisStore(Store):
         if job is not None:
             pipe.srem(_waiting_key(job.user), job_id)
         pipe.zrem(P + "finished", job_id)
+        pipe.zrem(GALLERY_FAVOURITES, job_id)
+        pipe.delete(_thumbnail_key(job_id))
         pipe.execute()
 
     def put_blob(self, job_id: str, kind: str, data: bytes) -> None:
@@ -235,6 +257,35 @@ class RedisStore(Store):
     def identity(self) -> str:
         self.redis.set(P + "tag", new_tag(), nx=True)
         return self.redis.get(P + "tag").decode()
+
+    # --- the gallery's (render/service/gallery/) ---------------------------------------------
+    def pictures(self) -> list[dict[str, Any]]:
+        ids = [i.decode() for i in self.redis.zrevrange(P + "finished", 0, -1)]
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), PICTURES_BATCH):
+            for raw in self.redis.mget([_job_key(i) for i in ids[start : start + PICTURES_BATCH]]):
+                if raw:
+                    record = json.loads(raw)
+                    if record.get("state") == "done":
+                        found.append(picture_summary(record))
+        return found
+
+    def favourites(self) -> dict[str, float]:
+        return {k.decode(): float(at) for k, at in self.redis.zrange(GALLERY_FAVOURITES, 0, -1, withscores=True)}
+
+    def set_favourite(self, job_id: str, on: bool) -> None:
+        if on:
+            self.redis.zadd(GALLERY_FAVOURITES, {job_id: time.time()}, nx=True)
+        else:
+            self.redis.zrem(GALLERY_FAVOURITES, job_id)
+
+    def get_thumbnail(self, job_id: str, version: int) -> bytes | None:
+        raw = self.redis.get(_thumbnail_key(job_id))
+        kept, _, data = (raw or b"").partition(b"\n")
+        return unseal(data, job_id, "thumbnail") if raw and kept == str(version).encode() else None
+
+    def put_thumbnail(self, job_id: str, version: int, data: bytes) -> None:
+        self.redis.set(_thumbnail_key(job_id), str(version).encode() + b"\n" + seal(data))
 
     def announce(self, job_id: str, positions: bool) -> None:
         self.redis.publish(CHANGES, f"{job_id} {int(positions)}")

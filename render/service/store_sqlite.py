@@ -13,6 +13,7 @@ import errno
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -33,8 +34,24 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS turns (user TEXT PRIMARY KEY, turn INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS workers (id TEXT PRIMARY KEY, info TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+""" + """
+CREATE TABLE IF NOT EXISTS gallery_favourites (job_id TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS gallery_thumbnails (
+    job_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);
+"""  # the gallery's own tables (render/service/gallery/)
 BUSY_TIMEOUT_MS = 30_000
+# The gallery's listing: one small JSON object per done job, newest first (Store.pictures).
+PICTURES_SQL = """
+SELECT json_object(
+    'id', id, 'user', json_extract(data, '$.user'), 'created_at', json_extract(data, '$.created_at'),
+    'finished_at', finished_at, 'image_version', json_extract(data, '$.image_version'),
+    'parent', json_extract(data, '$.parent'), 'kind', json_extract(data, '$.kind'),
+    'characters', json_extract(data, '$.result.plan.characters'),
+    'plate', json_extract(data, '$.result.plan.plate'), 'slogan', json_extract(data, '$.result.plan.slogan'),
+    'text', json_extract(data, '$.result.plan.text'), 'action', json_extract(data, '$.result.plan.action'),
+    'method', json_extract(data, '$.result.compositor.method'))
+FROM jobs WHERE state = 'done' ORDER BY finished_at DESC
+"""
 
 
 def translate(exc: Exception) -> StoreError | None:
@@ -192,6 +209,8 @@ class SqliteStore(Store):
         with self.transaction():
             self.conn.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
             self.conn.execute("DELETE FROM blobs WHERE job_id = ?", (job_id,))
+            self.conn.execute("DELETE FROM gallery_favourites WHERE job_id = ?", (job_id,))
+            self.conn.execute("DELETE FROM gallery_thumbnails WHERE job_id = ?", (job_id,))
 
     def put_blob(self, job_id: str, kind: str, data: bytes) -> None:
         self.conn.execute(
@@ -241,6 +260,35 @@ class SqliteStore(Store):
                 self.conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('tag', ?)", (new_tag(),))
                 self._tag = str(self.conn.execute("SELECT value FROM meta WHERE name = 'tag'").fetchone()[0])
         return self._tag
+
+    # --- the gallery's (render/service/gallery/) ---------------------------------------------
+    def pictures(self) -> list[dict[str, Any]]:
+        # json_extract in SQLite, so a listing never parses the plans' long prompts in Python.
+        rows = self.conn.execute(PICTURES_SQL)
+        return [json.loads(row[0]) for row in rows]
+
+    def favourites(self) -> dict[str, float]:
+        return {job_id: float(at) for job_id, at in self.conn.execute("SELECT job_id, at FROM gallery_favourites")}
+
+    def set_favourite(self, job_id: str, on: bool) -> None:
+        if on:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO gallery_favourites (job_id, at) VALUES (?, ?)", (job_id, time.time())
+            )
+        else:
+            self.conn.execute("DELETE FROM gallery_favourites WHERE job_id = ?", (job_id,))
+
+    def get_thumbnail(self, job_id: str, version: int) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT data FROM gallery_thumbnails WHERE job_id = ? AND version = ?", (job_id, version)
+        ).fetchone()
+        return unseal(bytes(row[0]), job_id, "thumbnail") if row else None
+
+    def put_thumbnail(self, job_id: str, version: int, data: bytes) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO gallery_thumbnails (job_id, version, data) VALUES (?, ?, ?)",
+            (job_id, version, seal(data)),
+        )
 
     def checkpoint(self) -> None:
         """Fold the WAL into jobs.db without waiting for readers (they finish it later)."""
