@@ -63,11 +63,7 @@ class PoseStage:
                     f"pose weights {weights or '(unset)'} not found; put yolov8n-pose.pt there or "
                     "set CARTOON_POSE_WEIGHTS"
                 )
-            quiet_ultralytics()
-            with contextlib.redirect_stdout(sys.stderr):
-                from ultralytics import YOLO
-
-                self.model = YOLO(weights)
+            self.model = yolo_model(weights)
             return self.model
 
     def keypoints(self, rgb: np.ndarray) -> np.ndarray:
@@ -81,6 +77,27 @@ class PoseStage:
         if kps is None or kps.data.shape[0] == 0:
             return np.zeros((0, 17, 3), dtype=np.float32)
         return kps.data.cpu().numpy().astype(np.float32)
+
+
+def yolo_model(weights: str) -> Any:
+    """ultralytics' YOLO from a weights file or a model .yaml, quiet, with Pillow left as it was.
+
+    Importing ultralytics replaces PIL's Image.open process-wide with one that, on a file
+    Pillow cannot read, tries to install pi-heif and raises ModuleNotFoundError: every later
+    bad upload in this process would fail with that instead of Pillow's own error. The
+    project never opens HEIF, so Pillow's own Image.open is put back.
+    """
+    from PIL import Image
+
+    quiet_ultralytics()
+    pillow_open = Image.open
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            from ultralytics import YOLO
+
+            return YOLO(weights)
+    finally:
+        Image.open = pillow_open
 
 
 def chest_boxes(kps: np.ndarray, width: int, height: int) -> list[tuple[int, int, int, int]]:

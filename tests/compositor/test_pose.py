@@ -12,7 +12,7 @@ import pytest
 
 from core.settings import Settings
 from render.compositor import compose
-from render.compositor.pose import PoseStage, chest_boxes, quiet_ultralytics
+from render.compositor.pose import PoseStage, chest_boxes, yolo_model
 from tests.compositor import fixtures as fx
 
 
@@ -36,12 +36,10 @@ def no_network():
 
 @pytest.fixture(scope="module")
 def random_yolo(no_network):
-    quiet_ultralytics()
     import torch
-    from ultralytics import YOLO
 
     torch.manual_seed(0)  # random weights, but the same ones every run
-    return YOLO("yolov8n-pose.yaml")
+    return yolo_model("yolov8n-pose.yaml")
 
 
 def person(shoulders, hips=None, conf=0.9) -> np.ndarray:
@@ -101,3 +99,15 @@ def test_missing_weights_warn_and_fall_back(tmp_path, caplog):
     assert done.result.method == "fixed-box"
     assert "not found" in caplog.text and "pose stage skipped" in caplog.text
     assert done.detection.tried[2]["outcome"].startswith("skipped")
+
+
+def test_pillow_keeps_its_own_error_for_a_bad_image_after_yolo_loads(random_yolo, tmp_path):
+    """ultralytics patches Image.open on import; a bad upload must still be Pillow's
+    UnidentifiedImageError (which the service turns into a 422), not a ModuleNotFoundError."""
+    from PIL import Image, UnidentifiedImageError
+
+    PoseStage("yolov8n-pose.yaml")._load()
+    bad = tmp_path / "not-a-picture.png"
+    bad.write_bytes(b"this is text, not a PNG")
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(bad)

@@ -68,8 +68,16 @@ def test_missing_reference_is_a_one_line_fault(tmp_path: Path) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_unreadable_image_is_an_input_error_even_after_ultralytics_patched_pillow(tmp_path: Path) -> None:
+def test_unreadable_image_is_an_input_error_even_after_ultralytics_patched_pillow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    # put Pillow's own Image.open back afterwards: the patch would leak into later tests
+    monkeypatch.setattr(Image, "open", Image.open)
     import ultralytics.utils.patches  # noqa: F401 - patches Image.open (HEIF fallback)
+
+    Image.open = ultralytics.utils.patches.image_open  # as after a first import, whatever ran before
 
     from render.inputs import open_image
 
