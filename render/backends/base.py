@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.errors import FaultError, InputError
+from render.resolutions import DEFAULT_SIZE
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -26,10 +27,10 @@ ProgressFn = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RenderOptions:
-    width: int = 1024
-    height: int = 1024
-    steps: int | None = None  # None: the backend's own default (28 for kontext)
-    guidance: float | None = None  # None: the backend's own default (2.5 for kontext)
+    width: int = DEFAULT_SIZE[0]
+    height: int = DEFAULT_SIZE[1]
+    steps: int | None = None  # None: CARTOON_RENDER_STEPS
+    guidance: float | None = None  # None: CARTOON_RENDER_GUIDANCE
 
 
 class Backend(ABC):
@@ -79,9 +80,12 @@ BACKENDS: dict[str, str] = {
 
 
 def get_backend(name: str, settings: Settings) -> Backend:
-    if name not in BACKENDS:
+    """A backend by registry name, or by `package.module:Class` for one outside the registry
+    (the service's tests and plug-ins); the registry itself never changes."""
+    target = BACKENDS.get(name) or (name if name.count(":") == 1 else None)
+    if target is None:
         raise InputError(f"unknown backend '{name}'; use one of: {', '.join(BACKENDS)}")
-    module_name, class_name = BACKENDS[name].split(":")
+    module_name, class_name = target.split(":")
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from core.errors import CartoonError
+from core.errors import CartoonError, first_line
 from render.service.wording import plain
 
 if TYPE_CHECKING:
@@ -66,10 +66,8 @@ def timeout_message(limit_s: float) -> str:
 
 def load_backend(name: str, settings: Settings) -> Backend:
     """A backend by registry name, or `package.module:Class` for one outside the registry."""
-    from render.backends.base import BACKENDS, get_backend
+    from render.backends.base import get_backend
 
-    if ":" in name and name not in BACKENDS:
-        BACKENDS[name] = name
     return get_backend(name, settings)
 
 
@@ -139,7 +137,7 @@ def describe_failure(exc: BaseException) -> str:
     """One line for the person who asked (the log has the whole error)."""
     if storage_full(exc):
         return STORAGE_FULL
-    text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+    text = first_line(f"{type(exc).__name__}: {exc}")
     if isinstance(exc, MemoryError) or "out of memory" in text.lower():
         if "torch" in sys.modules:
             import torch

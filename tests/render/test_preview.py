@@ -103,3 +103,16 @@ def test_a_backend_whose_packages_are_missing_is_a_one_line_fault(monkeypatch) -
     monkeypatch.delitem(sys.modules, "render.backends.kontext", raising=False)
     with pytest.raises(FaultError, match=r"backend 'kontext' needs the Python package 'diffusers'.*pip install"):
         get_backend("kontext", None)
+
+
+def test_a_backend_named_by_module_and_class_leaves_the_registry_alone() -> None:
+    """`--backend package.module:Class` loads that class; the registry (what `cartoon scene
+    --backend` offers and scripts/needs.py maps) stays the four built-in backends."""
+    from core.settings import Settings
+    from render.backends.base import BACKENDS, get_backend
+    from render.backends.preview import PreviewBackend
+
+    before = dict(BACKENDS)
+    backend = get_backend("render.backends.preview:PreviewBackend", Settings(_env_file=None))
+    assert isinstance(backend, PreviewBackend)
+    assert before == BACKENDS
