@@ -129,10 +129,11 @@ def _request_or_error(text: str, as_: str | None, shirt: str | None, seed: int |
 def _first_error(exc: Exception) -> str:
     from pydantic import ValidationError
 
+    from core.errors import validation_problem
+
     if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "request"
-        return f"{field}: {err['msg'].removeprefix('Value error, ')}"
+        field, message = validation_problem(exc, default="request")
+        return f"{field}: {message}"
     if isinstance(exc, json.JSONDecodeError):
         return f"not valid JSON ({exc.msg} at column {exc.colno})"
     return str(exc)
@@ -376,8 +377,39 @@ def _names(value: str | None) -> list[str]:
 
 
 # --- argument parsing ------------------------------------------------------------------------
+def _setting_defaults() -> dict[str, object]:
+    """Every setting's default by field name (lists as a,b,c), and `size` as WxH."""
+    from core.settings import Settings
+    from render.resolutions import DEFAULT_SIZE
+
+    defaults: dict[str, object] = {"size": "x".join(map(str, DEFAULT_SIZE))}
+    for name, field in Settings.model_fields.items():
+        value = field.default
+        defaults[name] = ",".join(map(str, value)) if isinstance(value, list | tuple) else value
+    return defaults
+
+
+class _SettingsHelp(argparse.HelpFormatter):
+    """Help text may say `(default %(train_rank)s)`: filled in from core.settings' field
+    defaults when help is printed, so each default has one home and `cartoon --help`
+    never imports the settings."""
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        text = self._get_help_string(action) or ""
+        if "%(" not in text:
+            return text
+        own = {k: v for k, v in vars(action).items() if v is not argparse.SUPPRESS}
+        return text % {**_setting_defaults(), **own, "prog": self._prog}
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _SettingsHelp)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="cartoon",
         description="Draw Milo and James in the lab: plan scenes, render them, write the shirt slogan.",
     )
@@ -404,10 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
     scene.add_argument("--shirt", help="slogan for Milo's shirt (overrides the rotation)")
     scene.add_argument("--seed", type=int, help="seed (slogan and picture; default random)")
     scene.add_argument("--as", dest="as_", metavar="CHARACTER", help="who is asking (resolves me/us)")
-    scene.add_argument("--backend", help="preview | kontext | comfyui | openai (default CARTOON_DEFAULT_BACKEND)")
-    scene.add_argument("--size", metavar="WxH", help="picture size, snapped to a Kontext resolution (default 1024x1024)")
-    scene.add_argument("--steps", type=int, help="sampling steps (kontext/comfyui; default 28)")
-    scene.add_argument("--guidance", type=float, help="guidance (kontext/comfyui; default 2.5)")
+    scene.add_argument("--backend", help="preview | kontext | comfyui | openai (default CARTOON_DEFAULT_BACKEND: %(default_backend)s)")
+    scene.add_argument("--size", metavar="WxH", help="picture size, snapped to a Kontext resolution (default %(size)s)")
+    scene.add_argument("--steps", type=int, help="sampling steps (kontext/comfyui; default CARTOON_RENDER_STEPS: %(render_steps)s)")
+    scene.add_argument("--guidance", type=float, help="guidance (kontext/comfyui; default CARTOON_RENDER_GUIDANCE: %(render_guidance)s)")
     scene.add_argument("-o", "--out", metavar="FILE.png", help="the PNG; the clean render goes beside it as FILE.clean.png")
     scene.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
@@ -415,8 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     plates.add_argument("--backend", default="preview", help="preview draws them; kontext | openai cartoonify --photos")
     plates.add_argument("--photos", metavar="DIR", help="photos of the walls: DIR/north.jpg, east.png, ... (kontext, openai)")
     plates.add_argument("--out", metavar="DIR", help="where to write them (default data/plates)")
-    plates.add_argument("--seed", type=int, default=0, help="seed (default 0)")
-    plates.add_argument("--size", metavar="WxH", help="plate size, snapped to a Kontext resolution (default 1024x1024)")
+    plates.add_argument("--seed", type=int, default=0, help="seed (default %(default)s)")
+    plates.add_argument("--size", metavar="WxH", help="plate size, snapped to a Kontext resolution (default %(size)s)")
     plates.add_argument("--json", action="store_true", help="print the written paths as one JSON object")
 
     # --- shirt (compositor): sub-commands added here ---
@@ -431,10 +463,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     # --- serve (render service): sub-commands added here ---
     srv = sub.add_parser("serve", help="run the render service: HTTP API, job queue and render workers")
-    srv.add_argument("--backend", help="render backend (default CARTOON_SERVICE_BACKEND, preview)")
-    srv.add_argument("--host", help="address to listen on (default 127.0.0.1; others need CARTOON_RENDER_TOKEN)")
-    srv.add_argument("--port", type=int, help="port (default 8400)")
-    srv.add_argument("--workers", type=int, help="render threads here, one per GPU (0: API only; default 1)")
+    srv.add_argument("--backend", help="render backend (default CARTOON_SERVICE_BACKEND, else CARTOON_DEFAULT_BACKEND: %(default_backend)s)")
+    srv.add_argument("--host", help="address to listen on (default CARTOON_SERVICE_HOST: %(service_host)s; others need CARTOON_RENDER_TOKEN)")
+    srv.add_argument("--port", type=int, help="port (default CARTOON_SERVICE_PORT: %(service_port)s)")
+    srv.add_argument("--workers", type=int, help="render threads here, one per GPU (0: API only; default CARTOON_SERVICE_WORKERS: %(service_workers)s)")
     srv.add_argument("--json", action="store_true", help="print one JSON object (url, pid, ...) once listening")
     bkp = sub.add_parser("backup", help="copy the render service's job store (jobs.db) while it runs")
     bkp.add_argument("file", help="where to write the copy, e.g. jobs-2025-01-31.db (replaced if it exists)")
@@ -449,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     prep.add_argument("source", help="folder of photos (never modified)")
     prep.add_argument("--character", required=True, help="character id, e.g. james")
     prep.add_argument("--out", help="output folder (default characters/<id>/dataset)")
-    prep.add_argument("--threshold", type=int, help="perceptual-hash distance that counts as a duplicate (default 6)")
+    prep.add_argument("--threshold", type=int, help="perceptual-hash distance that counts as a duplicate (default %(prep_hash_threshold)s)")
     prep.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
     caption = sub.add_parser("caption", help="caption each dataset image with a vision model and the reference image")
@@ -461,19 +493,19 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--character", required=True, help="character id, e.g. james")
     train.add_argument("--steps", type=int, required=True, help="total optimizer steps (with --resume: the total, not more)")
     train.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
-    train.add_argument("--rank", type=int, help="LoRA rank (default 32)")
-    train.add_argument("--alpha", type=float, help="LoRA alpha (default 16)")
-    train.add_argument("--targets", help="attention (default: to_q,to_k,to_v,to_out.0), wide, or comma-separated modules")
+    train.add_argument("--rank", type=int, help="LoRA rank (default %(train_rank)s)")
+    train.add_argument("--alpha", type=float, help="LoRA alpha (default %(train_alpha)s)")
+    train.add_argument("--targets", help="attention (default: %(train_targets)s), wide, or comma-separated modules")
     train.add_argument("--mode", choices=["i2i", "t2i"],
-                       help="i2i: condition on the reference image as Kontext renders (default); t2i: text alone")
-    train.add_argument("--lr", type=float, help="learning rate (default 1e-4)")
-    train.add_argument("--batch-size", type=int, help="images per step (default 1)")
-    train.add_argument("--resolution", type=int, help="training side in pixels (default 1024)")
-    train.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 100)")
-    train.add_argument("--sample-every", type=int, help="steps between sample images (default 100; 0 = none)")
-    train.add_argument("--sample-steps", type=int, help="denoising steps per sample (default 20)")
-    train.add_argument("--sample-size", type=int, help="sample side in pixels (default 512)")
-    train.add_argument("--seed", type=int, help="seed for noise, timesteps and samples (default 42)")
+                       help="i2i: condition on the reference image as Kontext renders; t2i: text alone (default %(train_mode)s)")
+    train.add_argument("--lr", type=float, help="learning rate (default %(train_lr)s)")
+    train.add_argument("--batch-size", type=int, help="images per step (default %(train_batch_size)s)")
+    train.add_argument("--resolution", type=int, help="training side in pixels (default %(train_resolution)s)")
+    train.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default %(train_checkpoint_every)s)")
+    train.add_argument("--sample-every", type=int, help="steps between sample images (default %(train_sample_every)s; 0 = none)")
+    train.add_argument("--sample-steps", type=int, help="denoising steps per sample (default %(train_sample_steps)s)")
+    train.add_argument("--sample-size", type=int, help="sample side in pixels (default %(train_sample_size)s)")
+    train.add_argument("--seed", type=int, help="seed for noise, timesteps and samples (default %(train_seed)s)")
     train.add_argument("--base-model", help="diffusers folder or hub id (default CARTOON_KONTEXT_MODEL)")
     train.add_argument("--dataset", help="captioned images (default characters/<id>/dataset)")
     train.add_argument("--device", help="cuda or cpu (default: cuda when available)")

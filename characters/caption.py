@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image
 
 from characters.sheet import Character
-from core.errors import FaultError, InputError
+from core.errors import FaultError, InputError, first_line
 
 if TYPE_CHECKING:
     import httpx
@@ -227,5 +227,4 @@ def _error_text(exc: Any) -> str:
     """The server's own error message, first line, without the client's 'Error code' prefix."""
     body = exc.body
     text = body.get("message") if isinstance(body, dict) else None
-    text = str(text or exc.message or "no message").strip()
-    return text.splitlines()[0][:160] if text else "no message"
+    return first_line(str(text or exc.message or "")) or "no message"

@@ -26,6 +26,7 @@ def render_samples(
     folder: Path,
     size: int,
     steps: int,
+    guidance: float,
     seed: int,
     device: torch.device,
     condition: Path | None = None,
@@ -50,7 +51,7 @@ def render_samples(
                 width=size,
                 max_area=size * size,
                 num_inference_steps=steps,
-                guidance_scale=2.5,
+                guidance_scale=guidance,
                 generator=generator,
             ).images[0]
             path = folder / f"step-{step:06d}-p{index}.png"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from core.errors import InputError
+from core.errors import InputError, validation_problem
 
 SHEET_NAME = "character.toml"
 
@@ -77,9 +77,8 @@ def load_sheet(path: Path) -> Character:
     try:
         character = Character.model_validate({**raw, "folder": path.parent})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(sheet)"
-        raise InputError(f"{path}: field '{field}': {first['msg']}") from None
+        field, message = validation_problem(exc, default="(sheet)")
+        raise InputError(f"{path}: field '{field}': {message}") from None
     if character.id != path.parent.name:
         raise InputError(
             f"{path}: field 'id': is '{character.id}' but the folder is '{path.parent.name}'; make them match"

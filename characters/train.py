@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from characters.sheet import SHEET_NAME, Character
-from core.errors import FaultError, InputError
+from core.errors import FaultError, InputError, first_line
 
 if TYPE_CHECKING:
     import argparse
@@ -74,6 +74,7 @@ class TrainOptions:
     checkpoint_every: int
     sample_every: int  # 0: no samples
     sample_steps: int
+    sample_guidance: float
     sample_size: int
     sample_prompts: list[str]
     seed: int
@@ -99,6 +100,7 @@ class TrainOptions:
             "checkpoint_every": settings.train_checkpoint_every,
             "sample_every": settings.train_sample_every,
             "sample_steps": settings.train_sample_steps,
+            "sample_guidance": settings.render_guidance,
             "sample_size": settings.train_sample_size,
             "sample_prompts": list(settings.train_sample_prompts),
             "seed": settings.train_seed,
@@ -224,7 +226,7 @@ def train_character(character: Character, options: TrainOptions, settings: Setti
     def sample(step: int) -> None:
         if prompts and options.sample_every:
             render_samples(pipe, encoded.sample_embeds, encoded.sample_pooled, step=step, folder=samples_dir,
-                           size=options.sample_size, steps=options.sample_steps, seed=options.seed, device=device,
+                           size=options.sample_size, steps=options.sample_steps, guidance=options.sample_guidance, seed=options.seed, device=device,
                            condition=reference)
             write_progress_gif(samples_dir, samples_dir / "progress.gif")
 
@@ -321,9 +323,8 @@ def _load_pipeline(model: str, dtype: torch.dtype, *, with_text_encoders: bool):
     try:
         return FluxKontextPipeline.from_pretrained(model, dtype=dtype, **skip)
     except (OSError, ValueError) as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise FaultError(
-            f"cannot load the base model {model} ({first}); set CARTOON_KONTEXT_MODEL or --base-model to a downloaded FLUX.1 Kontext folder"
+            f"cannot load the base model {model} ({first_line(exc)}); set CARTOON_KONTEXT_MODEL or --base-model to a downloaded FLUX.1 Kontext folder"
         ) from None
 
 

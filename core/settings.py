@@ -33,6 +33,8 @@ class Settings(BaseSettings):
 
     # --- render: backends, `cartoon scene`, `cartoon plates` ---
     default_backend: str = Field("preview", description="preview | kontext | comfyui | openai")
+    render_steps: int = Field(28, ge=1, le=200, description="Sampling steps (kontext, comfyui, training samples) when a request gives none")
+    render_guidance: float = Field(2.5, ge=0.0, le=30.0, description="Guidance (kontext, comfyui, training samples) when a request gives none")
     output_dir: Path = Field(Path("out"), description="Where `cartoon scene` writes when -o has no folder")
     comfyui_url: str = Field("http://127.0.0.1:8188", description="ComfyUI server, e.g. http://spark2:8188")
     comfyui_timeout_s: float = Field(900.0, gt=0, description="Longest wait for one ComfyUI render")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from agent.walls import PLATES, WALLS
-from core.errors import InputError
+from core.errors import InputError, validation_problem
 from render.backends.base import BACKENDS, ProgressFn, RenderOptions
-from render.resolutions import parse_size
+from render.resolutions import DEFAULT_SIZE, parse_size
 
 Emit = Callable[[Any], None]
 PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
@@ -24,13 +24,13 @@ PHOTO_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 def render_options(args: argparse.Namespace) -> RenderOptions:
     """--size/--steps/--guidance checked and turned into RenderOptions."""
-    width, height = parse_size(args.size) if getattr(args, "size", None) else (1024, 1024)
+    width, height = parse_size(args.size) if getattr(args, "size", None) else DEFAULT_SIZE
     steps = getattr(args, "steps", None)
     guidance = getattr(args, "guidance", None)
     if steps is not None and not 1 <= steps <= 200:
-        raise InputError(f"--steps {steps}: give 1 to 200 (28 is the Kontext default)")
+        raise InputError(f"--steps {steps}: give 1 to 200 (CARTOON_RENDER_STEPS is the default)")
     if guidance is not None and not 0.0 <= guidance <= 30.0:
-        raise InputError(f"--guidance {guidance}: give 0 to 30 (2.5 is the Kontext default)")
+        raise InputError(f"--guidance {guidance}: give 0 to 30 (CARTOON_RENDER_GUIDANCE is the default)")
     return RenderOptions(width=width, height=height, steps=steps, guidance=guidance)
 
 
@@ -90,9 +90,9 @@ def run_scene(args: argparse.Namespace, emit: Emit) -> int:
     try:
         request = SceneRequest.model_validate({"text": text, "as": args.as_, "shirt": args.shirt, "seed": args.seed})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = {"as": "--as", "shirt": "--shirt", "seed": "--seed"}.get(str(error["loc"][0]), str(error["loc"][0]))
-        raise InputError(f"{field}: {error['msg'].removeprefix('Value error, ')}") from None
+        field, message = validation_problem(exc, default="text")
+        field = {"as": "--as", "shirt": "--shirt", "seed": "--seed"}.get(field, field)
+        raise InputError(f"{field}: {message}") from None
 
     # 2. Plan.
     started = time.perf_counter()
@@ -150,7 +150,7 @@ def run_plates(args: argparse.Namespace, emit: Emit) -> int:
 
     settings = get_settings()
     name = backend_name(args.backend, "preview")
-    width, height = parse_size(args.size) if args.size else (1024, 1024)
+    width, height = parse_size(args.size) if args.size else DEFAULT_SIZE
     out_dir = Path(args.out) if args.out else Path(settings.data_dir) / "plates"
     written: dict[str, str] = {}
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageStat, UnidentifiedImageError
 
 from core.errors import FaultError, InputError
+from render.resolutions import DEFAULT_SIZE
 
 if TYPE_CHECKING:
     from agent.state import ScenePlan
@@ -50,7 +51,7 @@ def load_plate(settings: Settings, wall: str, size: tuple[int, int] | None = Non
     else:
         from render.draw.plates import draw_plate
 
-        plate = draw_plate(wall, size or (1024, 1024), seed=0)
+        plate = draw_plate(wall, size or DEFAULT_SIZE, seed=0)
     if size and plate.size != tuple(size):
         plate = plate.resize(size, Image.Resampling.LANCZOS)
     return plate

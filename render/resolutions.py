@@ -13,6 +13,9 @@ from core.errors import InputError
 # (width, height) pairs, copied as data from diffusers'
 # src/diffusers/pipelines/flux/pipeline_flux_kontext.py (PREFERRED_KONTEXT_RESOLUTIONS,
 # diffusers 0.42), which lists the sizes FLUX.1 Kontext was trained at (about 1 MP each).
+DEFAULT_SIZE: tuple[int, int] = (1024, 1024)
+"""A picture's size when none is asked for: Kontext's square training size."""
+
 PREFERRED_KONTEXT_RESOLUTIONS: tuple[tuple[int, int], ...] = (
     (672, 1568),
     (688, 1504),

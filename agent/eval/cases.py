@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from agent.state import SceneRequest
 from agent.walls import PlateName
-from core.errors import InputError
+from core.errors import InputError, validation_problem
 
 
 class EvalCase(BaseModel):
@@ -86,9 +86,8 @@ def _parse_line(path: Path, number: int, line: str, known: set[str]) -> EvalCase
         case = EvalCase.model_validate({**raw, "line": number})
         case.request()  # the same checks as `cartoon plan`: empty, too long, bad shirt
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(p) for p in error["loc"]) or "case"
-        raise InputError(f"{where}: {field}: {error['msg'].removeprefix('Value error, ')}") from None
+        field, message = validation_problem(exc, default="case")
+        raise InputError(f"{where}: {field}: {message}") from None
     unknown = [c for c in [*case.characters, *([case.as_] if case.as_ else [])] if c not in known]
     if unknown:
         raise InputError(f"{where}: unknown character '{unknown[0]}'; use one of: {', '.join(sorted(known))}")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import Image, UnidentifiedImageError
 
-from core.errors import FaultError, InputError
+from core.errors import FaultError, InputError, first_line
 from render.backends.base import Backend, ProgressFn, RenderOptions
 from render.backends.comfyui_graph import GraphRequest, build_graph, load_workflow
 from render.resolutions import kontext_size
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from agent.state import ScenePlan
     from core.settings import Settings
 
-DEFAULT_STEPS = 28
-DEFAULT_GUIDANCE = 2.5
 
 
 @dataclass(frozen=True)
@@ -97,8 +95,8 @@ class ComfyUIBackend(Backend):
             name = self._upload(image)
             graph = build_graph(self.template, GraphRequest(
                 image_name=name, prompt=prompt, clip_prompt=clip_prompt, seed=seed,
-                steps=options.steps or DEFAULT_STEPS,
-                guidance=DEFAULT_GUIDANCE if options.guidance is None else options.guidance,
+                steps=self.settings.render_steps if options.steps is None else options.steps,
+                guidance=self.settings.render_guidance if options.guidance is None else options.guidance,
                 width=width, height=height,
                 unet=self.settings.comfyui_unet, clip_l=self.settings.comfyui_clip_l,
                 t5=self.settings.comfyui_t5, vae=self.settings.comfyui_vae,
@@ -240,7 +238,7 @@ class ComfyUIBackend(Backend):
         return answer
 
     def _unreachable(self, exc: BaseException) -> FaultError:
-        reason = one_line(str(exc)) or exc.__class__.__name__
+        reason = first_line(exc)
         return FaultError(f"ComfyUI at {self.url} is not reachable ({reason}); start it or set CARTOON_COMFYUI_URL")
 
 
@@ -270,4 +268,6 @@ def describe_rejection(body: dict[str, Any]) -> str:
 
 
 def one_line(text: str) -> str:
+    """A server's answer body (HTML, JSON, a traceback) folded onto one line; an exception's
+    message goes through `core.errors.first_line` instead."""
     return " ".join(str(text).split())

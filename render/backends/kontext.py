@@ -43,7 +43,7 @@ from PIL import Image
 from safetensors.torch import load_file
 
 from characters.sheet import load_characters
-from core.errors import FaultError, InputError
+from core.errors import FaultError, InputError, first_line
 from render.backends.base import Backend, ProgressFn, RenderOptions
 from render.inputs import build_input_image, letterbox
 from render.resolutions import input_size, kontext_size
@@ -54,8 +54,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_STEPS = 28
-DEFAULT_GUIDANCE = 2.5
 STYLE = "style"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -94,11 +92,6 @@ def _device_and_dtype(setting: str) -> tuple[str, torch.dtype]:
     return device, (torch.bfloat16 if device.startswith("cuda") else torch.float32)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
-
-
 @dataclass
 class _Adapter:
     """One loaded character LoRA. With hot-swap, `state` (sheet weight folded into B) and its
@@ -124,7 +117,7 @@ def _read_lora(path: Path, what: str) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path))
     except Exception as exc:  # safetensors raises several kinds for a bad file
-        raise FaultError(f"{path}: not a readable .safetensors LoRA ({_first_line(exc)})") from None
+        raise FaultError(f"{path}: not a readable .safetensors LoRA ({first_line(exc)})") from None
 
 
 def _copy(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -172,15 +165,15 @@ class KontextBackend(Backend):
         """Refuse what this backend cannot draw, before any loading: steps, guidance and size
         out of range, a character without a sheet, or (CARTOON_KONTEXT_REQUIRE_LORAS) one
         whose LoRA file is missing."""
-        steps = DEFAULT_STEPS if options.steps is None else options.steps
-        guidance = DEFAULT_GUIDANCE if options.guidance is None else options.guidance
+        steps = self.settings.render_steps if options.steps is None else options.steps
+        guidance = self.settings.render_guidance if options.guidance is None else options.guidance
         if not 1 <= steps <= 200:
             raise InputError(
-                f"steps={steps}: pass a number of steps from 1 to 200 (default {DEFAULT_STEPS})"
+                f"steps={steps}: pass a number of steps from 1 to 200 (default {self.settings.render_steps})"
             )
         if not 0 <= guidance <= 30:
             raise InputError(
-                f"guidance={guidance}: pass a guidance from 0 to 30 (default {DEFAULT_GUIDANCE})"
+                f"guidance={guidance}: pass a guidance from 0 to 30 (default {self.settings.render_guidance})"
             )
         if not (16 <= options.width <= 2048 and 16 <= options.height <= 2048):
             raise InputError(
@@ -216,7 +209,7 @@ class KontextBackend(Backend):
             pipe = FluxKontextPipeline.from_pretrained(model, dtype=self.dtype)
         except Exception as exc:
             raise FaultError(
-                f"could not load the Kontext model '{model}' ({_first_line(exc)}); set "
+                f"could not load the Kontext model '{model}' ({first_line(exc)}); set "
                 "CARTOON_KONTEXT_MODEL to a local folder or download it with `hf download`"
             ) from None
         try:
@@ -288,7 +281,7 @@ class KontextBackend(Backend):
                 pipe.transformer.set_attention_backend(settings.kontext_attention)
             except (ValueError, RuntimeError, ImportError) as exc:
                 raise FaultError(
-                    f"CARTOON_KONTEXT_ATTENTION={settings.kontext_attention}: {_first_line(exc)}; "
+                    f"CARTOON_KONTEXT_ATTENTION={settings.kontext_attention}: {first_line(exc)}; "
                     "unset it for PyTorch's default attention"
                 ) from None
         if settings.kontext_compile:
@@ -311,7 +304,7 @@ class KontextBackend(Backend):
         except torch.OutOfMemoryError:
             raise
         except Exception as exc:
-            raise FaultError(f"{path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})") from None
+            raise FaultError(f"{path}: not a FLUX LoRA diffusers can load ({first_line(exc)})") from None
         self.style_fused = True
 
     def _load_adapter(
@@ -332,7 +325,7 @@ class KontextBackend(Backend):
             raise
         except Exception as exc:
             raise FaultError(
-                f"{adapter.path}: not a FLUX LoRA diffusers can load ({_first_line(exc)})"
+                f"{adapter.path}: not a FLUX LoRA diffusers can load ({first_line(exc)})"
             ) from None
         self.adapters[adapter.character] = adapter
 
@@ -418,8 +411,8 @@ class KontextBackend(Backend):
         references stitched on); None builds it from the plan with `render.inputs`."""
         # 1. check the inputs
         self.check_inputs(plan, options)
-        steps = DEFAULT_STEPS if options.steps is None else options.steps
-        guidance = DEFAULT_GUIDANCE if options.guidance is None else options.guidance
+        steps = self.settings.render_steps if options.steps is None else options.steps
+        guidance = self.settings.render_guidance if options.guidance is None else options.guidance
         if input_image is None:
             input_image = build_input_image(plan, self.settings)
 

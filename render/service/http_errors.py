@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from core.errors import FaultError, InputError
+from core.errors import FaultError, InputError, validation_problem
 from render.service.errors import ApiError, StoreError
 from render.service.wording import plain
 
@@ -46,7 +46,7 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str, str | No
         return 422, f"{field} is empty (only spaces or control characters); give some words", field
     if kind == "extra_forbidden":
         return 422, f"unknown field '{field}'; remove it (see /docs for the fields)", field
-    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    message = validation_problem(exc)[1]
     return 422, message if field and message.startswith(field) else f"{field}: {message}", field
 
 

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from agent.state import MAX_SLOGAN_CHARS
+from core.errors import validation_problem
 from render.service.deps import RuntimeDep
 from render.service.errors import ApiError
 from render.service.gallery.access import AccessError
@@ -89,7 +90,7 @@ def reason(exc: Exception) -> str:
     if isinstance(exc, ApiError):
         return exc.message
     if isinstance(exc, ValidationError):
-        return str(exc.errors()[0].get("msg", "that slogan cannot be written")).removeprefix("Value error, ")
+        return validation_problem(exc)[1]
     return str(exc)
 
 

@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 
+from core.errors import validation_problem
 from render.service.deps import RuntimeDep
 from render.service.errors import ApiError, StoreError
 from render.service.gallery.access import COOKIE, AccessError, Session
@@ -117,9 +118,8 @@ class PageRoute(APIRoute):
                 retry = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
                 response = error_page(request, exc.status, str(exc), retry)
             except RequestValidationError as exc:
-                err = exc.errors()[0] if exc.errors() else {}
-                field = ".".join(str(p) for p in err.get("loc", ())[1:]) or "input"
-                response = error_page(request, 422, f"{field}: {err.get('msg', 'not a usable value')}")
+                field, message = validation_problem(exc, skip=1)
+                response = error_page(request, 422, f"{field}: {message}")
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             # the server's own time, as browsers' dev tools and benchmarks/gallery_bench.py read it

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from agent.graph import Planner
 from agent.state import ScenePlan, SceneRequest
-from core.errors import InputError
+from core.errors import InputError, validation_problem
 from render.service.deps import RuntimeDep
 from render.service.errors import ApiError
 from render.service.jobs import ANONYMOUS, Accepted, SceneSubmission
@@ -49,9 +49,8 @@ def plan_for(body: SceneSubmission, user: str, planner: Planner) -> ScenePlan:
             {"text": body.text, "as": body.as_, "shirt": body.shirt, "seed": body.seed, "user": user}
         )
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise ApiError(422, f"{field}: {err['msg'].removeprefix('Value error, ')}", field) from None
+        field, message = validation_problem(exc, default="text")
+        raise ApiError(422, f"{field}: {message}", field) from None
     try:
         return planner.plan(request)
     except InputError as exc:
