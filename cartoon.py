@@ -13,7 +13,12 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.state import ScenePlan
+    from characters.sheet import Character
+    from core.settings import Settings
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -155,12 +160,12 @@ def _jsonl_lines(source: str) -> Iterator[tuple[int, str]]:
                 yield number, line
 
 
-def _plan_summary(plan) -> str:
+def _plan_summary(plan: ScenePlan) -> str:
     who = " + ".join(plan.characters) or "nobody"
     return f"{who} at the {plan.plate} wall, slogan {plan.slogan!r} ({plan.source})\n{plan.prompt}"
 
 
-# --- scene, plates (render): command functions added here ---
+# --- scene, plates (render) ---
 @command
 def cmd_scene(args: argparse.Namespace) -> int:
     from render.cli import run_scene
@@ -175,7 +180,7 @@ def cmd_plates(args: argparse.Namespace) -> int:
     return run_plates(args, emit)
 
 
-# --- shirt (compositor): command functions added here ---
+# --- shirt (compositor) ---
 @command
 def cmd_shirt(args: argparse.Namespace) -> int:
     from agent.state import ScenePlan
@@ -226,7 +231,7 @@ def cmd_shirt(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- serve (render service): command functions added here ---
+# --- serve (render service) ---
 @command
 def cmd_serve(args: argparse.Namespace) -> int:
     from core.errors import InputError
@@ -265,7 +270,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- bot (Discord): command functions added here ---
+# --- bot (Discord) ---
 @command
 def cmd_bot(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
@@ -287,7 +292,7 @@ def cmd_bot(args: argparse.Namespace) -> int:
     return main(settings, json_out=args.json)
 
 
-# --- prep, caption, train (characters): command functions added here ---
+# --- prep, caption, train (characters) ---
 @command
 def cmd_prep(args: argparse.Namespace) -> int:
     from pathlib import Path
@@ -347,7 +352,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _character(settings, character_id: str):
+def _character(settings: Settings, character_id: str) -> Character:
     from characters.sheet import load_characters
     from core.errors import InputError
 
@@ -357,7 +362,7 @@ def _character(settings, character_id: str):
     return characters[character_id]
 
 
-# --- doctor (deployment): command functions added here ---
+# --- doctor (deployment) ---
 @command
 def cmd_doctor(args: argparse.Namespace) -> int:
     from core.doctor import run_doctor, select
@@ -430,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--llm", action="store_true", help="plan with the LLM at CARTOON_LLM_URL (default: the rules alone)")
     evaluate.add_argument("--json", action="store_true", help="print the report as one JSON object")
 
-    # --- scene, plates (render): sub-commands added here ---
+    # --- scene, plates (render) ---
     scene = sub.add_parser("scene", help="plan, render and write the slogan: one PNG (default backend: preview)")
     scene.add_argument("text", nargs="*", help="the scene, e.g. 'Milo debugging at 2 AM'")
     scene.add_argument("--shirt", help="slogan for Milo's shirt (overrides the rotation)")
@@ -451,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     plates.add_argument("--size", metavar="WxH", help="plate size, snapped to a Kontext resolution (default %(size)s)")
     plates.add_argument("--json", action="store_true", help="print the written paths as one JSON object")
 
-    # --- shirt (compositor): sub-commands added here ---
+    # --- shirt (compositor) ---
     shirt = sub.add_parser("shirt", help="write a slogan on Milo's chest in a picture")
     shirt.add_argument("image", help="the picture (PNG, JPEG, WebP; at most 40 megapixels); never modified")
     shirt.add_argument("--text", help="the slogan, e.g. PEBKAC (default: the --plan's slogan)")
@@ -461,7 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     shirt.add_argument("--json", action="store_true",
                        help='print {"method", "box", "angle", "ms", ...} as one JSON object')
 
-    # --- serve (render service): sub-commands added here ---
+    # --- serve (render service) ---
     srv = sub.add_parser("serve", help="run the render service: HTTP API, job queue and render workers")
     srv.add_argument("--backend", help="render backend (default CARTOON_SERVICE_BACKEND, else CARTOON_DEFAULT_BACKEND: %(default_backend)s)")
     srv.add_argument("--host", help="address to listen on (default CARTOON_SERVICE_HOST: %(service_host)s; others need CARTOON_RENDER_TOKEN)")
@@ -472,11 +477,11 @@ def build_parser() -> argparse.ArgumentParser:
     bkp.add_argument("file", help="where to write the copy, e.g. jobs-2025-01-31.db (replaced if it exists)")
     bkp.add_argument("--json", action="store_true", help='print {"backup", "jobs", "pictures", "bytes", "ms"}')
 
-    # --- bot (Discord): sub-commands added here ---
+    # --- bot (Discord) ---
     bot = sub.add_parser("bot", help="run the Discord bot (needs DISCORD_TOKEN and a render service)")
     bot.add_argument("--json", action="store_true", help="print one JSON object when the bot is ready")
 
-    # --- prep, caption, train (characters): sub-commands added here ---
+    # --- prep, caption, train (characters) ---
     prep = sub.add_parser("prep", help="square-crop, resize and de-duplicate photos into a training set")
     prep.add_argument("source", help="folder of photos (never modified)")
     prep.add_argument("--character", required=True, help="character id, e.g. james")
@@ -502,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--batch-size", type=int, help="images per step (default %(train_batch_size)s)")
     train.add_argument("--resolution", type=int, help="training side in pixels (default %(train_resolution)s)")
     train.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default %(train_checkpoint_every)s)")
+    train.add_argument("--keep-checkpoints", type=int, help="checkpoints kept on disk (default %(train_keep_checkpoints)s)")
     train.add_argument("--sample-every", type=int, help="steps between sample images (default %(train_sample_every)s; 0 = none)")
     train.add_argument("--sample-steps", type=int, help="denoising steps per sample (default %(train_sample_steps)s)")
     train.add_argument("--sample-size", type=int, help="sample side in pixels (default %(train_sample_size)s)")
@@ -511,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--device", help="cuda or cpu (default: cuda when available)")
     train.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
-    # --- doctor (deployment): sub-commands added here ---
+    # --- doctor (deployment) ---
     doctor = sub.add_parser(
         "doctor",
         help="check a deployment (token, render service, GPU, weights, LLM, plates, channel)",

@@ -129,8 +129,8 @@ def _reference(character: Character) -> Path | None:
         if path.is_file():
             return path
     where = ", ".join(str(p) for p in character.reference_paths) or f"characters/{character.id}/references/"
-    sys.stderr.write(
-        f"cartoon: warning: reference image {where} not found; captioning without it (add it and run with --overwrite for consistent captions)\n"
+    log.warning(
+        "reference image %s not found; captioning without it (add it and run with --overwrite for consistent captions)", where
     )
     return None
 

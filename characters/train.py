@@ -40,11 +40,11 @@ if TYPE_CHECKING:
 
     import torch
 
+    from characters.train_step import FlowMatchingLoRA
     from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-KEEP_CHECKPOINTS = 2
 # `--targets` presets. "attention" (the default): every attention projection that reads the
 # image tokens, in the double and single blocks, where the reference and the picture meet.
 # "wide" adds the text stream's projections, the double blocks' MLPs and the single blocks'
@@ -72,6 +72,7 @@ class TrainOptions:
     resolution: int
     guidance: float
     checkpoint_every: int
+    keep_checkpoints: int
     sample_every: int  # 0: no samples
     sample_steps: int
     sample_guidance: float
@@ -98,6 +99,7 @@ class TrainOptions:
             "resolution": settings.train_resolution,
             "guidance": settings.train_guidance,
             "checkpoint_every": settings.train_checkpoint_every,
+            "keep_checkpoints": settings.train_keep_checkpoints,
             "sample_every": settings.train_sample_every,
             "sample_steps": settings.train_sample_steps,
             "sample_guidance": settings.render_guidance,
@@ -108,7 +110,7 @@ class TrainOptions:
             "mode": settings.train_mode,
         }
         if args is not None:
-            for name in ("steps", "resume", "rank", "alpha", "lr", "batch_size", "resolution", "checkpoint_every",
+            for name in ("steps", "resume", "rank", "alpha", "lr", "batch_size", "resolution", "checkpoint_every", "keep_checkpoints",
                          "sample_every", "sample_steps", "sample_size", "seed", "base_model", "device", "mode"):
                 if getattr(args, name, None) is not None:
                     values[name] = getattr(args, name)
@@ -132,6 +134,7 @@ class TrainOptions:
             (self.batch_size >= 1, "--batch-size", "at least 1"),
             (self.resolution >= 16 and self.resolution % 16 == 0, "--resolution", "a multiple of 16, e.g. 1024"),
             (self.checkpoint_every >= 1, "--checkpoint-every", "at least 1"),
+            (self.keep_checkpoints >= 1, "--keep-checkpoints", "at least 1 (the one a resume starts from)"),
             (self.sample_every >= 0, "--sample-every", "0 (no samples) or more"),
             (self.sample_size >= 16 and self.sample_size % 16 == 0, "--sample-size", "a multiple of 16, e.g. 512"),
             (bool(self.targets), "--targets", "attention, wide, or module names, e.g. to_q,to_k,to_v,to_out.0"),
@@ -333,7 +336,7 @@ def _latest_checkpoint(root: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def _save_checkpoint(root: Path, step: int, trainer: Any, losses: list[float], options: TrainOptions) -> Path:
+def _save_checkpoint(root: Path, step: int, trainer: FlowMatchingLoRA, losses: list[float], options: TrainOptions) -> Path:
     """Write to a temporary folder, then rename: a kill mid-save leaves the last good one."""
     import torch
     from safetensors.torch import save_file
@@ -347,6 +350,6 @@ def _save_checkpoint(root: Path, step: int, trainer: Any, losses: list[float], o
     (tmp / "state.json").write_text(json.dumps({"step": step, "losses": losses, "config": _config(options)}))
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
-    for old in sorted(p for p in root.glob("step-*") if p.is_dir())[:-KEEP_CHECKPOINTS]:
+    for old in sorted(p for p in root.glob("step-*") if p.is_dir())[: -options.keep_checkpoints]:
         shutil.rmtree(old, ignore_errors=True)
     return final

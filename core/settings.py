@@ -227,6 +227,7 @@ class Settings(BaseSettings):
     train_resolution: int = Field(1024, ge=16, description="Training images are resized to this square side")
     train_guidance: float = Field(1.0, description="Value fed to FLUX's guidance embedding while training")
     train_checkpoint_every: int = Field(100, ge=1)
+    train_keep_checkpoints: int = Field(2, ge=1, description="Checkpoints kept on disk; older ones are deleted as new ones land")
     train_sample_every: int = Field(100, ge=0, description="Steps between sample images; 0 = none")
     train_sample_steps: int = Field(20, ge=1)
     train_sample_size: int = Field(512, ge=16)

@@ -44,6 +44,7 @@ def test_every_help_is_filled_in(command: str) -> None:
         ("train", "images per step (default {})", "train_batch_size"),
         ("train", "training side in pixels (default {})", "train_resolution"),
         ("train", "steps between checkpoints (default {})", "train_checkpoint_every"),
+        ("train", "checkpoints kept on disk (default {})", "train_keep_checkpoints"),
         ("train", "steps between sample images (default {};", "train_sample_every"),
         ("train", "denoising steps per sample (default {})", "train_sample_steps"),
         ("train", "sample side in pixels (default {})", "train_sample_size"),

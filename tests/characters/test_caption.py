@@ -156,7 +156,7 @@ def test_cli_without_reference_warns_in_one_line(chars: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["reference"] is None and len(report["captioned"]) == 3
-    warnings = [line for line in proc.stderr.splitlines() if "warning" in line]
+    warnings = [line for line in proc.stderr.splitlines() if "warning" in line.lower()]
     assert len(warnings) == 1 and "references/james.png not found" in warnings[0]
     images = [p for p in server.requests[0]["messages"][1]["content"] if p["type"] == "image_url"]
     assert len(images) == 1

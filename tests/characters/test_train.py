@@ -197,3 +197,15 @@ def test_gradient_checkpointing_keeps_lora_gradients() -> None:
         grads.append(torch.cat([p.grad.flatten() for p in trainer.params]))
     assert grads[1].abs().sum() > 0
     torch.testing.assert_close(grads[0], grads[1])
+
+
+def test_only_the_newest_checkpoints_are_kept(tmp_path: Path, model: Path) -> None:
+    chars = make_character(tmp_path)
+    run(chars, model, steps=3, checkpoint_every=1, keep_checkpoints=1, sample_every=0)
+    assert sorted(p.name for p in (chars / "james" / "checkpoints").glob("step-*")) == ["step-000003"]
+
+
+def test_keeping_no_checkpoint_is_refused(tmp_path: Path, model: Path) -> None:
+    chars = make_character(tmp_path)
+    with pytest.raises(InputError, match="--keep-checkpoints: invalid value; give at least 1"):
+        run(chars, model, steps=3, keep_checkpoints=0)
