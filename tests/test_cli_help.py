@@ -30,7 +30,8 @@ def _default(field: str) -> str:
 @pytest.mark.parametrize("command", sorted(cartoon.build_parser()._subparsers._group_actions[0].choices))
 def test_every_help_is_filled_in(command: str) -> None:
     text = _help(command)
-    assert "%(" not in text and "%)" not in text
+    assert "%(" not in text
+    assert "%)" not in text
 
 
 @pytest.mark.parametrize(

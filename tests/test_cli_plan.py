@@ -55,9 +55,11 @@ def test_jsonl_keeps_order_and_names_the_bad_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o.get("plate") for o in out] == ["north", None, "south", None, "west", None, None]
-    assert "cindy" in out[5]["error"] and out[5]["line"] == 6
+    assert "cindy" in out[5]["error"]
+    assert out[5]["line"] == 6
     assert out[1] == {"line": 2, "error": out[1]["error"]}
-    assert f"{source}:2:" in result.stderr and f"{source}:4:" in result.stderr
+    assert f"{source}:2:" in result.stderr
+    assert f"{source}:4:" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -88,7 +90,8 @@ def test_discord_mentions_and_control_characters_are_stripped() -> None:
     result = cartoon("plan", "<@123456> @everyone Milo\x07 at the <#999> rack", "--json")
     plan = json.loads(result.stdout)
     assert plan["text"] == "Milo at the rack"
-    assert "@everyone" not in plan["prompt"] and "<@" not in plan["prompt"]
+    assert "@everyone" not in plan["prompt"]
+    assert "<@" not in plan["prompt"]
 
 
 def test_plan_path_does_not_import_torch() -> None:
@@ -104,7 +107,8 @@ def test_plan_path_does_not_import_torch() -> None:
 def test_plan_json_says_why_a_shirt_is_not_honoured() -> None:
     result = cartoon("plan", "James at the desk in a 'PEBKAC' shirt", "--json")
     plan = json.loads(result.stdout)
-    assert plan["characters"] == ["james"] and plan["slogan"] is None
+    assert plan["characters"] == ["james"]
+    assert plan["slogan"] is None
     assert plan["notes"] == [
         'James does not wear a slogan shirt (only Milo\'s chest panel carries text), so "PEBKAC" is left out.'
     ]

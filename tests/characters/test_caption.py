@@ -67,15 +67,19 @@ def test_rate_limits_are_waited_out(chars: Path) -> None:
     with server.running():
         report = caption_dataset(james, settings_for(server, chars))
     assert time.monotonic() - started >= 0.3  # the first Retry-After was honoured
-    assert len(report["captioned"]) == 3 and report["retries"] == 5 and calls["n"] == 8
+    assert len(report["captioned"]) == 3
+    assert report["retries"] == 5
+    assert calls["n"] == 8
     texts = [Path(p).read_text() for p in report["captioned"]]
     assert all(t.startswith("j4m3s man, sitting at a desk") and t.endswith("\n") for t in texts)
     # Each request: the rules (trigger, traits not to describe), reference first, then the photo.
     request = server.requests[-1]
     system, user = request["messages"]
-    assert '"j4m3s man"' in system["content"] and "salt-and-pepper" in system["content"]
+    assert '"j4m3s man"' in system["content"]
+    assert "salt-and-pepper" in system["content"]
     images = [part["image_url"]["url"] for part in user["content"] if part["type"] == "image_url"]
-    assert len(images) == 2 and all(u.startswith("data:image/jpeg;base64,") for u in images)
+    assert len(images) == 2
+    assert all(u.startswith("data:image/jpeg;base64,") for u in images)
     assert len({r["messages"][1]["content"][1]["image_url"]["url"] for r in server.requests}) == 1  # same reference
 
 
@@ -90,7 +94,9 @@ def test_resume_keeps_existing_and_overwrite_replaces(chars: Path) -> None:
         assert first["kept"] == [str(dataset / "img1.txt")]
         assert (dataset / "img1.txt").read_text() == "j4m3s man, edited by hand\n"
         again = caption_dataset(james, settings_for(server, chars))
-        assert again["captioned"] == [] and len(again["kept"]) == 3 and len(server.requests) == 2
+        assert again["captioned"] == []
+        assert len(again["kept"]) == 3
+        assert len(server.requests) == 2
         caption_dataset(james, settings_for(server, chars), overwrite=True)
         assert len(server.requests) == 5
     assert (dataset / "img1.txt").read_text() == "j4m3s man waving, wide shot\n"
@@ -155,8 +161,10 @@ def test_cli_without_reference_warns_in_one_line(chars: Path) -> None:
         )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert report["reference"] is None and len(report["captioned"]) == 3
+    assert report["reference"] is None
+    assert len(report["captioned"]) == 3
     warnings = [line for line in proc.stderr.splitlines() if "warning" in line.lower()]
-    assert len(warnings) == 1 and "references/james.png not found" in warnings[0]
+    assert len(warnings) == 1
+    assert "references/james.png not found" in warnings[0]
     images = [p for p in server.requests[0]["messages"][1]["content"] if p["type"] == "image_url"]
     assert len(images) == 1

@@ -89,7 +89,8 @@ def test_prep_keeps_dedupes_and_rejects(source: Path, tmp_path: Path) -> None:
     assert (x1 - x0, y1 - y0) == (700, 700)
     # The off-centre subject (x 1132–1492 of 1600) stays inside; the centre cut (350–1250) would lose it.
     x0, _, x1, _ = crops["offcentre.png"]
-    assert x0 <= 1132 and x1 >= 1492
+    assert x0 <= 1132
+    assert x1 >= 1492
 
 
 def test_threshold_zero_keeps_near_duplicates(source: Path, tmp_path: Path) -> None:
@@ -124,10 +125,12 @@ def test_cli_json_report(source: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert set(report) >= {"kept", "duplicates", "rejected"}
-    assert len(report["kept"]) == 4 and all(Path(p).is_file() for p in report["kept"])
+    assert len(report["kept"]) == 4
+    assert all(Path(p).is_file() for p in report["kept"])
     bad = subprocess.run(
         [sys.executable, "cartoon.py", "prep", str(source), "--character", "nobody", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert bad.returncode == 2
-    assert bad.stderr.count("\n") == 1 and "unknown character 'nobody'" in bad.stderr
+    assert bad.stderr.count("\n") == 1
+    assert "unknown character 'nobody'" in bad.stderr

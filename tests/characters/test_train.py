@@ -35,13 +35,15 @@ def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, mo
     assert last < 0.95 * first, (first, last)
 
     lora = Path(result["lora"])
-    assert lora == chars / "james" / "lora" / "james.safetensors" and lora.is_file()
+    assert lora == chars / "james" / "lora" / "james.safetensors"
+    assert lora.is_file()
     assert sheet.read_text() == before.replace("old/place.safetensors", "lora/james.safetensors")
     assert load_sheet(sheet).lora_path == lora
     from safetensors.torch import load_file
 
     keys = list(load_file(str(lora)))
-    assert keys and all(k.startswith("transformer.") and (".lora_A." in k or ".lora_B." in k) for k in keys)
+    assert keys
+    assert all(k.startswith("transformer.") and (".lora_A." in k or ".lora_B." in k) for k in keys)
     assert {k.split(".")[-3] for k in keys} >= {"to_q", "to_k", "to_v"}
 
     # samples at steps 0, 20, 40 for both prompts, and a 3-frame progress GIF
@@ -77,7 +79,8 @@ def test_loss_goes_down_samples_and_lora_changes_the_pipeline(tmp_path: Path, mo
     assert plan.characters == ["james"]
     backend = KontextBackend(Settings(_env_file=None, llm_url=None, kontext_model=str(model), characters_dir=chars, kontext_device="cpu"))
     image = backend.render(plan, seed=1, options=RenderOptions(width=32, height=32, steps=2), input_image=Image.new("RGB", (32, 32), "grey"))
-    assert image.size == (32, 32) and "james" in backend.adapters
+    assert image.size == (32, 32)
+    assert "james" in backend.adapters
     backend.close()
 
 
@@ -176,7 +179,9 @@ def test_out_of_memory_is_one_line_that_says_resume(tmp_path: Path, model: Path,
         run(chars, model, steps=10, checkpoint_every=2)
     message = str(info.value)
     assert "\n" not in message
-    assert "out of GPU memory at step 3" in message and "--resume" in message and "step-000002" in message
+    assert "out of GPU memory at step 3" in message
+    assert "--resume" in message
+    assert "step-000002" in message
 
 
 def test_gradient_checkpointing_keeps_lora_gradients() -> None:

@@ -52,7 +52,8 @@ def test_json_result_and_the_input_kept(scene, tmp_path):
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1
     data = json.loads(result.stdout)
-    assert data["method"] == "panel" and abs(data["angle"] - 6) < 0.8
+    assert data["method"] == "panel"
+    assert abs(data["angle"] - 6) < 0.8
     assert {"box", "ms", "font_size", "lines", "stages", "detect_ms", "draw_ms"} <= data.keys()
     assert Image.open(out).size == (1024, 1024)
     assert digest(scene) == before
@@ -74,7 +75,8 @@ def test_bad_input_is_one_line_and_exit_2_in_a_real_process(tmp_path):
     not_image = tmp_path / "notes.png"
     not_image.write_text("not a picture")
     result = run("shirt", str(not_image), "--text", "RTFM", "-o", str(tmp_path / "o.png"), "--json")
-    assert result.returncode == 2 and result.stdout == ""
+    assert result.returncode == 2
+    assert result.stdout == ""
     errors = [line for line in result.stderr.splitlines() if not line.startswith("ultralytics")]
     assert errors == [f"cartoon: error: {not_image}: not a picture Pillow can read; give a PNG, JPEG or WebP file"]
 
@@ -110,7 +112,8 @@ def test_bad_input(case, scene, tmp_path, capsys):
     assert cartoon.main(["shirt", *args, "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert len(captured.err.splitlines()) == 1 and message in captured.err
+    assert len(captured.err.splitlines()) == 1
+    assert message in captured.err
     assert digest(scene) == before
     assert not (tmp_path / "out.png").exists()
 
@@ -142,7 +145,8 @@ def test_a_slogan_that_does_not_fit_is_exit_2_and_writes_nothing(tmp_path, capsy
     captured = capsys.readouterr()
     assert code == 2
     assert captured.out == ""
-    assert len(captured.err.splitlines()) == 1 and "shorten it to about" in captured.err
+    assert len(captured.err.splitlines()) == 1
+    assert "shorten it to about" in captured.err
     assert not out.exists()
 
 

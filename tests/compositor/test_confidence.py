@@ -40,7 +40,9 @@ def test_nothing_found_puts_the_box_on_milos_side_with_low_confidence(order, hal
     result = compose(image, "RTFM", settings=NO_POSE, plan=plan(order), wearer=WEARER).result
     assert result.method == "fixed-box"
     assert result.confidence == "low"
-    assert result.reason is not None and "not found" in result.reason and half in result.reason
+    assert result.reason is not None
+    assert "not found" in result.reason
+    assert half in result.reason
     centre = (result.box[0] + result.box[2]) / 2
     assert (centre < 500) if half == "left" else (centre > 500)
 
@@ -81,9 +83,12 @@ def test_a_slogan_too_long_for_the_panel_is_skipped_with_the_clean_picture():
     out, result = write_slogan(image, LONG, settings=NO_POSE)
     assert result.method == "skipped"
     assert result.confidence == "high"  # the panel was found; it is only too small
-    assert result.reason is not None and "shorten it to about" in result.reason
-    assert result.lines == [] and result.font_size is None
-    assert out.tobytes() == before and out is not image
+    assert result.reason is not None
+    assert "shorten it to about" in result.reason
+    assert result.lines == []
+    assert result.font_size is None
+    assert out.tobytes() == before
+    assert out is not image
     assert image.tobytes() == before
 
 
@@ -91,4 +96,5 @@ def test_the_result_serialises_its_reason_and_confidence():
     image = Image.new("RGB", (640, 480), fx.WALL)
     data = compose(image, "RTFM", settings=NO_POSE).result.model_dump(mode="json")
     assert data["confidence"] == "low"
-    assert isinstance(data["reason"], str) and "\n" not in data["reason"]
+    assert isinstance(data["reason"], str)
+    assert "\n" not in data["reason"]

@@ -54,7 +54,8 @@ def test_a_raised_arm_does_not_move_the_chest():
     image = fx.lab()
     milo = fx.milo(image, 420, panel=False, arm_up=True, top=330)
     suits = whole(Picture(image))
-    assert len(suits) == 1 and inside_chest(suits[0].chest, milo.torso)
+    assert len(suits) == 1
+    assert inside_chest(suits[0].chest, milo.torso)
 
 
 def test_dark_boxes_are_not_suits():
@@ -65,7 +66,8 @@ def test_dark_boxes_are_not_suits():
     milo = fx.milo(image, 470, panel=False, scale=0.8)
     plan = ScenePlan(characters=["james", "milo"], plate="north", prompt="p", source="rules")
     result = compose(image, "RTFM", plan=plan, settings=NO_POSE, wearer="milo").result
-    assert result.method == "shirt-color" and inside_chest(result.box, milo.torso)
+    assert result.method == "shirt-color"
+    assert inside_chest(result.box, milo.torso)
 
 
 def test_a_black_rack_behind_milo_is_not_his_suit():
@@ -82,7 +84,8 @@ def test_a_black_rack_behind_milo_is_not_his_suit():
     draw.rectangle((milo.torso[0] - 6, milo.torso[1], milo.torso[2] + 6, milo.torso[3]), outline=(28, 28, 36), width=4)
     for noisy in (image, fx.blurred(fx.noisy(image, sigma=8, seed=2), radius=1.0)):
         suits = whole(Picture(noisy))
-        assert len(suits) == 1 and inside_chest(suits[0].chest, milo.torso)
+        assert len(suits) == 1
+        assert inside_chest(suits[0].chest, milo.torso)
 
 
 def test_james_alone_has_no_suit():
@@ -99,7 +102,8 @@ def test_plan_picks_milo_among_two_suits():
     for order, torso in ((["milo", "james"], left.torso), (["james", "milo"], right.torso)):
         plan = ScenePlan(characters=order, plate="east", prompt="p", source="rules")
         result = compose(image, "RTFM", plan=plan, settings=NO_POSE, wearer="milo").result
-        assert result.method == "shirt-color" and inside_chest(result.box, torso)
+        assert result.method == "shirt-color"
+        assert inside_chest(result.box, torso)
 
 
 def test_slogan_on_the_suit_reads_back(ocr):

@@ -89,7 +89,8 @@ def test_jpeg_and_a_thin_frame_still_find_the_panel(quality):
     stream = io.BytesIO()
     fx.noisy(image, sigma=6).save(stream, "JPEG", quality=quality)
     panels = find_panels(Picture(Image.open(stream).convert("RGB")))
-    assert len(panels) == 1 and close(panels[0].box, milo.panel_box, tol=3)
+    assert len(panels) == 1
+    assert close(panels[0].box, milo.panel_box, tol=3)
 
 
 def test_plan_picks_milos_panel_when_two_are_seen():
@@ -115,4 +116,5 @@ def test_pick_ignores_small_candidates_on_milos_side():
     boxes = [(0, 0, 30, 30), (400, 0, 600, 200), (800, 0, 990, 200)]
     assert pick(boxes, "left") == 1  # the small blob further left is not Milo
     assert pick(boxes, "right") == 2
-    assert pick(boxes, None) == 1 and pick(boxes, "center") == 1
+    assert pick(boxes, None) == 1
+    assert pick(boxes, "center") == 1

@@ -35,7 +35,8 @@ def check(image: Image.Image) -> None:
     assert done.image.size == image.size
     assert done.image.mode in ("RGB", "RGBA")
     x0, y0, x1, y1 = done.result.box
-    assert 0 <= x0 < x1 <= image.width and 0 <= y0 < y1 <= image.height
+    assert 0 <= x0 < x1 <= image.width
+    assert 0 <= y0 < y1 <= image.height
     assert done.result.confidence in ("high", "low")
 
 
@@ -93,7 +94,8 @@ def test_wide_greys_are_scaled_not_clipped():
     grey = np.linspace(0, 65535, 256 * 64, dtype=np.uint16).reshape(64, 256)
     rgb = np.asarray(as_rgb(Image.fromarray(grey)))  # uint16: mode I;16
     assert rgb.shape == (64, 256, 3)
-    assert rgb.min() == 0 and rgb.max() == 255
+    assert rgb.min() == 0
+    assert rgb.max() == 255
     assert 100 < rgb[32, 128, 0] < 155  # the middle stays mid-grey
     floats = Image.fromarray(np.full((64, 64), 0.5, dtype=np.float32))  # mode F
     assert np.asarray(as_rgb(floats))[0, 0, 0] == 128

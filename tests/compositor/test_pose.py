@@ -70,11 +70,16 @@ def test_unsure_shoulders_and_tiny_people_are_skipped():
 def test_real_model_class_returns_keypoints(random_yolo):
     image = np.asarray(fx.lab((640, 480)))
     kps = PoseStage(model=random_yolo, conf=1e-4, imgsz=160).keypoints(image)
-    assert kps.ndim == 3 and kps.shape[1:] == (17, 3) and len(kps) > 0
-    assert (kps[..., 0] >= 0).all() and (kps[..., 0] <= 640).all()
-    assert (kps[..., 1] >= 0).all() and (kps[..., 1] <= 480).all()
+    assert kps.ndim == 3
+    assert kps.shape[1:] == (17, 3)
+    assert len(kps) > 0
+    assert (kps[..., 0] >= 0).all()
+    assert (kps[..., 0] <= 640).all()
+    assert (kps[..., 1] >= 0).all()
+    assert (kps[..., 1] <= 480).all()
     for x0, y0, x1, y1 in chest_boxes(kps, 640, 480):
-        assert 0 <= x0 < x1 <= 640 and 0 <= y0 < y1 <= 480
+        assert 0 <= x0 < x1 <= 640
+        assert 0 <= y0 < y1 <= 480
 
 
 def test_chain_runs_the_pose_stage(random_yolo):
@@ -97,7 +102,8 @@ def test_missing_weights_warn_and_fall_back(tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
         done = compose(fx.lab(), "RTFM", settings=settings)
     assert done.result.method == "fixed-box"
-    assert "not found" in caplog.text and "pose stage skipped" in caplog.text
+    assert "not found" in caplog.text
+    assert "pose stage skipped" in caplog.text
     assert done.detection.tried[2]["outcome"].startswith("skipped")
 
 

@@ -20,7 +20,8 @@ def test_short_slogan_is_one_line_and_fits_with_margin():
     layout = text_mod.fit("PEBKAC", 300, 150, min_size=12)
     assert layout.lines == ("PEBKAC",)
     w, h = text_mod.measure(layout)
-    assert w <= 300 * (1 - 2 * text_mod.MARGIN_X) and h <= 150 * (1 - 2 * text_mod.MARGIN_Y)
+    assert w <= 300 * (1 - 2 * text_mod.MARGIN_X)
+    assert h <= 150 * (1 - 2 * text_mod.MARGIN_Y)
     # the largest size that fits: one step up no longer does
     bigger = text_mod.Layout(layout.lines, layout.font_size + 2, text_mod._halo(layout.font_size + 2))
     bw, bh = text_mod.measure(bigger)
@@ -68,7 +69,9 @@ def test_input_is_never_modified_and_output_differs_in_the_box():
     before = image.tobytes()
     out, result = write_slogan(image, "RTFM", settings=NO_POSE)
     assert image.tobytes() == before
-    assert out is not image and out.size == image.size and out.mode == "RGB"
+    assert out is not image
+    assert out.size == image.size
+    assert out.mode == "RGB"
     x0, y0, x1, y1 = result.box
     assert out.crop(result.box).tobytes() != image.crop(result.box).tobytes()
     # nothing drawn outside the box
@@ -84,7 +87,8 @@ def test_rgba_input_stays_rgba():
     image = fx.lab().convert("RGBA")
     fx.milo(image, 512)
     out, result = write_slogan(image, "RTFM", settings=NO_POSE)
-    assert out.mode == "RGBA" and result.method == "panel"
+    assert out.mode == "RGBA"
+    assert result.method == "panel"
     assert out.getchannel("A").getextrema() == (255, 255)
 
 
@@ -92,7 +96,9 @@ def test_fixed_box_when_nothing_is_found():
     out, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", settings=NO_POSE)
     assert result.method == "fixed-box"
     assert result.box == (300, 360, 700, 560)
-    assert result.angle == 0.0 and result.font_size and result.lines == ["RTFM"]
+    assert result.angle == 0.0
+    assert result.font_size
+    assert result.lines == ["RTFM"]
 
 
 @pytest.mark.parametrize(("order", "box"), [(["milo", "james"], (100, 360, 440, 560)),
@@ -101,7 +107,8 @@ def test_fixed_box_moves_to_milos_side(order, box):
     plan = ScenePlan(characters=order, plate="east", prompt="p", source="rules")
     settings = Settings(_env_file=None, pose_weights="does/not/exist.pt")
     _, result = write_slogan(Image.new("RGB", (1000, 800), fx.WALL), "RTFM", plan=plan, settings=settings, wearer=WEARER)
-    assert result.method == "fixed-box" and result.box == box
+    assert result.method == "fixed-box"
+    assert result.box == box
 
 
 def test_fonts_are_drawn_from_many_threads():
@@ -140,7 +147,8 @@ def test_the_condensed_face_is_tried_before_giving_up(monkeypatch):
     assert layout.face == "condensed"
     assert layout.font_size >= 12
     w, h = text_mod.measure(layout)
-    assert w <= width * (1 - 2 * text_mod.MARGIN_X) and h <= height * (1 - 2 * text_mod.MARGIN_Y)
+    assert w <= width * (1 - 2 * text_mod.MARGIN_X)
+    assert h <= height * (1 - 2 * text_mod.MARGIN_Y)
     monkeypatch.setattr(text_mod, "FACE_ORDER", ("bold",))
     with pytest.raises(text_mod.DoesNotFit):
         text_mod.fit(text, width, height, min_size=12)

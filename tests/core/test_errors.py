@@ -41,13 +41,15 @@ def test_first_line_is_the_first_words_or_the_type(error: BaseException | str, l
 def test_first_line_is_always_one_short_line(text: str) -> None:
     line = first_line(RuntimeError(text))
     assert line
-    assert "\n" not in line and "\r" not in line
+    assert "\n" not in line
+    assert "\r" not in line
     assert len(line) <= ERROR_LINE_LIMIT
 
 
 def test_a_long_line_is_cut_with_an_ellipsis() -> None:
     line = first_line("x" * 1000, limit=40)
-    assert len(line) == 40 and line.endswith("…")
+    assert len(line) == 40
+    assert line.endswith("…")
 
 
 def test_validation_problem_names_the_field_without_pydantics_prefix() -> None:

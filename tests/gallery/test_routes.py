@@ -207,7 +207,8 @@ def test_a_picture_page_shows_the_plan_the_alt_text_and_the_snippets(gallery: Ga
     assert "his chest panel reads “RTFM”" in page, re.findall(r"alt=\"[^\"]*\"|Slogan</dt><dd>[^<]*", page)
     assert "https://discord.com/users/111111111111111111" in page
     assert f"cartoon-{job[:12]}-1200.webp 1200w" in page
-    assert 'id="snippet-md"' in page and 'id="snippet-html"' in page
+    assert 'id="snippet-md"' in page
+    assert 'id="snippet-html"' in page
     assert "needs" not in page or "log in with the service token" in page  # an editor cannot re-slogan
     assert 'name="slogan"' not in page
 

@@ -33,10 +33,14 @@ def test_scene_on_preview_writes_a_1024_png_whose_slogan_reads_back(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)  # exactly one JSON object on stdout
     assert set(result) >= {"plan", "backend", "seed", "image", "clean_image", "compositor", "timings"}
-    assert result["backend"] == "preview" and result["seed"] == 3 and result["plan"]["slogan"] == "PEBKAC"
-    assert set(result["compositor"]) >= {"method", "box", "angle"} and result["compositor"]["method"] == "panel"
+    assert result["backend"] == "preview"
+    assert result["seed"] == 3
+    assert result["plan"]["slogan"] == "PEBKAC"
+    assert set(result["compositor"]) >= {"method", "box", "angle"}
+    assert result["compositor"]["method"] == "panel"
     assert set(result["timings"]) >= {"plan_ms", "render_ms", "composite_ms"}
-    assert result["image"] == str(out) and Path(result["clean_image"]) == tmp_path / "scene.clean.png"
+    assert result["image"] == str(out)
+    assert Path(result["clean_image"]) == tmp_path / "scene.clean.png"
     assert "preview render" in done.stderr  # tqdm on stderr
 
     image = Image.open(out)
@@ -77,7 +81,8 @@ def test_same_seed_same_picture_and_size_snaps(capsys, tmp_path: Path) -> None:
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, args: tuple[str, ...], message: str) -> None:
     code, out, err = main_exit(capsys, *args)
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert err.count("\n") == 1 and message in err, err
 
 
@@ -87,8 +92,10 @@ def test_unreachable_comfyui_is_a_fault_exit_1(tmp_path: Path) -> None:
         port = sock.getsockname()[1]
     done = run_cli("scene", "Milo at the rack", "--backend", "comfyui", "-o", str(tmp_path / "x.png"),
                    env={"CARTOON_COMFYUI_URL": f"http://127.0.0.1:{port}"})
-    assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr.startswith("cartoon: error: ComfyUI at") and "Traceback" not in done.stderr
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("cartoon: error: ComfyUI at")
+    assert "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
     assert not list(tmp_path.iterdir())
 
@@ -111,7 +118,8 @@ def test_without_o_the_scene_goes_to_the_output_folder(capsys, monkeypatch, tmp_
         code, out, _ = main_exit(capsys, "scene", "an empty lab at night", "--seed", "4")
     finally:
         get_settings.cache_clear()
-    assert code == 0 and out.startswith(str(tmp_path / "out"))
+    assert code == 0
+    assert out.startswith(str(tmp_path / "out"))
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["east-empty-4.clean.png", "east-empty-4.png"]
 
 
@@ -129,7 +137,8 @@ def test_scene_whose_slogan_cannot_be_written_still_gives_the_picture(tmp_path: 
     assert compositor["lines"] == []
     assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(result["clean_image"])))
     warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
-    assert len(warnings) == 1 and "not written" in warnings[0]
+    assert len(warnings) == 1
+    assert "not written" in warnings[0]
     plain = run_cli("scene", "Milo at the desk", "--shirt", slogan, "--seed", "4", "-o", str(tmp_path / "plain.png"))
     assert plain.returncode == 0
     assert "not written" in plain.stdout

@@ -49,10 +49,12 @@ def test_renders_the_plan_through_upload_prompt_websocket_history_and_view(comfy
     assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
     graph = comfy.prompts[-1]["prompt"]
     by_class = {n["class_type"]: n["inputs"] for n in graph.values()}
-    assert by_class["KSampler"]["seed"] == 4242 and by_class["KSampler"]["steps"] == 4
+    assert by_class["KSampler"]["seed"] == 4242
+    assert by_class["KSampler"]["steps"] == 4
     assert by_class["FluxGuidance"]["guidance"] == 3.0
     # CLIP-L reads the short prompt (77 tokens), T5 the full one, as in the kontext backend
-    assert plan.clip_prompt and plan.clip_prompt != plan.prompt
+    assert plan.clip_prompt
+    assert plan.clip_prompt != plan.prompt
     assert by_class["CLIPTextEncodeFlux"]["clip_l"] == plan.clip_prompt
     assert by_class["CLIPTextEncodeFlux"]["t5xxl"] == plan.prompt
     assert by_class["CLIPTextEncodeFlux"]["guidance"] == 3.0
@@ -98,7 +100,8 @@ def test_a_missing_lora_is_named_before_anything_is_sent(comfy: FakeComfyUI, com
         backend.render(make_plan(["milo"]), seed=1, options=OPTIONS)
     message = str(info.value)
     assert "has no 'milo.safetensors' in models/loras, needed as milo's LoRA (" in message
-    assert "copy the file into ComfyUI's models/loras folder" in message and "\n" not in message
+    assert "copy the file into ComfyUI's models/loras folder" in message
+    assert "\n" not in message
     assert (len(comfy.prompts), len(comfy.uploads)) == (prompts, uploads)  # nothing was sent
     comfy.models["loras"].discard("FLUX-kontext-lora-flat-cartoon-style.safetensors")
     with pytest.raises(FaultError, match=r"needed as the style LoRA \(CARTOON_COMFYUI_STYLE_LORA\)"):
@@ -114,7 +117,8 @@ def test_the_output_size_is_snapped_to_a_kontext_resolution(comfy: FakeComfyUI) 
         image = backend.render(make_plan(["milo"]), seed=1, options=RenderOptions(width=width, height=height, steps=1))
         latent = next(n["inputs"] for n in comfy.prompts[-1]["prompt"].values() if n["class_type"] == "EmptySD3LatentImage")
         assert (latent["width"], latent["height"]) == expected
-        assert latent["width"] % 16 == 0 and latent["height"] % 16 == 0
+        assert latent["width"] % 16 == 0
+        assert latent["height"] % 16 == 0
         assert image.size == expected
 
 

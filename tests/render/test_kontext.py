@@ -78,10 +78,12 @@ def test_renders_on_tiny_pipeline_with_progress(
         progress=lambda s, t: steps.append((s, t)),
         input_image=plate(),
     )
-    assert image.size == (32, 32) and image.mode == "RGB"
+    assert image.size == (32, 32)
+    assert image.mode == "RGB"
     assert pixels(image).std() > 1  # a picture, not a flat fill
     assert steps == [(1, 2), (2, 2)]
-    assert backend.loaded and set(backend.adapters) == {"milo", "james"}
+    assert backend.loaded
+    assert set(backend.adapters) == {"milo", "james"}
     assert backend.style_fused  # the style LoRA is in the weights, not an adapter
 
 
@@ -104,7 +106,8 @@ def test_clip_reads_the_short_prompt_and_t5_the_full_one(
         backend.render(plan, seed=3, options=SMALL, input_image=plate())
     )
     milo = plans["milo"]
-    assert milo.clip_prompt and milo.clip_prompt != milo.prompt
+    assert milo.clip_prompt
+    assert milo.clip_prompt != milo.prompt
     short = render(milo)
     other_clip = render(milo.model_copy(update={"clip_prompt": "flat cartoon style. An empty lab."}))
     no_clip = render(milo.model_copy(update={"clip_prompt": None}))  # CLIP falls back to the full prompt
@@ -171,7 +174,8 @@ def test_missing_files_are_one_line_faults(
     b = KontextBackend(make_settings(kit, **overrides))
     with pytest.raises(FaultError, match=message) as err:
         b.render(plans["milo"], seed=1, options=SMALL, input_image=plate())
-    assert "\n" not in str(err.value) and not b.loaded
+    assert "\n" not in str(err.value)
+    assert not b.loaded
 
 
 def test_bad_model_folder_and_bad_lora_file(

@@ -47,9 +47,11 @@ def test_pipeline_renders_through_kontext_with_the_stitched_input(backend, tmp_p
     pipeline = ScenePipeline(backend.settings, backend)
     result = pipeline.render(plan, options=SMALL, out_dir=tmp_path, stem="k",
                              progress=lambda s, t: steps.append((s, t)))
-    assert result.backend == "kontext" and steps == [(1, 2), (2, 2)]
+    assert result.backend == "kontext"
+    assert steps == [(1, 2), (2, 2)]
     image = Image.open(result.image)
-    assert image.size == (result.width, result.height) and result.compositor is None
+    assert image.size == (result.width, result.height)
+    assert result.compositor is None
     again = pipeline.render(plan, options=SMALL, out_dir=tmp_path, stem="k2")
     diff = np.abs(np.asarray(image, dtype=np.int16) - np.asarray(Image.open(again.image), dtype=np.int16))
     assert diff.max() <= 3  # same seed, same picture (up to float rounding between calls)
@@ -60,7 +62,8 @@ def test_edit_cartoonifies_a_photo_and_the_photo_matters(backend) -> None:
     blue = Image.new("RGB", (48, 32), (30, 30, 220))
     a = np.asarray(backend.edit(red, "a flat cartoon of the desk wall", seed=1, options=SMALL), dtype=np.int16)
     b = np.asarray(backend.edit(blue, "a flat cartoon of the desk wall", seed=1, options=SMALL), dtype=np.int16)
-    assert a.shape == b.shape and np.abs(a - b).max() > 0
+    assert a.shape == b.shape
+    assert np.abs(a - b).max() > 0
 
 
 def test_cartoon_scene_asks_the_backend_before_rendering(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -83,6 +86,8 @@ def test_cartoon_scene_asks_the_backend_before_rendering(tmp_path: Path, monkeyp
     finally:
         get_settings.cache_clear()
     err = capsys.readouterr().err
-    assert code == 1 and rendered == []
-    assert "james's LoRA file not found" in err and len(err.strip().splitlines()) == 1
+    assert code == 1
+    assert rendered == []
+    assert "james's LoRA file not found" in err
+    assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "j.png").exists()

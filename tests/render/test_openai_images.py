@@ -37,18 +37,23 @@ def test_edit_sends_plate_and_references_with_high_fidelity(server: FakeOpenAIIm
     request = server.requests[-1]
     assert request["auth"] == "Bearer sk-test"
     fields = request["fields"]
-    assert fields["model"] == "gpt-image-1" and fields["input_fidelity"] == "high" and fields["size"] == "1024x1024"
-    assert fields["prompt"].startswith(plan.prompt) and "reference images" in fields["prompt"]
+    assert fields["model"] == "gpt-image-1"
+    assert fields["input_fidelity"] == "high"
+    assert fields["size"] == "1024x1024"
+    assert fields["prompt"].startswith(plan.prompt)
+    assert "reference images" in fields["prompt"]
     plate, james, milo = request["images"]
     assert np.array_equal(np.asarray(plate), np.asarray(load_plate(settings, "south", (256, 256))))
     assert james.size == milo.size == (416, 576)
-    assert image.size == (256, 256) and np.abs(np.subtract(image.getpixel((1, 1)), (255, 0, 0))).max() < 10
+    assert image.size == (256, 256)
+    assert np.abs(np.subtract(image.getpixel((1, 1)), (255, 0, 0))).max() < 10
     assert progress == [(0, 1), (1, 1)]
 
 
 def test_one_retry_after_a_500_then_a_clear_fault(server: FakeOpenAIImages) -> None:
     image = backend_for(server, ImageReply(status=500), ImageReply()).render(make_plan(["milo"]), seed=1, options=OPTIONS)
-    assert image.size == (256, 256) and len(server.requests) == 2
+    assert image.size == (256, 256)
+    assert len(server.requests) == 2
     backend = backend_for(server, ImageReply(status=500, error="The server had an error"))
     with pytest.raises(FaultError, match=r"OpenAI answered 500 \(tried twice\): The server had an error"):
         backend.render(make_plan(["milo"]), seed=1, options=OPTIONS)
@@ -70,7 +75,8 @@ def test_bad_key_refusal_and_timeout(server: FakeOpenAIImages) -> None:
 def test_missing_key_and_sizes() -> None:
     with pytest.raises(FaultError, match="OPENAI_API_KEY is not set"):
         get_backend("openai", Settings(_env_file=None, openai_api_key=None))
-    assert openai_size(1248, 832) == "1536x1024" and openai_size(832, 1248) == "1024x1536"
+    assert openai_size(1248, 832) == "1536x1024"
+    assert openai_size(832, 1248) == "1024x1536"
 
 
 @pytest.fixture
@@ -101,7 +107,8 @@ def test_plates_cartoonify_photos_through_the_edit_path(server: FakeOpenAIImages
     server.replies, server.requests = [ImageReply()], []
     code = cartoon.main(["plates", "--backend", "openai", "--photos", str(photos), "--out", str(tmp_path / "plates"), "--json"])
     out = json.loads(capsys.readouterr().out)
-    assert code == 0 and len(server.requests) == 4
+    assert code == 0
+    assert len(server.requests) == 4
     assert [r["fields"]["prompt"].split(" It is ")[1][:9] for r in server.requests] == [
         "the serve", "the desk ", "the fitne", "the white"]
     for wall, color in colors.items():

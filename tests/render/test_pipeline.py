@@ -30,17 +30,21 @@ def pixels(path: str | Path) -> np.ndarray:
 def test_render_writes_clean_and_finished_pngs(pipeline: ScenePipeline, tmp_path: Path) -> None:
     plan = make_plan(["james", "milo"], "west", slogan="RTFM", seed=11)
     result = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="scene")
-    assert result.image == str(tmp_path / "scene.png") and result.clean_image == str(tmp_path / "scene.clean.png")
+    assert result.image == str(tmp_path / "scene.png")
+    assert result.clean_image == str(tmp_path / "scene.clean.png")
     assert (result.backend, result.seed, result.width, result.height) == ("preview", 11, 512, 512)
-    assert result.compositor is not None and result.compositor.method == "panel"
+    assert result.compositor is not None
+    assert result.compositor.method == "panel"
     assert set(result.timings) >= {"render_ms", "composite_ms", "save_ms"}
     clean, image = pixels(result.clean_image), pixels(result.image)
     changed = np.argwhere(np.abs(clean - image).max(axis=-1) > 0)
     assert len(changed) > 100, "no slogan was written"
     x0, y0, x1, y1 = result.compositor.box
     # every changed pixel is inside the compositor's box, which is on Milo (right half)
-    assert changed[:, 1].min() >= x0 - 2 and changed[:, 1].max() <= x1 + 2
-    assert changed[:, 0].min() >= y0 - 2 and changed[:, 0].max() <= y1 + 2
+    assert changed[:, 1].min() >= x0 - 2
+    assert changed[:, 1].max() <= x1 + 2
+    assert changed[:, 0].min() >= y0 - 2
+    assert changed[:, 0].max() <= y1 + 2
     assert x0 > 256
     assert not list(tmp_path.glob(".*")), "temporary files left behind"
 
@@ -57,7 +61,8 @@ def test_reslogan_writes_a_new_slogan_on_the_kept_clean_render(pipeline: ScenePi
     first = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="a")
     out = tmp_path / "b.png"
     compositor = pipeline.reslogan(Path(first.clean_image), plan, "IT WAS DNS", out)
-    assert compositor.method == "panel" and compositor.lines != first.compositor.lines
+    assert compositor.method == "panel"
+    assert compositor.lines != first.compositor.lines
     assert not np.array_equal(pixels(out), pixels(first.image))
     with pytest.raises(InputError):
         pipeline.reslogan(Path(first.clean_image), plan, "", tmp_path / "c.png")
@@ -84,7 +89,8 @@ def test_a_slogan_that_does_not_fit_finishes_with_the_clean_render(
         result = pipeline.render(plan, options=RenderOptions(width=256, height=256), out_dir=tmp_path, stem="small")
     assert result.compositor is not None
     assert result.compositor.method == "skipped"
-    assert result.compositor.reason is not None and "shorten it" in result.compositor.reason
+    assert result.compositor.reason is not None
+    assert "shorten it" in result.compositor.reason
     assert result.compositor.lines == []
     # the finished picture is the clean render, both kept
     assert (pixels(result.image) == pixels(result.clean_image)).all()
@@ -97,7 +103,8 @@ def test_a_slogan_that_does_not_fit_finishes_with_the_clean_render(
 def test_a_slogan_the_font_cannot_draw_finishes_with_the_clean_render(pipeline: ScenePipeline, tmp_path: Path) -> None:
     plan = make_plan(["milo"], "west", slogan="RTFM 🦝", seed=3)
     result = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path)
-    assert result.compositor is not None and result.compositor.method == "skipped"
+    assert result.compositor is not None
+    assert result.compositor.method == "skipped"
     assert "cannot draw" in (result.compositor.reason or "")
     assert (pixels(result.image) == pixels(result.clean_image)).all()
 
@@ -105,7 +112,8 @@ def test_a_slogan_the_font_cannot_draw_finishes_with_the_clean_render(pipeline: 
 def test_reslogan_refuses_a_slogan_that_does_not_fit(pipeline: ScenePipeline, tmp_path: Path) -> None:
     plan = make_plan(["milo"], "east", slogan="RTFM", seed=2)
     first = pipeline.render(plan, options=OPTIONS, out_dir=tmp_path, stem="r")
-    assert first.compositor is not None and first.compositor.method == "panel"
+    assert first.compositor is not None
+    assert first.compositor.method == "panel"
     before = Path(first.image).read_bytes()
     out = tmp_path / "new.png"
     with pytest.raises(InputError, match="shorten it"):

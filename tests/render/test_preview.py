@@ -50,7 +50,8 @@ def test_same_seed_same_picture_other_seed_differs() -> None:
 
 def test_size_and_mode_follow_the_options() -> None:
     image = render(make_plan(["milo"]), options=RenderOptions(width=832, height=640))
-    assert image.size == (832, 640) and image.mode == "RGB"
+    assert image.size == (832, 640)
+    assert image.mode == "RGB"
 
 
 @pytest.mark.parametrize("wall", ["north", "east", "south", "west"])
