@@ -4,44 +4,11 @@ on 127.0.0.1, once on the embedded SQLite store and once on a real redis-server.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
-from tests.gallery.helpers import PASSWORD
-from tests.service.helpers import (
-    RedisServer,
-    ThreadServer,
-    client,
-    service_settings,
-    submit,
-    wait_state,
-)
-
-# name → (scene text, slogan, user); 384 px pictures, where a long slogan does not fit
-SCENES = {
-    "bike": ("Milo asleep on the exercise bike", "RTFM", "111111111111111111"),
-    "desk": ("James typing at the desk", None, "222222222222222222"),
-    "both": ("James and Milo arguing at the whiteboard", "Café ça va", "111111111111111111"),
-    "rack": ("Milo cabling the server rack", "PEBKAC", "web-user"),
-}
-
-
-@dataclass
-class Gallery:
-    url: str
-    app: Any
-    jobs: dict[str, str] = field(default_factory=dict)
-
-
-def start_gallery(folder: Any, **overrides: object) -> tuple[ThreadServer, Any]:
-    from render.service.app import create_app
-
-    values: dict[str, object] = {"service_width": 384, "service_height": 384, "gallery_password": PASSWORD}
-    settings = service_settings(folder, **{**values, **overrides})
-    app = create_app(settings, backend="preview", workers=1)
-    return ThreadServer(app), app
+from tests.gallery.helpers import SCENES, Gallery, start_gallery
+from tests.service.helpers import RedisServer, client, submit, wait_state
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])

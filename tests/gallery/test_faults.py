@@ -10,8 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.gallery.conftest import start_gallery
-from tests.gallery.helpers import PASSWORD, Visitor
+from tests.gallery.helpers import PASSWORD, Visitor, start_gallery
 from tests.service.helpers import ROOT, TOKEN, RedisServer, service_env, wait_for
 
 

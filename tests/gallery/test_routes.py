@@ -15,8 +15,7 @@ import pytest
 from PIL import Image
 
 from render.service.gallery.access import COOKIE, Access
-from tests.gallery.conftest import Gallery
-from tests.gallery.helpers import PASSWORD, Visitor
+from tests.gallery.helpers import PASSWORD, Gallery, Visitor
 from tests.service.helpers import TOKEN, client
 
 LONG = "Have You Tried Turning It Off And On Again"  # no room on a 384 px Milo
