@@ -31,6 +31,7 @@ from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
+from agent.roles import RoleReader
 from agent.things import as_a_thing, window_start
 from characters.sheet import Character
 
@@ -95,6 +96,7 @@ class Cast:
             if " " not in n and n.isalpha() and f"the {n}" not in self.id_by_name and n not in MERGED.alias_words
             and not any(n == a for a in MERGED.alias_words.values())
         )
+        self.roles = RoleReader(characters, self.proper_names)
         # Typos are matched against the sheets' one-word names of four letters or more (not
         # another language's word for them: "jefe" must not take "Jeff").
         self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4 and n not in MERGED.alias_words)
@@ -174,11 +176,11 @@ def _blanks(match: re.Match[str]) -> str:
 
 # --- reading --------------------------------------------------------------------------------
 _WITHOUT = re.compile(
-    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den)\s+)?$",
+    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den|o|il|lo)\s+)?$",
     _FLAGS,
 )
 _AND = phrase_re(MERGED.and_words)
-_LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die)\s+)?$", _FLAGS)
+_LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die|o|il|lo)\s+)?$", _FLAGS)
 # Public for agent/action.py, which takes out lists of names together.
 LIST_JOIN = _LIST_JOIN
 _EVERYONE = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?![\w'])", _FLAGS)
@@ -222,6 +224,7 @@ _GARMENT_SAYS = re.compile(
 
 def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
+    found += cast.roles.mentions(scan, found)
     found.sort(key=lambda m: m.start)
     titles = _titles(scan) + [m.span("text") for m in _SAID_TEXT.finditer(scan) if not _GARMENT_BEFORE.search(scan, 0, m.start())]
     # "James, whom we all adore, …": the one asking, in an aside, is not in the picture

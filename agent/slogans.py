@@ -58,7 +58,7 @@ class SloganReader:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
         end = _END.format(names=names)
         # "for Milo", "for the raccoon", "on Milo", "for him" between a garment and its text
-        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|on\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
+        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|(?:on|of|do|da|di|del|della|dello|de|du|von|vom)\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
         self.names = re.compile(rf"(?<![\w])(?:{names})(?![\w])", _FLAGS)
         self.patterns = (
             # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X", hoodie for Milo: "X"

@@ -282,7 +282,8 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         return replace(mention, kind="framed") if framing else thing
     if _namesake(scan, mention, cast):
         return thing
-    if word.startswith("the ") and " " not in word[4:].strip() and _compound_noun_follows(after):
+    if (word.startswith("the ") and " " not in word[4:].strip() and not word.endswith(("'s", "s'"))
+            and _compound_noun_follows(after)):
         return thing
     return None
 
@@ -395,6 +396,10 @@ _NOT_A_NOUN = frozenset((
     "below", "beneath", "beyond", "despite", "except", "inside", "outside", "till", "until", "via", "amid",
     "among", "against", "between", "behind", "beside", "besides", "near", "onto", "into", "over", "under",
     "after", "before", "during", "since",
+    # verbs after a subject: "the boss were", "the human would"
+    "were", "was", "is", "are", "am", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+    "had", "has", "have", "did", "does", "do", "got", "gets", "went", "sat", "stood", "slept", "ran", "left", "never",
+    "always", "usually", "normally", "just", "still", "finally", "again", "too", "alone", "himself", "herself",
 ))
 
 

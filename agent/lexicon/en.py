@@ -283,4 +283,8 @@ LEXICON = Lexicon(
     ),
     alone=(r"(?:all\s+)?alone", r"all\s+by\s+(?:him|her|my|your|them)sel(?:f|ves)", r"by\s+(?:him|her|my|your|it|them)sel(?:f|ves)",
            r"on\s+(?:his|her|my|your|its|their)\s+own", r"solo"),
+    determiners=("the", "our", "this", "that", "your", "their", "his", "her", "its"),
+    people_nouns=("guy", "person", "one", "fellow", "chap", "bloke", "dude", "gentleman", "gent", "figure", "character",
+                  "lad", "creature", "critter", "animal", "beast", "assistant", "helper", "sysadmin", "colleague",
+                  "coworker", "co-worker", "buddy", "pal", "individual"),
 )
