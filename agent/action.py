@@ -168,6 +168,8 @@ def _spelt(word: str, cast: Cast, character_id: str) -> str:
     from rapidfuzz.distance import Levenshtein
 
     bare = word.removesuffix("'s")
+    if " " in bare:  # "James Meadowlark": the name as the sheet writes it
+        return cast.by_id(character_id).name
     names = [n for n, i in cast.id_by_name.items() if i == character_id and " " not in n]
     best = min(names, key=lambda n: Levenshtein.distance(bare, n))
     return best.capitalize() if best in cast.proper_names else best

@@ -32,6 +32,7 @@ from agent.mention import Mention, Status
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
 from agent.roles import RoleReader
+from agent.slips import slipped_names, surname_slip
 from agent.things import as_a_thing, window_start
 from characters.sheet import Character
 
@@ -225,6 +226,7 @@ _GARMENT_SAYS = re.compile(
 def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
     found += cast.roles.mentions(scan, found)
+    found += slipped_names(scan, found, cast)
     found.sort(key=lambda m: m.start)
     titles = _titles(scan) + [m.span("text") for m in _SAID_TEXT.finditer(scan) if not _GARMENT_BEFORE.search(scan, 0, m.start())]
     # "James, whom we all adore, …": the one asking, in an aside, is not in the picture
@@ -258,7 +260,8 @@ def _names(scan: str, cast: Cast) -> list[Mention]:
     out = []
     for match in cast.name_pattern.finditer(scan):
         key = " ".join(match.group(1).lower().split())
-        out.append(Mention(match.start(), match.end(), (cast.id_by_name[key],), match.group(0)))
+        mention = Mention(match.start(), match.end(), (cast.id_by_name[key],), match.group(0))
+        out.append(surname_slip(scan, mention, cast) or mention if not match.group(2) else mention)
     return out
 
 
