@@ -47,6 +47,10 @@ _CONTRACTED = {"'m": " is", " am": " is", "'ve": " has", "'ll": " will", "'d": "
 _BY_MYSELF = re.compile(r"(?<![\w])(?:all\s+)?by\s+$", _FLAGS)
 # "he flew to Berlin" after a clause sending James away is about James too.
 _TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
+_OBJECT_TAKEN_UP = re.compile(
+    r"^[\s,;:—–-]*(?:(?:and|so|then|but)\s+)?[^,;.!?\n()—–]{0,40}?(?<![\w'])(?:him|her|them)(?![\w'])[^,;.!?\n()—–]{0,40}",
+    _FLAGS,
+)
 _BRACKETED = re.compile(r"^\s*\([^()]{0,80}\)")
 _RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which)\s", _FLAGS)
 _CUSTOM_EMOJI = re.compile(r"(?<![^\s(]):[\w~-]{2,32}:(?![^\s),.;!?])")
@@ -104,7 +108,7 @@ def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[
     edits = [(opened, closed, " ")]
     if cue[0] >= last.end or says_away(scan, last.end):  # what follows takes the person up
         edits.extend(_taken_up(scan, closed, others))
-    return edits
+    return edits + _object_taken_up(scan, max(e[1] for e in edits), others)
 
 
 def _with_what_follows(scan: str, end: int) -> int:
@@ -133,6 +137,15 @@ def _taken_up(scan: str, position: int, others: list[Mention]) -> list[tuple[int
         edits.append((position, end, " "))
         position = end
     return edits
+
+
+def _object_taken_up(scan: str, position: int, others: list[Mention]) -> list[tuple[int, int, str]]:
+    """"Give the raccoon a break and leave him out of the picture": the clause right after a
+    removed one that names no one drawn and takes the person up as "him" goes too."""
+    rest = _OBJECT_TAKEN_UP.match(scan[position:])
+    if rest and not any(position <= m.start < position + rest.end() for m in others):
+        return [(position, position + rest.end(), " ")]
+    return []
 
 
 def _clause_start(scan: str, position: int) -> int:

@@ -29,6 +29,7 @@ from agent.asides import relative_clauses
 from agent.clauses import away_span
 from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
+from agent.offstage import off_stage
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
 from agent.roles import RoleReader
@@ -344,6 +345,9 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
         wished = _WISHED_AFTER.match(after)
         end = mention.end + (wished.end() if wished else 0)
         return replace(mention, status=Status.ABSENT, kind="wished", cue=(mention.start - len(before) + longing.start(), end))
+    elsewhere = off_stage(scan, mention.start - len(before), mention.start, mention.end)
+    if elsewhere is not None and not _MY_WORDS.fullmatch(word):  # "leave Milo out", "before I get in"
+        return replace(mention, status=Status.ABSENT, kind="wished", cue=elsewhere)
     if mention.kind == "pronoun":
         return _judge_pronoun(mention, word, before, after)
     thing = as_a_thing(scan, mention, everyone, cast)
@@ -435,6 +439,23 @@ _ONLY_BEFORE = re.compile(r"(?<![\w])(?:only|just|solo|nur|seulement|juste|solam
 _ALONE_AFTER = re.compile(rf"^\s*,?\s*(?:{_alternation(MERGED.alone)})(?![\w])", _FLAGS)
 
 
+# "the human gets the couch, alone.", "James has the desk all to himself": said at the end
+# of the subject's own clause.
+_ALONE_LATER = re.compile(
+    r"^[^.;!?\n]{0,60}?(?:,\s*(?:all\s+)?alone|(?:all\s+)?to\s+(?:him|her|them)sel(?:f|ves)|,\s*by\s+(?:him|her)self|"
+    r",\s*on\s+(?:his|her)\s+own)(?=\s*(?:[.,;!?]|$))",
+    _FLAGS,
+)
+
+
+def _alone_later(scan: str, mention: Mention, mentions: list[Mention]) -> bool:
+    alone = _ALONE_LATER.match(scan[mention.end :])
+    if alone is None:
+        return False
+    stop = mention.end + alone.end()
+    return not any(mention.end <= m.start < stop for m in mentions if m is not mention)
+
+
 def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
     """"only Milo", "just James and Milo", "nur Milo", "James alone", "Milo, by himself",
     "moi seul": the ids the request keeps to, or None."""
@@ -447,7 +468,7 @@ def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
             or (previous is not None and previous.ids[0] in kept and _LIST_JOIN.match(between))
         ):
             kept.update(mention.ids)
-        if mention.status is Status.PRESENT and _ALONE_AFTER.match(scan[mention.end :]):
+        if mention.status is Status.PRESENT and (_ALONE_AFTER.match(scan[mention.end :]) or _alone_later(scan, mention, mentions)):
             kept.update(mention.ids)
             first = index
             while first > 0 and mentions[first - 1].status is Status.PRESENT and _LIST_JOIN.match(
