@@ -28,8 +28,10 @@ import re
 from collections.abc import Collection
 
 from agent.asides import relative_end, skip_interruptions
-from agent.clauses import away_span, says_away
+from agent.clauses import away_span
 from agent.mentions import LIST_JOIN, Cast, Mention, Status
+from agent.moods import moods
+from agent.stage import names_a_wall_in
 
 _FLAGS = re.IGNORECASE
 # Where a clause that goes ends: punctuation or a word that joins two clauses ("so", "while",
@@ -46,7 +48,7 @@ _CONTRACTION = re.compile(r"^(?:'m|\s+am)(?![\w])|^'(?:ve|ll|d|re)(?![\w])", _FL
 _CONTRACTED = {"'m": " is", " am": " is", "'ve": " has", "'ll": " will", "'d": " would", "'re": " is"}
 _BY_MYSELF = re.compile(r"(?<![\w])(?:all\s+)?by\s+$", _FLAGS)
 # "he flew to Berlin" after a clause sending James away is about James too.
-_TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
+_TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?:(?:but|and|so|yet)\s+)?(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
 _OBJECT_TAKEN_UP = re.compile(
     r"^[\s,;:—–-]*(?:(?:and|so|then|but)\s+)?[^,;.!?\n()—–]{0,40}?(?<![\w'])(?:him|her|them)(?![\w'])[^,;.!?\n()—–]{0,40}",
     _FLAGS,
@@ -73,10 +75,48 @@ def describe(plain: str, scan: str, mentions: list[Mention], cast: Cast, shown: 
                 m.status is not Status.THING or m.kind == "typo"))
             continue
         edits.extend(_left_out(scan, run, mentions, keep))
+    edits.extend(_back_from_a_mood(scan, mentions, cast, keep))
     edits.extend(_blanked(plain, scan))
     edits.extend((m.start(), m.end(), " ") for m in _CUSTOM_EMOJI.finditer(plain)
                  if not any(x.start <= m.start() < x.end for x in mentions))
     return _tidy(_apply(plain, edits))
+
+
+def _back_from_a_mood(scan: str, mentions: list[Mention], cast: Cast, keep: set[str]) -> list[tuple[int, int, str]]:
+    """"James would normally be at the whiteboard, but today he's at the rack" → "today James
+    is at the rack": the condition, what would happen or the habit that a pronoun takes the
+    person back from goes (it is not the picture), with a bare "He's not;" that only answered
+    it, and the pronoun becomes the name."""
+    edits: list[tuple[int, int, str]] = []
+    spans = moods(scan)
+    for mention in mentions:
+        if mention.taken_up is None or mention.status is not Status.PRESENT or not set(mention.ids) <= keep:
+            continue
+        group = {s.group for s in spans if s.start <= mention.start < s.end}
+        chosen = [s for s in spans if s.group in group]
+        if not chosen or not names_a_wall_in(scan[mention.taken_up[1] : _sentence_end(scan, mention.taken_up[1])]):
+            continue  # only a clause that puts them somewhere replaces the mood ("draw him trying" does not)
+        edits.extend((s.start, s.end, " ") for s in chosen)
+        gap_start, (p_start, p_end) = max(s.end for s in chosen), mention.taken_up
+        edits.extend((gap_start + m.start(), gap_start + m.end(), " ") for m in _ANSWER.finditer(scan[gap_start:p_start]))
+        name = mention.word if mention.kind in ("name", "role") and not mention.word.endswith(("'s", "s'")) else (
+            cast.by_id(mention.ids[0]).name.split()[0])
+        pronoun = scan[p_start:p_end].lower()
+        tail = next((t for t in _PRONOUN_TAILS if pronoun.endswith(t)), "")
+        edits.append((p_start, p_end, name + _PRONOUN_TAILS.get(tail, "")))
+    return edits
+
+
+def _sentence_end(scan: str, position: int) -> int:
+    stop = _SENTENCE_END.search(scan, position)
+    return stop.start() if stop else len(scan)
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+_PRONOUN_TAILS = {"'s": " is", "'d": " would", "'ll": " will", "'re": " is"}
+_ANSWER = re.compile(
+    r"(?<![\w'])(?:(?:he|she)\s*(?:'s|\s+is|\s+was)?\s*(?:not|n't|isn't|wasn't)|no|nope|nah)\s*[,;.!?—–]", _FLAGS
+)
 
 
 def _lists(scan: str, mentions: list[Mention]) -> list[list[Mention]]:
@@ -101,13 +141,12 @@ def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[
     opened = _clause_start(scan, start)
     stop = _CLAUSE.search(scan, end)
     closed = max(end, stop.start() if stop else len(scan))
-    others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status is Status.PRESENT]
+    others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status in (Status.PRESENT, Status.IMAGINED)]
     if any(opened <= m.start < closed for m in others):
         return [(start, _with_what_follows(scan, end), " ")]  # "ohne James", "waiting for Milo", "Milo ❌"
     closed = _with_what_follows(scan, closed)  # "(too many GPUs eaten)", ", who is stuck in traffic"
     edits = [(opened, closed, " ")]
-    if cue[0] >= last.end or says_away(scan, last.end):  # what follows takes the person up
-        edits.extend(_taken_up(scan, closed, others))
+    edits.extend(_taken_up(scan, closed, others))  # what follows takes the person up
     return edits + _object_taken_up(scan, max(e[1] for e in edits), others)
 
 

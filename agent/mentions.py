@@ -29,6 +29,7 @@ from agent.asides import relative_clauses
 from agent.clauses import away_span
 from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
+from agent.moods import imagine
 from agent.offstage import off_stage
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
@@ -238,7 +239,7 @@ def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
         else _judge(scan, m, found, cast)
         for m in found
     ]
-    marked = _absences(scan, marked)
+    marked = imagine(scan, _absences(scan, marked))
     return _framing(scan, marked)
 
 

@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 from agent.action import describe
 from agent.chat import normalise
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
+from agent.moods import moods
 from agent.slogans import SloganAsk, SloganReader, slogan_request
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
@@ -136,9 +137,12 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
     # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
     present = [m.start for m in mentions if m.status is Status.PRESENT]
+    present += [m.taken_up[0] for m in mentions if m.taken_up and m.status is Status.PRESENT]
     elsewhere = [(m.start, min([m.cue[1], *(p for p in present if p > m.start)]))
                  for m in mentions if m.status is Status.ABSENT and m.cue and m.cue[0] >= m.start]
-    return _score_walls(scan, present, elsewhere)
+    # "If James were here he'd be at the rack", "Milo usually naps on the couch, but …"
+    imagined = [(m.start, m.end) for m in moods(reading.scan)]
+    return _score_walls(scan, present, elsewhere, imagined)
 
 
 def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:
@@ -188,8 +192,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
         scan = scan[:a] + instead.ljust(b - a) + scan[b:]
         mentions = [m for m in mentions if not a <= m.start < b]
     action = describe(plain, scan, mentions, cast, shown)
-    if slogan:
-        action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
+    if slogan:  # with its quotes: "… in bold block letters: “Operator From Hell.”"
+        action = re.sub(rf"[\"“”'‘«„`]?\s*{re.escape(slogan)}\s*[.!?,]?\s*[\"“”'’»`]?", " ", action, flags=re.IGNORECASE)
     action = _LEADING_ASK.sub("", " ".join(action.split()))
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):

@@ -111,12 +111,16 @@ _BEEN_BEFORE = re.compile(
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
-def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tuple[int, int]] = ()) -> PlateName:
+def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tuple[int, int]] = (),
+               imagined: Iterable[tuple[int, int]] = ()) -> PlateName:
     """The wall for `scan` (text prepared by `agent.mentions.prepare`); `people_at` are the
     positions of characters in the picture, which make a sentence the scene's own;
-    `elsewhere` are the spans of clauses that send someone away, whose cues do not count."""
+    `elsewhere` are the spans of clauses that send someone away, whose cues do not count;
+    `imagined` the spans of conditions, what would happen and habits (`agent.moods`),
+    whose cues count as a mere mention."""
     people = sorted(people_at)
     away = list(elsewhere)
+    moods = list(imagined)
     scores: dict[PlateName, float] = {}
     first: dict[PlateName, int] = {}
     hits, unmatched = _cue_hits(scan)
@@ -127,7 +131,10 @@ def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tup
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(scan)]
     relatives = relative_clauses(scan)
     for start, end, (plate, weight) in hits:
-        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people, relatives)
+        factor = _where(scan, start, end, sentences, people, relatives)
+        if any(a <= start < b for a, b in moods):
+            factor *= MERE_MENTION
+        scores[plate] = scores.get(plate, 0.0) + weight * factor
         first.setdefault(plate, start)
     return min(scores, key=lambda p: (-round(scores[p], 6), first[p]))
 

@@ -23,4 +23,6 @@ ROUND2_SET = Path(__file__).resolve().parent / "round2.jsonl"
 FRESH2_SET = Path(__file__).resolve().parent / "fresh2.jsonl"
 ROUND3_SET = Path(__file__).resolve().parent / "round3.jsonl"
 PROBES_SET = Path(__file__).resolve().parent / "probes.jsonl"
-ALL_SETS = (DEFAULT_SET, HOLDOUT_SET, FRESH_SET, ROUND2_SET, FRESH2_SET, ROUND3_SET, PROBES_SET)
+FRESH3_SET = Path(__file__).resolve().parent / "fresh3.jsonl"
+ROUND4_SET = Path(__file__).resolve().parent / "round4.jsonl"
+ALL_SETS = (DEFAULT_SET, HOLDOUT_SET, FRESH_SET, ROUND2_SET, FRESH2_SET, ROUND3_SET, PROBES_SET, FRESH3_SET, ROUND4_SET)
