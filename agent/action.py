@@ -99,8 +99,8 @@ def _back_from_a_mood(scan: str, mentions: list[Mention], cast: Cast, keep: set[
         edits.extend((s.start, s.end, " ") for s in chosen)
         gap_start, (p_start, p_end) = max(s.end for s in chosen), mention.taken_up
         edits.extend((gap_start + m.start(), gap_start + m.end(), " ") for m in _ANSWER.finditer(scan[gap_start:p_start]))
-        name = mention.word if mention.kind in ("name", "role") and not mention.word.endswith(("'s", "s'")) else (
-            cast.by_id(mention.ids[0]).name.split()[0])
+        as_written = mention.kind in ("name", "role") and mention.word[:1].isalpha() and not mention.word.endswith(("'s", "s'"))
+        name = mention.word if as_written else cast.by_id(mention.ids[0]).name.split()[0]
         pronoun = scan[p_start:p_end].lower()
         tail = next((t for t in _PRONOUN_TAILS if pronoun.endswith(t)), "")
         edits.append((p_start, p_end, name + _PRONOUN_TAILS.get(tail, "")))

@@ -79,6 +79,9 @@ class Cast:
         for character in characters:
             for name in character.names():
                 self.id_by_name.setdefault(name, character.id)
+        for character in characters:  # user names: "jmeadlock", "james.meadlock", "jamesm"
+            for handle in _handles(character.name):
+                self.id_by_name.setdefault(handle, character.id)
         for word, alias in MERGED.alias_words.items():  # "waschbär" → whoever is "raccoon"
             if alias in self.id_by_name:
                 self.id_by_name.setdefault(word, self.id_by_name[alias])
@@ -151,6 +154,16 @@ class Cast:
     def mentions(self, scan: str, speaker: str | None) -> list[Mention]:
         """The mentions of `scan` (text from `prepare`), each with its status."""
         return _read(scan, speaker, self)
+
+
+def _handles(name: str) -> list[str]:
+    """The user names a full name is written as in tickets and chat: "jmeadlock",
+    "jamesmeadlock", "james.meadlock", "james_meadlock", "jamesm"."""
+    parts = name.lower().split()
+    if len(parts) < 2 or not all(p.isalpha() for p in parts):
+        return []
+    first, last = parts[0], parts[-1]
+    return [first[0] + last, first + last, f"{first}.{last}", f"{first}_{last}", first + last[0]]
 
 
 # --- text prepared for reading --------------------------------------------------------------
@@ -232,15 +245,27 @@ def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found.sort(key=lambda m: m.start)
     titles = _titles(scan) + [m.span("text") for m in _SAID_TEXT.finditer(scan) if not _GARMENT_BEFORE.search(scan, 0, m.start())]
     # "James, whom we all adore, …": the one asking, in an aside, is not in the picture
-    relatives = relative_clauses(scan) if any(m.kind == "pronoun" for m in found) else []
+    pronouns = any(m.kind == "pronoun" for m in found)
+    relatives = relative_clauses(scan) if pronouns else []
+    # '"You," he tells it': a pronoun inside quoted speech is the story's, not the asker or the bot
+    speech = _quoted(scan) if pronouns else []
     marked = [
         replace(m, status=Status.THING)
-        if any(a <= m.start < b for a, b in titles) or (m.kind == "pronoun" and any(a <= m.start < b for a, b in relatives))
+        if any(a <= m.start < b for a, b in titles)
+        or (m.kind == "pronoun" and any(a <= m.start < b for a, b in (*relatives, *speech)))
         else _judge(scan, m, found, cast)
         for m in found
     ]
     marked = imagine(scan, _absences(scan, marked))
     return _framing(scan, marked)
+
+
+def _quoted(scan: str) -> list[tuple[int, int]]:
+    """Every quoted phrase that is not most of the request."""
+    if "'" not in scan and '"' not in scan and not any(c in scan for c in "“”«»„`"):
+        return []
+    letters = sum(c.isalnum() for c in scan)
+    return [(q.start, q.end) for q in find_quotes(scan) if sum(c.isalnum() for c in q.text) < 0.7 * letters]
 
 
 def _titles(scan: str) -> list[tuple[int, int]]:
@@ -436,7 +461,7 @@ def _framing(scan: str, mentions: list[Mention]) -> list[Mention]:
     return [replace(m, status=Status.THING) if m.kind == "framed" else m for m in mentions]
 
 
-_ONLY_BEFORE = re.compile(r"(?<![\w])(?:only|just|solo|nur|seulement|juste|solamente|solo)\s+(?:(?:the|el|la|le|der)\s+)?$", _FLAGS)
+_ONLY_BEFORE = re.compile(r"(?<![\w])(?<!instead of )(?<!rather than )(?<!not )(?:only|just|solo|nur|seulement|juste|solamente|solo)\s+(?:(?:the|el|la|le|der)\s+)?$", _FLAGS)
 _ALONE_AFTER = re.compile(rf"^\s*,?\s*(?:{_alternation(MERGED.alone)})(?![\w])", _FLAGS)
 
 

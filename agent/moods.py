@@ -57,7 +57,7 @@ _WOULD = re.compile(r"(?<![\w'])(?:would|'d|could\s+have|might\s+have)(?![\w'])"
 _HABIT = re.compile(
     r"(?<![\w'])(?:usually|normally|always|typically|generally|most\s+days|every\s+day|on\s+a\s+normal\s+day|"
     r"on\s+most\s+days|used\s+to|as\s+usual|like\s+always|as\s+always|every\s+time|most\s+of\s+the\s+time|"
-    r"would\s+rather|'d\s+rather|would\s+prefer|'d\s+prefer)(?![\w'])",
+    r"would\s+rather|'d\s+rather|would\s+prefer|'d\s+prefer|would\s+be|'d\s+be)(?![\w'])",
     _FLAGS,
 )
 # What happens this time, after a habit: "but today", "this time", "instead", "put him …".

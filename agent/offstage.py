@@ -43,11 +43,15 @@ _NOT_YET_AFTER = re.compile(
 )
 _WONDER_BEFORE = re.compile(
     r"(?<![\w'])(?P<verb>wonder(?:s|ed|ing)?|curious|asking\s+(?:him|her|them|my|your)sel(?:f|ves)|asks?\s+(?:him|her|my)self|"
-    r"unsure|not\s+sure|guess(?:es|ing)?|imagining|picturing|thinking\s+about)\s+(?:what|whether|if|how|why|when|where)\s+"
+    r"unsure|not\s+sure|guess(?:es|ing)?|imagining|picturing|thinking\s+about|who\s+knows|no\s+idea|nobody\s+knows|"
+    r"god\s+knows|no\s+clue)\s+(?:what|whether|if|how|why|when|where)\s+"
     r"(?:(?:the|our)\s+)?$",
     _FLAGS,
 )
-_MODAL_AFTER = re.compile(r"^\s*(?:would|will|might|could|may|'d|'ll|thinks?|says?|feels?|wants?|likes?)(?![\w'])", _FLAGS)
+_MODAL_AFTER = re.compile(
+    r"^\s*(?:would|will|might|could|may|'d|'ll|thinks?|says?|feels?|wants?|likes?|is|was|went|'s|has\s+gone|got\s+to)(?![\w'])",
+    _FLAGS,
+)
 
 
 def off_stage(scan: str, before_start: int, start: int, end: int) -> tuple[int, int] | None:

@@ -19,12 +19,12 @@ from agent.action import describe
 from agent.chat import normalise
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.moods import moods
-from agent.slogans import SloganAsk, SloganReader, slogan_request
+from agent.slogans import SloganAsk, SloganReader, garment_text, plain_panel, slogan_request
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
 from characters.sheet import Character
 
-__all__ = ["Cast", "SloganAsk", "build_cast", "describe_action", "detect_characters", "pick_plate",
+__all__ = ["Cast", "SloganAsk", "asks_plain_panel", "build_cast", "describe_action", "detect_characters", "pick_plate",
            "requested_slogan", "rotation_slogan"]
 
 
@@ -47,6 +47,8 @@ class Reading:
     scan: str
     mentions: list[Mention]
     slogan: SloganAsk | None
+    # Where the request asks for a shirt with no text ("just the plain panel").
+    plain_panel: tuple[tuple[int, int], ...] = ()
 
 
 def read(text: str, speaker: str | None, cast: Cast) -> Reading:
@@ -63,7 +65,7 @@ def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     asked = reader.find(plain, mentions, speaker, cast)
     if asked:
         mentions, asked = _dressed(scan, mentions, asked)
-    return Reading(plain, scan, mentions, asked)
+    return Reading(plain, scan, mentions, asked, tuple(plain_panel(plain)))
 
 
 _BEFORE_GARMENT = re.compile(r"^\s*(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$", re.IGNORECASE)
@@ -150,6 +152,12 @@ def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | 
     return read(text, speaker, cast).slogan
 
 
+def asks_plain_panel(text: str, speaker: str | None, cast: Cast) -> bool:
+    """Whether the request asks for a shirt with no text ("Milo minus the shirt text today")."""
+    reading = read(text, speaker, cast)
+    return bool(reading.plain_panel) and reading.slogan is None
+
+
 def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = None) -> str | None:
     """The seed's saying from data/bofh.txt, so a rerun with the same seed matches.
 
@@ -186,6 +194,9 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
+    for a, b in reading.plain_panel:  # "minus the shirt text today, just the plain panel": said by the outfit
+        plain = plain[:a] + " " * (b - a) + plain[b:]
+        scan = scan[:a] + " " * (b - a) + scan[b:]
     if reading.slogan:
         a, b, instead = slogan_request(plain, reading.slogan, slogan is not None, mentions, cast)
         plain = plain[:a] + instead.ljust(b - a) + plain[b:]
@@ -194,6 +205,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     action = describe(plain, scan, mentions, cast, shown)
     if slogan:  # with its quotes: "… in bold block letters: “Operator From Hell.”"
         action = re.sub(rf"[\"“”'‘«„`]?\s*{re.escape(slogan)}\s*[.!?,]?\s*[\"“”'’»`]?", " ", action, flags=re.IGNORECASE)
+    for a, b in reversed(garment_text(action)):  # shirt text the reading missed never reaches the prompt
+        action = action[:a] + " " + action[b:]
     action = _LEADING_ASK.sub("", " ".join(action.split()))
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):

@@ -231,6 +231,9 @@ _THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
 _REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
 _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
+_QUOTES = "'\"`‘’“”"
+_QUOTED_NAME = re.compile(r"(?:^|\s)['\"`‘“]$")
+_ENDS_A_SENTENCE = re.compile(r"(?:['\"’”]\.|[a-z]{3,}\.)$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 
 
@@ -257,6 +260,9 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         (_CONSUMED_BEFORE.search(before) or _EATEN_BEFORE.search(before)) and proper
     ):
         return thing  # "a raccoon drawing on the board", "drinking a Milo", "eating Milo biscuits"
+    quoted = _QUOTED_NAME.search(before) and after[:1] in _QUOTES
+    if quoted and _MODIFIED_NOUN.match(after[1:]):
+        return thing  # "the 'milo' hostname", "the `james` box": a name in quotes before a noun labels it
     if mention.kind == "name" and not word.endswith(("'s", "s'")) and (
         (_ARTICLE_BEFORE.search(before) and _MODIFIED_NOUN.match(after))
         or (_ARTICLE_AND_WORDS_BEFORE.search(before) and (_THING_AFTER_RE.match(after) or _MATERIAL_AFTER.match(after)))
@@ -377,9 +383,13 @@ def _namesake(scan: str, mention: Mention, cast: Cast) -> bool:
     if mention.kind == "typo" or not any(c.islower() for c in scan):
         return False
     prev = _PREV_WORD.search(scan[: mention.start])
+    if prev and _ENDS_A_SENTENCE.search(prev.group(1)):
+        prev = None  # "… say 'Solar Flares Again'. Milo at the rack": a sentence ended
     if prev and _capitalised_stranger(prev.group(1), cast) and not _SENTENCE_START.search(scan[: prev.start()]):
         return True
     nxt = _NEXT_WORD.match(scan[mention.end :])
+    if nxt and nxt.group(1).endswith(("ing", "ed")) and not nxt.group(1).istitle():
+        return False  # "Milo SSHing into the box": a verb made of an acronym
     return bool(nxt and _capitalised_stranger(nxt.group(1), cast))
 
 

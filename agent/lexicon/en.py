@@ -122,7 +122,7 @@ LEXICON = Lexicon(
         r"(?:[a-z']+\s+){1,2}?at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
         r"(?:[a-z']+\s+){1,2}?(?:at|from)\s+home(?![\w-])",
         # somewhere else in the building: "recharging in the closet", "in the other room"
-        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
+        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:(?!(?:server|rack|network|data|comms)\s)[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
         r"store\s?room|storage\s+room|basement|attic|kitchen|hallway|corridor|garage|car\s+park|parking\s+lot|lobby|"
         r"break\s+room|canteen|cafeteria|loo|toilet|bathroom|shower)(?![\w])",
         r"not\s+allowed\s+(?:in|here|near)",
@@ -234,6 +234,8 @@ LEXICON = Lexicon(
         "that has", "that said", "should say", "should read", "will say", "must say", "has", "is",
         "text", "the words", "that goes", "with text", "printed", "written", "that says something like", "say", "read",
         "emblazoned with", "stamped with", "embroidered with", "stencilled with", "bearing", "bearing the words",
+        "->", "=>", "→", "=", "where is written", "where it's written", "where it is written", "with written",
+        "with the phrase", "saying the words",
     ),
     on_garment=("printed on", "written on", "on", "across", "emblazoned on", "in big letters on",
                 "on the front of", "across the front of", "printed across"),
@@ -254,7 +256,7 @@ LEXICON = Lexicon(
     ),
     namesake_before=(
         "king", "saint", "st", "st.", "lebron", "jesse", "etta", "henry", "rick", "harry", "lebron's",
-        "venus de", "venus di", "the venus de", "agent", "president", "uncle", "brother", "sir",
+        "venus de", "venus di", "the venus de", "venere di", "vênus de", "vénus de", "venus von", "agent", "president", "uncle", "brother", "sir",
     ),
     namesake_after=(
         "bond", "webb", "brown", "cameron", "franco", "corden", "dean", "joyce", "taylor", "may",
