@@ -28,7 +28,7 @@ import re
 from collections.abc import Collection
 
 from agent.asides import relative_end, skip_interruptions
-from agent.clauses import away_span
+from agent.clauses import away_span, says_away
 from agent.mentions import LIST_JOIN, Cast, Mention, Status
 from agent.moods import moods
 from agent.stage import names_a_wall_in
@@ -48,7 +48,11 @@ _CONTRACTION = re.compile(r"^(?:'m|\s+am)(?![\w])|^'(?:ve|ll|d|re)(?![\w])", _FL
 _CONTRACTED = {"'m": " is", " am": " is", "'ve": " has", "'ll": " will", "'d": " would", "'re": " is"}
 _BY_MYSELF = re.compile(r"(?<![\w])(?:all\s+)?by\s+$", _FLAGS)
 # "he flew to Berlin" after a clause sending James away is about James too.
-_TAKEN_UP = re.compile(r"^[\s,;:.—–-]*(?:(?:but|and|so|yet)\s+)?(?P<pronoun>he|she|they|er|sie|il|elle|él|ella)(?![\w])", _FLAGS)
+_TAKEN_UP = re.compile(
+    r"^[\s,;:.—–-]*(?:(?:but|and|so|yet|because|since|as|cause|cos)\s+)?(?P<pronoun>he|she|they|er|sie|il|elle|él|ella|"
+    r"(?-i:[a-z]+ing))(?![\w])",  # "…, muttering about sleep": a participle goes on about them
+    _FLAGS,
+)
 _OBJECT_TAKEN_UP = re.compile(
     r"^[\s,;:—–-]*(?:(?:and|so|then|but)\s+)?[^,;.!?\n()—–]{0,40}?(?<![\w'])(?:him|her|them)(?![\w'])[^,;.!?\n()—–]{0,40}",
     _FLAGS,
@@ -57,6 +61,8 @@ _BRACKETED = re.compile(r"^\s*\([^()]{0,80}\)")
 _RELATIVE = re.compile(r"^\s*,\s*(?:who|whom|whose|which)\s", _FLAGS)
 _CUSTOM_EMOJI = re.compile(r"(?<![^\s(]):[\w~-]{2,32}:(?![^\s),.;!?])")
 _SPACES = re.compile(r"[ \t]+")
+_PIPE = re.compile(r"\s*\|\s*")
+_DANGLING = re.compile(r"[\s,;:—–-]+(?=[.!?]*$)")
 _LOOSE_PUNCTUATION = re.compile(r"\s+([,;:.!?)\]])")
 _DOUBLED = re.compile(r"([,;:.!?])(?:\s*[,;:.])+")
 _EMPTY_BRACKETS = re.compile(r"[(\[]\s*[,;:.!?]*\s*[)\]]")
@@ -133,20 +139,24 @@ def _lists(scan: str, mentions: list[Mention]) -> list[list[Mention]]:
 def _left_out(scan: str, run: list[Mention], mentions: list[Mention], keep: set[str]) -> list[tuple[int, int, str]]:
     first, last = run[0], run[-1]
     if first.status is Status.BELONGS:  # "James's headphones" → "the headphones"; "mi escritorio" stays
-        return [(m.start, m.end, "the") for m in run if not set(m.ids) <= keep and not _FOREIGN_POSSESSIVE.fullmatch(m.word)]
-    if first.status is Status.PRESENT:  # drawn by someone else's decision (the LLM's cast): only the name goes
+        return [(m.start, m.end, "" if m.word.lower() == "mine" else "the") for m in run
+                if not set(m.ids) <= keep and not _FOREIGN_POSSESSIVE.fullmatch(m.word)]
+    others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status in (Status.PRESENT, Status.IMAGINED)]
+    if first.status is Status.PRESENT:  # not drawn by a decision elsewhere ("just Milo", the LLM's cast)
+        opened, closed = _clause_start(scan, first.start), _clause_end(scan, last.end)
+        if not any(opened <= m.start < closed for m in others):
+            return [(opened, closed, " ")]  # "…, but I'm not, so just Milo there": the clause is theirs alone
         return [(m.start, m.end, " ") for m in run if not set(m.ids) <= keep]
     cue = last.cue or first.cue or (first.start, last.end)
     start, end = min(first.start, cue[0]), max(last.end, cue[1])
     opened = _clause_start(scan, start)
-    stop = _CLAUSE.search(scan, end)
-    closed = max(end, stop.start() if stop else len(scan))
-    others = [m for m in mentions if m not in run and set(m.ids) <= keep and m.status in (Status.PRESENT, Status.IMAGINED)]
+    closed = max(end, _clause_end(scan, end))
     if any(opened <= m.start < closed for m in others):
         return [(start, _with_what_follows(scan, end), " ")]  # "ohne James", "waiting for Milo", "Milo ❌"
     closed = _with_what_follows(scan, closed)  # "(too many GPUs eaten)", ", who is stuck in traffic"
     edits = [(opened, closed, " ")]
-    edits.extend(_taken_up(scan, closed, others))  # what follows takes the person up
+    if cue[0] >= last.end or says_away(scan, last.end) or any(m.start <= first.start < m.end for m in moods(scan)):
+        edits.extend(_taken_up(scan, closed, others))  # what follows takes the person up
     return edits + _object_taken_up(scan, max(e[1] for e in edits), others)
 
 
@@ -187,6 +197,11 @@ def _object_taken_up(scan: str, position: int, others: list[Mention]) -> list[tu
     return []
 
 
+def _clause_end(scan: str, position: int) -> int:
+    stop = _CLAUSE.search(scan, position)
+    return stop.start() if stop else len(scan)
+
+
 def _clause_start(scan: str, position: int) -> int:
     start = 0
     for match in _CLAUSE.finditer(scan, 0, position):
@@ -207,6 +222,8 @@ def _named(scan: str, mention: Mention, cast: Cast) -> tuple[int, int, str]:
     if word in ("myself", "yourself") and _BY_MYSELF.search(scan[: mention.start]):
         by = _BY_MYSELF.search(scan[: mention.start])
         return by.start(), mention.end, "alone"
+    if word == "myself":  # "swap the PSU myself": the name is already there
+        return mention.start, mention.end, " "
     if word == "conmigo":
         return mention.start, mention.end, f"con {names}"
     contraction = _CONTRACTION.match(scan[mention.end :]) if word == "i" else None
@@ -254,11 +271,12 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
 def _tidy(text: str) -> str:
     lines = []
     for line in text.split("\n"):
-        line = _SPACES.sub(" ", line)
+        line = _SPACES.sub(" ", _PIPE.sub(", ", line))  # "INC-7 | UPS beeping | milo investigating"
         line = _OPEN_BRACKET_SPACE.sub(r"\1", _EMPTY_BRACKETS.sub(" ", line))
         line = _DOUBLED.sub(r"\1", _LOOSE_PUNCTUATION.sub(r"\1", _SPACES.sub(" ", line)))
         line = _EDGE_END.sub("", _EDGE.sub("", line.strip()))
-        line = line.strip().rstrip(",;:—–-").strip()
+        line = _DANGLING.sub("", line.strip().rstrip(",;:—–-").strip())
         if line.strip(" ,;:.—–-"):
             lines.append(line)
-    return " ".join(lines)
+    # "- Milo\n- the whiteboard": a line ends a phrase
+    return " ".join(line if line[-1:] in ".!?,;:" or index == len(lines) - 1 else line + "," for index, line in enumerate(lines))

@@ -28,7 +28,7 @@ _URL_ON_GARMENT = re.compile(
     re.IGNORECASE,
 )
 _SPOILER_BEFORE_GARMENT = re.compile(rf"\|\|(?P<t>[^|\n]{{1,60}})\|\|(?P<g>[\s-]+(?:{_GARMENTS})(?![\w]))", re.IGNORECASE)
-_SUBTEXT = re.compile(r"(?:^|(?<=\s))(?:-#|>>>|>)\s")
+_SUBTEXT = re.compile(r"(?:^|(?<=\s))(?:-#|#{1,3}|>>>|>)\s|```\w*")
 
 
 def normalise(text: str) -> str:

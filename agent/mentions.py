@@ -192,7 +192,7 @@ def _blanks(match: re.Match[str]) -> str:
 
 # --- reading --------------------------------------------------------------------------------
 _WITHOUT = re.compile(
-    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den|o|il|lo)\s+)?$",
+    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:just|only)\s+)?(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den|o|il|lo)\s+)?$",
     _FLAGS,
 )
 _AND = phrase_re(MERGED.and_words)
@@ -355,7 +355,7 @@ def _typo_of(token: str, cast: Cast) -> str | None:
             return name
         if abs(len(token) - len(name)) > 2 or (len(token) < 4 and len(name) > 4):
             continue
-        limit = 2 if len(name) >= 7 else 1
+        limit = 2 if len(name) >= 7 and name in cast.proper_names else 1  # "handed" is no "handler"
         if distance(token, name, score_cutoff=limit) <= limit:
             return name
     return None

@@ -48,16 +48,16 @@ _IF = re.compile(
 _INVERTED = re.compile(
     r"\s*(?:were|had)\s+(?:i|he|she|it|they|we|you|the\s+[a-z]+|(?-i:[A-Z])[\w'-]+)(?![\w'])", _FLAGS
 )
-_CONTRARY = re.compile(r"(?<![\w'])(?:were|had|hadn't|wasn't|weren't|'d|would|could|might)(?![\w'])", _FLAGS)
+_CONTRARY = re.compile(r"(?:(?<![\w'])(?:were|had|hadn't|wasn't|weren't|would|could|might)|'d)(?![\w'])", _FLAGS)
 # What would follow, inside the condition's own clause: "If James were here he'd be …".
 _CONSEQUENCE_START = re.compile(
     r"(?<![\w'])(?:he|she|i|they|we|it|you|(?-i:[A-Z])[\w'-]+)(?:'d|\s+would|\s+could|\s+might)(?![\w'])", _FLAGS
 )
-_WOULD = re.compile(r"(?<![\w'])(?:would|'d|could\s+have|might\s+have)(?![\w'])", _FLAGS)
+_WOULD = re.compile(r"(?:(?<![\w'])(?:would|could\s+have|might\s+have)|'d)(?![\w'])", _FLAGS)
 _HABIT = re.compile(
-    r"(?<![\w'])(?:usually|normally|always|typically|generally|most\s+days|every\s+day|on\s+a\s+normal\s+day|"
+    r"(?:(?<=\w)'d\s+(?:rather|prefer|be)|(?<![\w'])(?:usually|normally|always|typically|generally|most\s+days|every\s+day|on\s+a\s+normal\s+day|"
     r"on\s+most\s+days|used\s+to|as\s+usual|like\s+always|as\s+always|every\s+time|most\s+of\s+the\s+time|"
-    r"would\s+rather|'d\s+rather|would\s+prefer|'d\s+prefer|would\s+be|'d\s+be)(?![\w'])",
+    r"would\s+rather|would\s+prefer|would\s+be))(?![\w'])",
     _FLAGS,
 )
 # What happens this time, after a habit: "but today", "this time", "instead", "put him …".

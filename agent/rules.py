@@ -178,6 +178,17 @@ _LEADING_ASK = re.compile(
     r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do|depict|illustrate|produce|sketch)\s+(?:me\s+|us\s+)?)?",
     re.IGNORECASE,
 )
+# A ticket's id and fields name no part of the scene: "INC-2231 |", "REQ from me:", "TICKET #4411:", "P2",
+# "status: sleeping", "assignee: jmeadlock".
+_TICKET = re.compile(
+    r"^(?:(?:ticket|req|request|inc|incident|chg|change|tkt|sr|ritm|bug|task|p[0-4]|sev[0-4]?)(?:\s*[-#]?\s*\d+)?"
+    r"(?:\s*\([^)]{0,20}\))?(?:\s+from\s+[^:|,.]{1,30}?)?\s*[:|,]\s*|(?:p[0-4]|sev[0-4]|req|ticket|[a-z]{2,4}-\d+)\s+)",
+    re.IGNORECASE,
+)
+_FIELD_LABEL = re.compile(
+    r"(?<![\w])(?:status|assignee|assigned\s+to|assign|priority|component|summary|description|desc|scene|note|notes)\s*:\s*",
+    re.IGNORECASE,
+)
 _PICTURE_OF = re.compile(
     r"^(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
     r"(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?",
@@ -207,7 +218,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
         action = re.sub(rf"[\"“”'‘«„`]?\s*{re.escape(slogan)}\s*[.!?,]?\s*[\"“”'’»`]?", " ", action, flags=re.IGNORECASE)
     for a, b in reversed(garment_text(action)):  # shirt text the reading missed never reaches the prompt
         action = action[:a] + " " + action[b:]
-    action = _LEADING_ASK.sub("", " ".join(action.split()))
+    action = _FIELD_LABEL.sub("", _TICKET.sub("", " ".join(action.split())))
+    action = _LEADING_ASK.sub("", action)
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):
         action = action[picture.end() :]  # "a cartoon of Milo waving", not "a drawing of a raccoon on the board"

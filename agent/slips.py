@@ -8,8 +8,9 @@ character stands, never in its common use ("a glass of milk", "drinking milk"):
 
 - joined by "and", "n", "&", "+" to another character ("Milk n jamess", "Mila and James",
   "Jame's and milo", "Milo and Hames");
-- opening a clause and followed by where it is or what it does ("Kames at the rack",
-  "Milk is napping on the couch").
+- opening a clause, or asked for ("make milk on the bike"), and followed by where it is or
+  what it does ("Kames at the rack", "Milk is napping on the couch");
+- capitalised in mid-sentence, as a name is, where someone is left out ("no Milk this time").
 
 A surname written wrongly after the first name is the same person, not a namesake: "James
 Meadowlark", "James Meadowbrook" (the first four letters of the surname, or a typo of it).
@@ -49,6 +50,11 @@ _ACTING_AFTER = re.compile(
     rf"(?:sits|stands|sleeps|naps|works|types|plays|fixes|waters|rides|pedals|reads|codes|debugs|cleans|hides)\b)",
     _FLAGS,
 )
+# "can you make milk on the exercise bike": the one asked for ("do", "draw", "make" with "can you" blanked)
+_ASKED_FOR = re.compile(r"(?:^|[,.!?]|\s{2})\s*(?:draw|make|do|show|paint|render|sketch|put)\s+(?:me\s+|us\s+)?$", _FLAGS)
+# A capital in mid-sentence marks a name where a name is left out ("no Milk this time").
+_NEGATED_BEFORE = re.compile(r"(?<![\w'])(?:no|not|without|skip|minus|except|sans|sin|ohne|senza|sem)\s+$", _FLAGS)
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?:;\n\"“(]|\s[-—–])\s*$")
 _SURNAME_PREFIX = 4
 
 
@@ -69,8 +75,11 @@ def slipped_names(scan: str, found: list[Mention], cast: Cast) -> list[Mention]:
         if name is None:
             continue
         who = cast.id_by_name[name]
-        if _beside_another(scan, match.start(), match.end(), who, found) or (
-            _CLAUSE_OPEN.search(scan[: match.start()]) and _ACTING_AFTER.match(scan[match.end() :])
+        acting = _ACTING_AFTER.match(scan[match.end() :])
+        opens = _CLAUSE_OPEN.search(scan[: match.start()]) or _ASKED_FOR.search(scan[: match.start()])
+        capitalised = word[0].isupper() and not word.isupper() and not _SENTENCE_OPEN.search(scan[: match.start()])
+        if _beside_another(scan, match.start(), match.end(), who, found) or (acting and opens) or (
+            capitalised and any(c.islower() for c in scan) and _NEGATED_BEFORE.search(scan[: match.start()])
         ):
             out.append(Mention(match.start(), match.end(), (who,), name.capitalize(), "typo"))
     return out

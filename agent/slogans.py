@@ -267,7 +267,7 @@ _CARRIER_BEFORE = re.compile(
     r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and|for|give|mit|in|con|en|avec|dans|trägt|lleva|porte)\s+)?"
     r"(?:the\s+(?:words?|text|slogan)\s+)?"
     r"(?:(?:a|an|the|his|her|its|their|my|ein|eine|einem|einer|einen|sein|seinem|seiner|seine|un|una|su|une|le|la|son|sa)\s+"
-    r"|(?<![\w'])[^\W\d_]+'s\s+)?"
+    r"|(?<![\w'])(?:(?:the|a|an|our)\s+)?[^\W\d_]+'s\s+)?"
     r"(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
     _FLAGS,
 )

@@ -137,6 +137,17 @@ _PLAYED_BEFORE = re.compile(
     r"doing\s+an?\s+impression\s+of|(?:looks?|looking|acting|acts)\s+like|play(?:s|ing|ed)?\s+(?:a|an))\s+(?:as\s+)?$",
     _FLAGS,
 )
+# What someone is or becomes, and what someone draws: "were a raccoon", "turned into a
+# raccoon", "sketches a small raccoon" (not the imperative "draw a raccoon", which asks for one).
+_BEING_A_BEFORE = re.compile(
+    r"(?<![\w'])(?:were|was|is|be|being|been|become|becomes|became|turned\s+into|turns\s+into)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}$",
+    _FLAGS,
+)
+_DRAWS_A_BEFORE = re.compile(
+    r"(?<![\w'])(?:draws|drew|drawing|sketches|sketched|sketching|doodles|doodled|doodling|paints|painted|painting|scribbles|"
+    r"scribbled|scribbling)\s+(?:a|an|another|two|some)\s+(?:[a-z-]+\s+){0,2}$",
+    _FLAGS,
+)
 # What a screen shows: "a video call on the big screen showing James".
 _SHOWN_NAME_BEFORE = re.compile(
     r"(?<![\w])(?:screen|monitor|tv|telly|phone|laptop|tablet|display|video\s+call|call|zoom|projector|"
@@ -277,6 +288,8 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
     if _PLAYED_BEFORE.search(before) or _ABOUT_BEFORE.search(before) or _SENT_FROM_BEFORE.search(before):
         return thing
+    if not proper and mention.kind == "name" and (_BEING_A_BEFORE.search(before) or _DRAWS_A_BEFORE.search(before)):
+        return thing  # "Say James were a raccoon too", "James sketches a small raccoon in the corner"
     if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)

@@ -24,7 +24,7 @@ LEXICON = Lexicon(
     carry_on=("è", "non", "sta", "va", "deve"),
     empty_scene=("nessuno", "vuoto", "vuota", "senza nessuno", "deserto", "deserta"),
     everyone=("tutti", "entrambi", "tutti e due"),
-    request_re=(r"\b(?:disegna|disegnami|fai|fammi|mostra|mostrami)\b", r"\bper\s+favore\b", r"\bpuoi\b",
+    request_re=(r"\b(?:disegna|disegnami|disegnare|fai|fammi|mostrami)\b", r"\bper\s+favore\b", r"\bpuoi\b",
                 r"\bvorrei\b", r"\bgrazie(?:\s+mille)?\b", r"\bciao\b"),
     # The sheet's aliases and roles are English; these are the same people in Italian.
     alias_words={"procione": "raccoon", "procioni": "raccoon", "capo": "boss", "padrone": "owner",

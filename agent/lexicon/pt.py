@@ -27,7 +27,7 @@ LEXICON = Lexicon(
     carry_on=("está", "não", "foi", "vai", "tem", "deve"),
     empty_scene=("ninguém", "ninguem", "vazio", "vazia", "sem ninguém", "sem ninguem", "deserto", "deserta"),
     everyone=("todos", "os dois", "ambos"),
-    request_re=(r"\b(?:desenha|desenhe|faz|faça|faca|mostra|mostre|pinta)(?:[\s-]+(?:me|pra\s+mim))?\b",
+    request_re=(r"\b(?:desenha|desenhe|desenhar|faz|faça|faca|mostre|pinta)(?:[\s-]+(?:me|pra\s+mim))?\b",
                 r"\bpor\s+favor\b", r"\bpode\b", r"\b(?:eu\s+)?quero\b"),
     # The sheet's aliases and roles are English; these are the same people in Portuguese.
     alias_words={"guaxinim": "raccoon", "guaxinins": "raccoon", "chefe": "boss", "dono": "owner",

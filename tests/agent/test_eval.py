@@ -87,6 +87,7 @@ def test_the_prompt_puts_nobody_in_who_is_not_drawn(planner: Planner, path: Path
 _ORPHAN_PUNCTUATION = re.compile(r"[(\[]\s*[)\]]|[,;:]\s*[,;:.!?]|[.!?]\s*[,;:]|^[,;:.!?)\]—–-]|\s[,;:.!?)]")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
 _EMOJI_NAME = re.compile(r":[\w~-]{2,32}:")
+_TICKET_LABEL = re.compile(r"^\s*(?:ticket|req|inc|chg|tkt)\b[^:|]{0,20}[:|]", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
@@ -95,7 +96,8 @@ def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Pa
     extra person), never leaves orphan punctuation ("( )", "bike., he", a leading comma), and
     when nobody is left out and no slogan is asked, keeps every thing the request names,
     except in text that is not the picture (a condition, what would happen, a habit the
-    request contrasts with this time: agent/moods.py) and custom emoji names (":coffee:")."""
+    request contrasts with this time: agent/moods.py), custom emoji names (":coffee:") and a
+    ticket's label ("ticket: jmaes @ bike")."""
     cast = planner.cast
     cases = load_cases(path, set(planner.characters))
     damaged = []
@@ -109,8 +111,9 @@ def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Pa
         if mentioned <= set(plan.characters) and rules.requested_slogan(case.text, case.as_, cast) is None:
             said = {w.lower() for w in _WORD.findall(action)}
             reading = rules.read(case.text, case.as_, cast)
-            plain = _EMOJI_NAME.sub(" ", "".join(
+            plain = _TICKET_LABEL.sub(" ", "".join(
                 " " if any(m.start <= i < m.end for m in moods(reading.scan)) else c for i, c in enumerate(reading.plain)))
+            plain = _EMOJI_NAME.sub(" ", plain)
             lost = [w for w in _WORD.findall(plain) if names_a_wall(w) and w.lower() not in said]
             if lost:
                 damaged.append((case.line, case.text, action, f"lost {lost}"))
