@@ -28,7 +28,8 @@ _URL_ON_GARMENT = re.compile(
     re.IGNORECASE,
 )
 _SPOILER_BEFORE_GARMENT = re.compile(rf"\|\|(?P<t>[^|\n]{{1,60}})\|\|(?P<g>[\s-]+(?:{_GARMENTS})(?![\w]))", re.IGNORECASE)
-_SUBTEXT = re.compile(r"(?:^|(?<=\s))(?:-#|#{1,3}|>>>|>)\s|```\w*")
+# "-# small print" anywhere; a quote block or heading only where a line starts ("Tabs > Spaces" stays)
+_SUBTEXT = re.compile(r"(?:^|(?<=\s))-#\s|^[ \t]*(?:#{1,3}|>>>|>)\s|```(?:[a-z]+(?=\n))?", re.MULTILINE)
 
 
 def normalise(text: str) -> str:

@@ -39,14 +39,18 @@ _FLAGS = re.IGNORECASE
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _CLAUSE_BREAK = re.compile(r"[,:—–()]|\s-\s|(?<![\w'])(?:but|so|instead|yet|while|whereas|although|though|then)(?![\w'])", _FLAGS)
 _IF = re.compile(
-    r"(?<![\w'])(?<!as )(?<!see )(?<!check )(?<!ask )(?<!asks )(?<!wonder )(?<!even )"
-    r"(?:if(?!\s+only)(?!\s+(?:needed|necessary|possible|any|so|not))|unless|suppose|supposing|assuming|in\s+case|"
+    r"(?<![\w'])(?:if(?!\s+only)(?!\s+(?:needed|necessary|possible|any|so|not))|unless|suppose|supposing|assuming|in\s+case|"
     r"whether\s+or\s+not|in\s+a\s+world\s+where|what\s+if)(?![\w'])",
     _FLAGS,
 )
 # "Had James been around", "Were I there", "Were it up to James": a condition put first.
 _INVERTED = re.compile(
     r"\s*(?:were|had)\s+(?:i|he|she|it|they|we|you|the\s+[a-z]+|(?-i:[A-Z])[\w'-]+)(?![\w'])", _FLAGS
+)
+_ASKS_WHETHER = re.compile(
+    r"(?<![\w'])(?:see|sees|seeing|check|checks|checking|ask|asks|asked|asking|wonder|wonders|wondered|wondering|know|knows|"
+    r"tell|tells|test|tests|testing|decide|decides|sure|unsure|as|even|only)\s+$",
+    _FLAGS,
 )
 _CONTRARY = re.compile(r"(?:(?<![\w'])(?:were|had|hadn't|wasn't|weren't|would|could|might)|'d)(?![\w'])", _FLAGS)
 # What would follow, inside the condition's own clause: "If James were here he'd be …".
@@ -130,6 +134,8 @@ def _conditional(scan: str, start: int, end: int, group: int) -> list[Mood]:
     out: list[Mood] = []
     for c_start, c_end in clauses:
         opener = _IF.search(scan, c_start, c_end)
+        if opener and _ASKS_WHETHER.search(scan, max(0, opener.start() - 30), opener.start()):
+            opener = None  # "wondering if the build passed", "check if", "as if": no condition
         inverted = _INVERTED.match(scan, c_start, c_end) if opener is None else None
         if opener is None and inverted is None:
             continue

@@ -139,13 +139,14 @@ _PLAYED_BEFORE = re.compile(
 )
 # What someone is or becomes, and what someone draws: "were a raccoon", "turned into a
 # raccoon", "sketches a small raccoon" (not the imperative "draw a raccoon", which asks for one).
+_ADJECTIVE = r"(?!(?:for|to|with|of|at|on|in|by|from|and|or|about|near|behind)\s)[a-z-]+"
 _BEING_A_BEFORE = re.compile(
-    r"(?<![\w'])(?:were|was|is|be|being|been|become|becomes|became|turned\s+into|turns\s+into)\s+(?:a|an)\s+(?:[a-z-]+\s+){0,2}$",
+    rf"(?<![\w'])(?:were|was|is|be|being|been|become|becomes|became|turned\s+into|turns\s+into)\s+(?:a|an)\s+(?:{_ADJECTIVE}\s+){{0,2}}$",
     _FLAGS,
 )
 _DRAWS_A_BEFORE = re.compile(
     r"(?<![\w'])(?:draws|drew|drawing|sketches|sketched|sketching|doodles|doodled|doodling|paints|painted|painting|scribbles|"
-    r"scribbled|scribbling)\s+(?:a|an|another|two|some)\s+(?:[a-z-]+\s+){0,2}$",
+    rf"scribbled|scribbling)\s+(?:a|an|another|two|some)\s+(?:{_ADJECTIVE}\s+){{0,2}}$",
     _FLAGS,
 )
 # What a screen shows: "a video call on the big screen showing James".
