@@ -240,6 +240,17 @@ _FRAMING_ASKED = re.compile(
 )
 _MATERIAL_AFTER = re.compile(rf"^\s+(?:{_THING_BEFORE})(?![\w])", _FLAGS)
 _THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
+# The same word as a verb, with its object: "Milo sketches a cat", "Milo figures out the bug",
+# "James and Milo print a poster", "let Milo film the rack" (not "a Milo mug the boss bought").
+_THING_WORD_AS_VERB = re.compile(
+    rf"^\s+(?P<verb>{_THING_AFTER})\s+(?:a|an|the|his|her|their|its|our|my|your|some|out|up|it|them|him|me|us|together)(?![\w'])",
+    _FLAGS,
+)
+_SUBJECT_OF_A_BARE_VERB = re.compile(
+    r"(?<![\w'])(?:and|&|n|\+|let|lets|make|makes|made|have|has|had|watch|watching|see|sees|seeing|help|helps|helping|"
+    r"can|could|will|would|should|must|might|may|did|does|do)\s+$",
+    _FLAGS,
+)
 _REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
 _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
@@ -265,7 +276,9 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _INDEFINITE_BEFORE.search(before) and _PRINTED_AFTER.match(after)
     ):  # "James II", "a shirt with Milo on it", "a mug with a raccoon printed on it"
         return thing
-    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")):
+    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")) and not (
+        _does_the_thing_word(before, after)
+    ):
         return thing
     proper = word.removesuffix("'s") in cast.proper_names
     if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (
@@ -435,3 +448,15 @@ def _compound_noun_follows(after: str) -> bool:
     word = nxt.group(1)
     return (word not in MERGED.function_words and word not in _NOT_A_NOUN
             and not word.endswith(("ing", "ed", "s", "ly")))
+
+
+def _does_the_thing_word(before: str, after: str) -> bool:
+    """Whether the thing's word after the name is the person's verb, with its object: an -s
+    form after the name alone ("Milo sketches a cat"), a bare form after another subject or a
+    modal ("James and Milo print a poster", "let Milo film the rack"); never after an article
+    or a possessive, where the name modifies the noun ("a Milo mug the boss bought")."""
+    verb = _THING_WORD_AS_VERB.match(after)
+    if verb is None or _ARTICLE_BEFORE.search(before) or _ARTICLE_AND_WORDS_BEFORE.search(before):
+        return False
+    return verb.group("verb").lower().endswith("s") or bool(_SUBJECT_OF_A_BARE_VERB.search(before))
+

@@ -259,3 +259,23 @@ def test_clip_prompt_ends_where_a_phrase_ends(planner: Planner) -> None:
     assert not _HANGING_END.search(plan.clip_prompt), plan.clip_prompt
     assert plan.clip_prompt.count('"') % 2 == 0 and not plan.clip_prompt.endswith("..")
 
+
+@pytest.mark.parametrize(
+    ("text", "characters"),
+    [
+        # a thing's word after a name is the person's verb when an object follows it
+        ("Milo sketches a cat at the desk", ["milo"]),
+        ("James sketches the network on the whiteboard", ["james"]),
+        ("Milo figures out the bug at his monitors", ["milo"]),
+        ("Milo clips the cables to the rack", ["milo"]),
+        ("James and Milo print a poster at the workbench", ["james", "milo"]),
+        ("let Milo film the plants by the window", ["milo"]),
+        # controls: the name modifies the noun
+        ("Milo sketches pinned to the whiteboard, James admiring them", ["james"]),
+        ("a Milo mug the intern bought on the desk, James typing", ["james"]),
+        ("Milo stickers all over the desk, James at the monitors", ["james"]),
+    ],
+)
+def test_a_things_word_can_be_the_persons_verb(planner: Planner, text: str, characters: list[str]) -> None:
+    assert rules.detect_characters(text, None, planner.cast) == characters
+
