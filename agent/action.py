@@ -261,11 +261,44 @@ def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
             if end > cursor:
                 cursor = end
             continue
-        out.append(text[cursor:start])
+        kept = text[cursor:start]
+        if not replacement.strip() and ends_a_clause(text, end):
+            kept = kept[: hanging_start(kept)]  # "Milo on the couch with [James out sick]"
+        out.append(kept)
         out.append(replacement)
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+# A word that opens a phrase, left at the end of what stays when what followed it went.
+_HANGING_BEFORE_A_CUT = re.compile(
+    r"(?<=[\w.!?)\"',;:])\s+(?:with|of|on|in|at|from|for|by|to|into|onto|and|or|the|a|an|his|her|their|my|our|its)\s*$",
+    _FLAGS,
+)
+# What is left of a clause after that word went, when it says only where on a thing
+# ("…, front [of]", "…, on the front [of]"): no one and nothing in it.
+_STUB_OF_A_CLAUSE = re.compile(
+    r"[,;:—–]\s*(?:(?:on|at|in|across|the|a|an|its|his|her|their|front|back|side|top|bottom|middle|centre|center)\s*){1,4}$",
+    _FLAGS,
+)
+_CLAUSE_ENDS_HERE = re.compile(r"\s*(?:[,;:.!?)\]\n—–]|$)")
+
+
+def hanging_start(kept: str) -> int:
+    """Where `kept` should end when what followed it up to a clause mark went: before a small
+    word left hanging, and before a stub of a clause that was only that word's head ("Milo at
+    the rack, front of [his shirt: I break prod]"); len(kept) when nothing hangs."""
+    cut = _HANGING_BEFORE_A_CUT.search(kept)
+    if cut is None:
+        return len(kept)
+    stub = _STUB_OF_A_CLAUSE.search(kept, 0, cut.start())
+    return stub.start() if stub else cut.start()
+
+
+def ends_a_clause(text: str, position: int) -> bool:
+    """Whether only blanks come between `position` and a clause mark or the end."""
+    return bool(_CLAUSE_ENDS_HERE.match(text, position))
 
 
 def _tidy(text: str) -> str:

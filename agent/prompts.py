@@ -82,9 +82,9 @@ def _leading_words_that_fit(action: str, fits: Callable[[str], bool]) -> str:
     marks = [i for i, w in enumerate(words) if w[-1:] in ",;:.!?—–"]
     if marks and marks[-1] + 1 >= 0.6 * len(words):
         words = words[: marks[-1] + 1]
-    else:
-        while words and words[-1].lower().strip(",;:.!?\"'") in _HANGING:
-            words.pop()
+    # a clause mark may follow a word that opens a phrase too ("at his desk, which, as …")
+    while words and words[-1].lower().strip(",;:.!?—–\"'") in _HANGING:
+        words.pop()
     cut = " ".join(words).rstrip(",;:—–- ")
     if cut.count('"') % 2 or cut.count("“") > cut.count("”"):  # a quote opened and cut: not its first words
         cut = cut[: max(cut.rfind('"'), cut.rfind("“"))].rstrip(",;:—–- ")

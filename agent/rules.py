@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
-from agent.action import describe
+from agent.action import describe, ends_a_clause, hanging_start
 from agent.chat import normalise
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
 from agent.moods import moods
@@ -210,6 +210,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
         scan = scan[:a] + " " * (b - a) + scan[b:]
     if reading.slogan:
         a, b, instead = slogan_request(plain, reading.slogan, slogan is not None, mentions, cast)
+        if not instead.strip() and ends_a_clause(plain, b):
+            a = hanging_start(plain[:a])  # "Milo on the bike, on [his shirt is written …]"
         plain = plain[:a] + instead.ljust(b - a) + plain[b:]
         scan = scan[:a] + instead.ljust(b - a) + scan[b:]
         mentions = [m for m in mentions if not a <= m.start < b]

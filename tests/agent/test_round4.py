@@ -279,3 +279,24 @@ def test_clip_prompt_ends_where_a_phrase_ends(planner: Planner) -> None:
 def test_a_things_word_can_be_the_persons_verb(planner: Planner, text: str, characters: list[str]) -> None:
     assert rules.detect_characters(text, None, planner.cast) == characters
 
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "action"),
+    [
+        # what someone left out or a shirt's words took with them leaves no small word hanging
+        ("Milo at the window with James off sick", None, "Milo at the window"),
+        ("James at the rack, beside him: nobody, Milo is at the vet", None, "James at the rack, beside him: nobody"),
+        ("Milo at the desk, on the front of his shirt: 'Segfault Club'", None, "Milo at the desk"),
+        # a particle the request ends on stays
+        ("Milo at the desk cheering me on", "james", "Milo at the desk cheering James Meadlock on"),
+    ],
+)
+def test_a_removal_leaves_no_word_hanging(planner: Planner, text: str, speaker: str | None, action: str) -> None:
+    assert _plan(planner, text, speaker).action == action
+
+
+def test_clip_prompt_is_not_cut_after_a_clause_word(planner: Planner) -> None:
+    text = ("I would be very pleased if you could draw the raccoon at his desk, which, I should say, is covered in "
+            "empty mugs, tangled cables, sticky notes and half a sandwich from yesterday's lunch")
+    clip = _plan(planner, text).clip_prompt
+    assert not _HANGING_END.search(clip) and not clip.endswith(("which.", ", .")), clip
