@@ -36,16 +36,24 @@ def normalise(text: str) -> str:
     """The request with chat markup turned into plain words (white space collapsed; a line
     break stays one, since it ends a sentence). A spoiler beside a garment ("shirt
     ||PEBKAC||", "a ||Hug Your Sysadmin|| shirt") is the shirt's text: it becomes a quote."""
-    text = _LINK.sub(r"\1", text)
-    text = _URL_ON_GARMENT.sub(r'\g<g>"\g<u>"', text)  # "shirt says www.milo.dev": the shirt's text, kept
+    # Each pattern runs only where its markup can be: most requests have none of it.
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered:
+        text = _LINK.sub(r"\1", text)
+        text = _URL_ON_GARMENT.sub(r'\g<g>"\g<u>"', text)  # "shirt says www.milo.dev": the shirt's text, kept
     if "||" in text:
         text = _SPOILER_AFTER_GARMENT.sub(r'\g<g>"\g<t>"', text)
         text = _SPOILER_BEFORE_GARMENT.sub(r'"\g<t>"\g<g>', text)
-    text = _URL.sub(" ", text)
-    text = _STRUCK.sub(" ", text)
-    text = _CUSTOM_EMOJI.sub(r" \1 ", text)
-    text = _MARKERS.sub(" ", text)
-    text = _SUBTEXT.sub(" ", text)
+    if "http" in lowered or "www." in lowered:
+        text = _URL.sub(" ", text)
+    if "~~" in text:
+        text = _STRUCK.sub(" ", text)
+    if "<" in text:
+        text = _CUSTOM_EMOJI.sub(r" \1 ", text)
+    if "|" in text or "*" in text or "_" in text:
+        text = _MARKERS.sub(" ", text)
+    if "#" in text or ">" in text or "```" in text:
+        text = _SUBTEXT.sub(" ", text)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

@@ -69,9 +69,9 @@ def slipped_names(scan: str, found: list[Mention], cast: Cast) -> list[Mention]:
         word = match.group(0)
         token = word.lower()
         bare = token.removesuffix("'s").removesuffix("'")
-        if bare in cast.id_by_name or len(bare) < 3:
+        if bare in cast.id_by_name or len(bare) < 3 or bare[0] not in _initials(cast.typo_targets):
             continue
-        name = _slip_of(bare, cast, OSA.distance)
+        name = _slip_of(bare, cast.typo_targets, OSA.distance)
         if name is None:
             continue
         who = cast.id_by_name[name]
@@ -85,8 +85,31 @@ def slipped_names(scan: str, found: list[Mention], cast: Cast) -> list[Mention]:
     return out
 
 
-def _slip_of(bare: str, cast: Cast, distance) -> str | None:
-    for name in cast.typo_targets:
+# Worked out once per word and per set of names (words repeat across requests).
+_SLIPS: dict[tuple[tuple[str, ...], str], str | None] = {}
+_INITIALS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _initials(names: tuple[str, ...]) -> frozenset[str]:
+    """The first letters a slip of one of `names` can start with."""
+    if names not in _INITIALS:
+        _INITIALS[names] = frozenset(
+            {n[0] for n in names} | {k for n in names if len(n) >= 5 for k in _NEIGHBOURS.get(n[0], ())}
+        )
+    return _INITIALS[names]
+
+
+def _slip_of(bare: str, names: tuple[str, ...], distance) -> str | None:
+    key = (names, bare)
+    if key not in _SLIPS:
+        if len(_SLIPS) > 8192:
+            _SLIPS.clear()
+        _SLIPS[key] = _first_slip_of(bare, names, distance)
+    return _SLIPS[key]
+
+
+def _first_slip_of(bare: str, names: tuple[str, ...], distance) -> str | None:
+    for name in names:
         if abs(len(bare) - len(name)) > 1:
             continue
         first_ok = bare[0] == name[0] or (len(name) >= 5 and bare[0] in _NEIGHBOURS.get(name[0], ()))
