@@ -11,23 +11,49 @@ from __future__ import annotations
 
 import re
 
+from agent.lexicon import MERGED, phrase_re
+
 _LINK = re.compile(r"\[([^\]\n]{1,200})\]\((?:https?://|www\.)[^)\s]+\)")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL = re.compile(r"(?<![\"\w])(?:https?://|www\.)\S+", re.IGNORECASE)
 _STRUCK = re.compile(r"~~.+?~~")
 _MARKERS = re.compile(r"\|\||\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|(?<![\w])_(?=\S)|(?<=\S)_(?!\w)")
 _CUSTOM_EMOJI = re.compile(r"<a?(:\w{1,32}:)\d+>")
-_SUBTEXT = re.compile(r"(?:^|(?<=\s))(?:-#|>>>|>)\s")
+_GARMENTS = phrase_re(MERGED.garments)
+_SPOILER_AFTER_GARMENT = re.compile(
+    rf"(?P<g>(?<![\w])(?:{_GARMENTS})(?![\w])[^|\n]{{0,24}}?[\s:>=-])\|\|(?P<t>[^|\n]{{1,60}})\|\|", re.IGNORECASE
+)
+_URL_ON_GARMENT = re.compile(
+    rf"(?P<g>(?<![\w])(?:{_GARMENTS})(?![\w])[^.\n]{{0,20}}?(?:says|reads|saying|reading|:)\s*)"
+    r"(?P<u>(?:https?://|www\.)[^\s,;]+?)(?=[,;]?(?:\s|$))",
+    re.IGNORECASE,
+)
+_SPOILER_BEFORE_GARMENT = re.compile(rf"\|\|(?P<t>[^|\n]{{1,60}})\|\|(?P<g>[\s-]+(?:{_GARMENTS})(?![\w]))", re.IGNORECASE)
+# "-# small print" anywhere; a quote block or heading only where a line starts ("Tabs > Spaces" stays)
+_SUBTEXT = re.compile(r"(?:^|(?<=\s))-#\s|^[ \t]*(?:#{1,3}|>>>|>)\s|```(?:[a-z]+(?=\n))?", re.MULTILINE)
 
 
 def normalise(text: str) -> str:
     """The request with chat markup turned into plain words (white space collapsed; a line
-    break stays one, since it ends a sentence)."""
-    text = _LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
-    text = _STRUCK.sub(" ", text)
-    text = _CUSTOM_EMOJI.sub(r" \1 ", text)
-    text = _MARKERS.sub(" ", text)
-    text = _SUBTEXT.sub(" ", text)
+    break stays one, since it ends a sentence). A spoiler beside a garment ("shirt
+    ||PEBKAC||", "a ||Hug Your Sysadmin|| shirt") is the shirt's text: it becomes a quote."""
+    # Each pattern runs only where its markup can be: most requests have none of it.
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered:
+        text = _LINK.sub(r"\1", text)
+        text = _URL_ON_GARMENT.sub(r'\g<g>"\g<u>"', text)  # "shirt says www.milo.dev": the shirt's text, kept
+    if "||" in text:
+        text = _SPOILER_AFTER_GARMENT.sub(r'\g<g>"\g<t>"', text)
+        text = _SPOILER_BEFORE_GARMENT.sub(r'"\g<t>"\g<g>', text)
+    if "http" in lowered or "www." in lowered:
+        text = _URL.sub(" ", text)
+    if "~~" in text:
+        text = _STRUCK.sub(" ", text)
+    if "<" in text:
+        text = _CUSTOM_EMOJI.sub(r" \1 ", text)
+    if "|" in text or "*" in text or "_" in text:
+        text = _MARKERS.sub(" ", text)
+    if "#" in text or ">" in text or "```" in text:
+        text = _SUBTEXT.sub(" ", text)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

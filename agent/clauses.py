@@ -54,8 +54,10 @@ _ELSEWHERE = re.compile(
 _NOT_AWAY_PLACES = frozenset({"the", "his", "her", "my", "front", "charge", "time", "bed", "here"})
 # Said right after the subject: "James? nope", "🦝 ❌", "Milo: no".
 _NEGATION = re.compile(
-    r"^\s*(?:\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not)(?![\w])|[:,]?\s*(?:❌|✖️?|🚫|⛔|❎|👎|🙅\S*)"
-    r"|:\s*(?:no|nope|not\s+this\s+time)(?![\w]))",
+    r"^\s*(?:\?+\s*(?:not\s+today|not\s+this\s+time|nope|nah|no|not|pas\s+aujourd'hui|nicht\s+heute|hoy\s+no|oggi\s+no|"
+    r"hoje\s+não)(?![\w])|[:,]?\s*(?:❌|✖️?|🚫|⛔|❎|👎|🙅\S*)"
+    r"|:\s*(?:no|nope|not\s+this\s+time|n/a|na|none|out|absent|off|away|skip|skipped)(?![\w/])"
+    r"|\(\s*(?:not\s+(?:in|pictured|involved|here|present)|absent|away|out|off)(?![\w]))",
     _FLAGS,
 )
 BREAK = _asides.BREAK

@@ -135,7 +135,12 @@ class Planner:
         llm_slogan = llm.get("slogan")
         source = "rules"
         notes: list[str] = []
-        if asked_text and owner is not None and not self.characters[owner].wears_panel:
+        plain = not request.shirt and rules.asks_plain_panel(request.text, request.as_, self.cast)
+        if plain:  # "just the plain panel": the panel, blank, and no slogan composited
+            slogan = None
+            if wearer is not None:
+                notes.append(self._note_plain_panel(wearer))
+        elif asked_text and owner is not None and not self.characters[owner].wears_panel:
             slogan = None  # asked on someone without the panel: no slogan at all, and say so
             notes.append(self._note_not_wearer(owner, asked_text))
         elif wearer is None:
@@ -148,8 +153,12 @@ class Planner:
             slogan, source = llm_slogan.strip(), "llm"
         else:
             slogan = rules.rotation_slogan(item["seed"], self.sayings)
-        outfits = {c: ("panel" if slogan and c == wearer else "default") for c in item["characters"]}
+        outfits = {c: ("panel" if (slogan or plain) and c == wearer else "default") for c in item["characters"]}
         return {**_decided(item, "slogan", slogan, source), "outfits": outfits, "notes": notes}
+
+    def _note_plain_panel(self, wearer: str) -> str:
+        name = self.characters[wearer].name.split()[0]
+        return f"No slogan on {name}'s shirt: the request asks for a plain panel."
 
     def _note_absent_wearer(self, text: str) -> str:
         panel = next((c for c in self.character_list if c.wears_panel), None)
@@ -175,7 +184,8 @@ class Planner:
         action = action.strip()
         cast = [self.characters[c] for c in item["characters"]]
         wall = WALLS[item["plate"]]
-        prompt = prompts.kontext_prompt(cast, item["outfits"], wall, action, has_slogan=bool(item["slogan"]))
+        blank_panel = any(o == "panel" for o in item["outfits"].values())  # the slogan is composited later, or none is asked
+        prompt = prompts.kontext_prompt(cast, item["outfits"], wall, action, has_slogan=blank_panel)
         short = prompts.clip_prompt(cast, wall, action)
         return {**_decided(item, "action", action, source), "prompt": prompt, "clip_prompt": short}
 

@@ -11,6 +11,7 @@ class Status(Enum):
     THING = "thing"
     BELONGS = "belongs"
     ABSENT = "absent"
+    IMAGINED = "imagined"  # named only in a condition, what would happen, or a habit (agent/moods.py)
 
 
 @dataclass(frozen=True)
@@ -24,3 +25,5 @@ class Mention:
     # Where the words are that give the status: "without", "waiting for", "went home",
     # "❌"; the action takes them out with the name.
     cue: tuple[int, int] | None = None
+    # An imagined mention a later pronoun takes up ("… but today he's at the rack"): where the pronoun is.
+    taken_up: tuple[int, int] | None = None

@@ -29,8 +29,12 @@ from agent.asides import relative_clauses
 from agent.clauses import away_span
 from agent.lexicon import MERGED, phrase_re
 from agent.mention import Mention, Status
+from agent.moods import imagine
+from agent.offstage import off_stage
 from agent.possessive import reads_as_is
 from agent.quotes import find_quotes
+from agent.roles import RoleReader
+from agent.slips import slipped_names, surname_slip
 from agent.things import as_a_thing, window_start
 from characters.sheet import Character
 
@@ -75,6 +79,9 @@ class Cast:
         for character in characters:
             for name in character.names():
                 self.id_by_name.setdefault(name, character.id)
+        for character in characters:  # user names: "jmeadlock", "james.meadlock", "jamesm"
+            for handle in _handles(character.name):
+                self.id_by_name.setdefault(handle, character.id)
         for word, alias in MERGED.alias_words.items():  # "waschbär" → whoever is "raccoon"
             if alias in self.id_by_name:
                 self.id_by_name.setdefault(word, self.id_by_name[alias])
@@ -95,6 +102,7 @@ class Cast:
             if " " not in n and n.isalpha() and f"the {n}" not in self.id_by_name and n not in MERGED.alias_words
             and not any(n == a for a in MERGED.alias_words.values())
         )
+        self.roles = RoleReader(characters, self.proper_names)
         # Typos are matched against the sheets' one-word names of four letters or more (not
         # another language's word for them: "jefe" must not take "Jeff").
         self.typo_targets = tuple(n for n in names if n.isalpha() and len(n) >= 4 and n not in MERGED.alias_words)
@@ -148,6 +156,16 @@ class Cast:
         return _read(scan, speaker, self)
 
 
+def _handles(name: str) -> list[str]:
+    """The user names a full name is written as in tickets and chat: "jmeadlock",
+    "jamesmeadlock", "james.meadlock", "james_meadlock", "jamesm"."""
+    parts = name.lower().split()
+    if len(parts) < 2 or not all(p.isalpha() for p in parts):
+        return []
+    first, last = parts[0], parts[-1]
+    return [first[0] + last, first + last, f"{first}.{last}", f"{first}_{last}", first + last[0]]
+
+
 # --- text prepared for reading --------------------------------------------------------------
 
 
@@ -174,11 +192,11 @@ def _blanks(match: re.Match[str]) -> str:
 
 # --- reading --------------------------------------------------------------------------------
 _WITHOUT = re.compile(
-    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den)\s+)?$",
+    rf"(?:^|(?<=[\s(]))(?P<neg>{phrase_re(MERGED.without)})\s*(?:(?:just|only)\s+)?(?:(?:the|a|an|any|my|our|your|his|her|el|la|le|der|die|den|o|il|lo)\s+)?$",
     _FLAGS,
 )
 _AND = phrase_re(MERGED.and_words)
-_LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die)\s+)?$", _FLAGS)
+_LIST_JOIN = re.compile(rf"^\s*,?\s*(?:{_AND})\s*(?:(?:the|a|el|la|le|der|die|o|il|lo)\s+)?$", _FLAGS)
 # Public for agent/action.py, which takes out lists of names together.
 LIST_JOIN = _LIST_JOIN
 _EVERYONE = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.everyone)})(?![\w'])", _FLAGS)
@@ -222,18 +240,32 @@ _GARMENT_SAYS = re.compile(
 
 def _read(scan: str, speaker: str | None, cast: Cast) -> list[Mention]:
     found = _names(scan, cast) + _pronouns(scan, speaker, cast) + _typos(scan, cast)
+    found += cast.roles.mentions(scan, found)
+    found += slipped_names(scan, found, cast)
     found.sort(key=lambda m: m.start)
     titles = _titles(scan) + [m.span("text") for m in _SAID_TEXT.finditer(scan) if not _GARMENT_BEFORE.search(scan, 0, m.start())]
     # "James, whom we all adore, …": the one asking, in an aside, is not in the picture
-    relatives = relative_clauses(scan) if any(m.kind == "pronoun" for m in found) else []
+    pronouns = any(m.kind == "pronoun" for m in found)
+    relatives = relative_clauses(scan) if pronouns else []
+    # '"You," he tells it': a pronoun inside quoted speech is the story's, not the asker or the bot
+    speech = _quoted(scan) if pronouns else []
     marked = [
         replace(m, status=Status.THING)
-        if any(a <= m.start < b for a, b in titles) or (m.kind == "pronoun" and any(a <= m.start < b for a, b in relatives))
+        if any(a <= m.start < b for a, b in titles)
+        or (m.kind == "pronoun" and any(a <= m.start < b for a, b in (*relatives, *speech)))
         else _judge(scan, m, found, cast)
         for m in found
     ]
-    marked = _absences(scan, marked)
+    marked = imagine(scan, _absences(scan, marked))
     return _framing(scan, marked)
+
+
+def _quoted(scan: str) -> list[tuple[int, int]]:
+    """Every quoted phrase that is not most of the request."""
+    if "'" not in scan and '"' not in scan and not any(c in scan for c in "“”«»„`"):
+        return []
+    letters = sum(c.isalnum() for c in scan)
+    return [(q.start, q.end) for q in find_quotes(scan) if sum(c.isalnum() for c in q.text) < 0.7 * letters]
 
 
 def _titles(scan: str) -> list[tuple[int, int]]:
@@ -255,7 +287,8 @@ def _names(scan: str, cast: Cast) -> list[Mention]:
     out = []
     for match in cast.name_pattern.finditer(scan):
         key = " ".join(match.group(1).lower().split())
-        out.append(Mention(match.start(), match.end(), (cast.id_by_name[key],), match.group(0)))
+        mention = Mention(match.start(), match.end(), (cast.id_by_name[key],), match.group(0))
+        out.append(surname_slip(scan, mention, cast) or mention if not match.group(2) else mention)
     return out
 
 
@@ -322,7 +355,7 @@ def _typo_of(token: str, cast: Cast) -> str | None:
             return name
         if abs(len(token) - len(name)) > 2 or (len(token) < 4 and len(name) > 4):
             continue
-        limit = 2 if len(name) >= 7 else 1
+        limit = 2 if len(name) >= 7 and name in cast.proper_names else 1  # "handed" is no "handler"
         if distance(token, name, score_cutoff=limit) <= limit:
             return name
     return None
@@ -338,6 +371,9 @@ def _judge(scan: str, mention: Mention, everyone: list[Mention], cast: Cast) -> 
         wished = _WISHED_AFTER.match(after)
         end = mention.end + (wished.end() if wished else 0)
         return replace(mention, status=Status.ABSENT, kind="wished", cue=(mention.start - len(before) + longing.start(), end))
+    elsewhere = off_stage(scan, mention.start - len(before), mention.start, mention.end)
+    if elsewhere is not None and not _MY_WORDS.fullmatch(word):  # "leave Milo out", "before I get in"
+        return replace(mention, status=Status.ABSENT, kind="wished", cue=elsewhere)
     if mention.kind == "pronoun":
         return _judge_pronoun(mention, word, before, after)
     thing = as_a_thing(scan, mention, everyone, cast)
@@ -425,8 +461,25 @@ def _framing(scan: str, mentions: list[Mention]) -> list[Mention]:
     return [replace(m, status=Status.THING) if m.kind == "framed" else m for m in mentions]
 
 
-_ONLY_BEFORE = re.compile(r"(?<![\w])(?:only|just|solo|nur|seulement|juste|solamente|solo)\s+(?:(?:the|el|la|le|der)\s+)?$", _FLAGS)
+_ONLY_BEFORE = re.compile(r"(?<![\w])(?<!instead of )(?<!rather than )(?<!not )(?:only|just|solo|nur|seulement|juste|solamente|solo)\s+(?:(?:the|el|la|le|der)\s+)?$", _FLAGS)
 _ALONE_AFTER = re.compile(rf"^\s*,?\s*(?:{_alternation(MERGED.alone)})(?![\w])", _FLAGS)
+
+
+# "the human gets the couch, alone.", "James has the desk all to himself": said at the end
+# of the subject's own clause.
+_ALONE_LATER = re.compile(
+    r"^[^.;!?\n]{0,60}?(?:,\s*(?:all\s+)?alone|(?:all\s+)?to\s+(?:him|her|them)sel(?:f|ves)|,\s*by\s+(?:him|her)self|"
+    r",\s*on\s+(?:his|her)\s+own)(?=\s*(?:[.,;!?]|$))",
+    _FLAGS,
+)
+
+
+def _alone_later(scan: str, mention: Mention, mentions: list[Mention]) -> bool:
+    alone = _ALONE_LATER.match(scan[mention.end :])
+    if alone is None:
+        return False
+    stop = mention.end + alone.end()
+    return not any(mention.end <= m.start < stop for m in mentions if m is not mention)
 
 
 def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
@@ -441,7 +494,7 @@ def only_these(scan: str, mentions: list[Mention]) -> set[str] | None:
             or (previous is not None and previous.ids[0] in kept and _LIST_JOIN.match(between))
         ):
             kept.update(mention.ids)
-        if mention.status is Status.PRESENT and _ALONE_AFTER.match(scan[mention.end :]):
+        if mention.status is Status.PRESENT and (_ALONE_AFTER.match(scan[mention.end :]) or _alone_later(scan, mention, mentions)):
             kept.update(mention.ids)
             first = index
             while first > 0 and mentions[first - 1].status is Status.PRESENT and _LIST_JOIN.match(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 
 from agent.walls import WALLS, Wall
@@ -51,7 +52,7 @@ def kontext_prompt(
         tail_parts.append(KEEP_IDENTITY)
     fixed = " ".join([head, *cast_lines, *tail_parts])
     action = _leading_words_that_fit(action, lambda a: estimate_t5_tokens(f"{fixed} Action: {a}.") <= MAX_T5_TOKENS)
-    scene = f"Action: {action}." if action else ""
+    scene = f"Action: {_sentence(action)}" if action else ""
     return " ".join(p for p in [head, *cast_lines, scene, *tail_parts] if p)
 
 
@@ -64,15 +65,41 @@ def clip_prompt(characters: list[Character], wall: Wall, action: str) -> str:
     else:
         fixed = f"{STYLE}. {wall.title.capitalize()} of an empty home AI lab."
     action = _leading_words_that_fit(action, lambda a: estimate_clip_tokens(f"{fixed} {a}.") <= MAX_CLIP_TOKENS)
-    return f"{fixed} {action}." if action else fixed
+    return f"{fixed} {_sentence(action)}" if action else fixed
 
 
 def _leading_words_that_fit(action: str, fits: Callable[[str], bool]) -> str:
-    """The longest run of `action`'s first words for which `fits` holds ("" when none)."""
+    """The longest run of `action`'s first words for which `fits` holds ("" when none), cut
+    where a phrase ends: at the last clause mark when that keeps most of it ("… the
+    monitors. The" → "… the monitors"), else before small words left hanging ("while the",
+    "dense with")."""
     words = action.split()
+    total = len(words)
     while words and not fits(" ".join(words)):
         words.pop()
-    return " ".join(words)
+    if len(words) == total:
+        return " ".join(words)
+    marks = [i for i, w in enumerate(words) if w[-1:] in ",;:.!?—–"]
+    if marks and marks[-1] + 1 >= 0.6 * len(words):
+        words = words[: marks[-1] + 1]
+    # a clause mark may follow a word that opens a phrase too ("at his desk, which, as …")
+    while words and words[-1].lower().strip(",;:.!?—–\"'") in _HANGING:
+        words.pop()
+    cut = " ".join(words).rstrip(",;:—–- ")
+    if cut.count('"') % 2 or cut.count("“") > cut.count("”"):  # a quote opened and cut: not its first words
+        cut = cut[: max(cut.rfind('"'), cut.rfind("“"))].rstrip(",;:—–- ")
+    return cut
+
+
+def _sentence(text: str) -> str:
+    """`text` ending as a sentence ends: its own mark, or a full stop."""
+    return text if re.search(r"[.!?][\"”’')]*$", text) else f"{text}."
+
+
+# Words a cut must not end on: they open a phrase whose rest was cut.
+_HANGING = frozenset(
+    ["the", "a", "an", "of", "with", "while", "and", "or", "to", "at", "on", "in", "for", "by", "from", "his", "her", "their", "my", "our", "its", "your", "that", "which", "who", "whose", "as", "into", "onto", "over", "under", "behind", "beside", "near", "is", "are", "was", "were", "be", "but", "so", "than", "then", "when", "where", "because", "very", "some", "this", "these", "those", "each", "every"]
+)
 
 
 def _where(index: int, count: int) -> str:

@@ -15,15 +15,16 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from weakref import WeakKeyDictionary
 
-from agent.action import describe
+from agent.action import describe, ends_a_clause, hanging_start
 from agent.chat import normalise
 from agent.mentions import Cast, Mention, Status, only_these, prepare, scene_is_empty
-from agent.slogans import SloganAsk, SloganReader, slogan_request
+from agent.moods import moods
+from agent.slogans import SloganAsk, SloganReader, garment_text, plain_panel, slogan_request
 from agent.stage import pick_plate as _score_walls
 from agent.walls import PlateName
 from characters.sheet import Character
 
-__all__ = ["Cast", "SloganAsk", "build_cast", "describe_action", "detect_characters", "pick_plate",
+__all__ = ["Cast", "SloganAsk", "asks_plain_panel", "build_cast", "describe_action", "detect_characters", "pick_plate",
            "requested_slogan", "rotation_slogan"]
 
 
@@ -46,6 +47,8 @@ class Reading:
     scan: str
     mentions: list[Mention]
     slogan: SloganAsk | None
+    # Where the request asks for a shirt with no text ("just the plain panel").
+    plain_panel: tuple[tuple[int, int], ...] = ()
 
 
 def read(text: str, speaker: str | None, cast: Cast) -> Reading:
@@ -62,7 +65,7 @@ def _read(text: str, speaker: str | None, cast: Cast) -> Reading:
     asked = reader.find(plain, mentions, speaker, cast)
     if asked:
         mentions, asked = _dressed(scan, mentions, asked)
-    return Reading(plain, scan, mentions, asked)
+    return Reading(plain, scan, mentions, asked, tuple(plain_panel(plain)))
 
 
 _BEFORE_GARMENT = re.compile(r"^\s*(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$", re.IGNORECASE)
@@ -136,14 +139,23 @@ def pick_plate(text: str, speaker: str | None, cast: Cast) -> PlateName:
         scan = scan[: asked.start] + " " * (asked.end - asked.start) + scan[asked.end :]
     # "while I'm out grabbing coffee", "James is at the gym downtown": not where the scene is
     present = [m.start for m in mentions if m.status is Status.PRESENT]
+    present += [m.taken_up[0] for m in mentions if m.taken_up and m.status is Status.PRESENT]
     elsewhere = [(m.start, min([m.cue[1], *(p for p in present if p > m.start)]))
                  for m in mentions if m.status is Status.ABSENT and m.cue and m.cue[0] >= m.start]
-    return _score_walls(scan, present, elsewhere)
+    # "If James were here he'd be at the rack", "Milo usually naps on the couch, but …"
+    imagined = [(m.start, m.end) for m in moods(reading.scan)]
+    return _score_walls(scan, present, elsewhere, imagined)
 
 
 def requested_slogan(text: str, speaker: str | None, cast: Cast) -> SloganAsk | None:
     """The shirt text the request asks for, with whose shirt it is (see agent/slogans.py)."""
     return read(text, speaker, cast).slogan
+
+
+def asks_plain_panel(text: str, speaker: str | None, cast: Cast) -> bool:
+    """Whether the request asks for a shirt with no text ("Milo minus the shirt text today")."""
+    reading = read(text, speaker, cast)
+    return bool(reading.plain_panel) and reading.slogan is None
 
 
 def rotation_slogan(seed: int, sayings: tuple[str, ...], *, avoid: str | None = None) -> str | None:
@@ -166,6 +178,17 @@ _LEADING_ASK = re.compile(
     r"(?:(?:draw|make|show|give|send|paint|render|create|generate|do|depict|illustrate|produce|sketch)\s+(?:me\s+|us\s+)?)?",
     re.IGNORECASE,
 )
+# A ticket's id and fields name no part of the scene: "INC-2231 |", "REQ from me:", "TICKET #4411:", "P2",
+# "status: sleeping", "assignee: jmeadlock".
+_TICKET = re.compile(
+    r"^(?:(?:ticket|req|request|inc|incident|chg|change|tkt|sr|ritm|bug|task|p[0-4]|sev[0-4]?)(?:\s*[-#]?\s*\d+)?"
+    r"(?:\s*\([^)]{0,20}\))?(?:\s+from\s+[^:|,.]{1,30}?)?\s*[:|,]\s*|(?:p[0-4]|sev[0-4]|req|ticket|[a-z]{2,4}-\d+)\s+)",
+    re.IGNORECASE,
+)
+_FIELD_LABEL = re.compile(
+    r"(?<![\w])(?:status|assignee|assigned\s+to|assign|priority|component|summary|description|desc|scene|note|notes)\s*:\s*",
+    re.IGNORECASE,
+)
 _PICTURE_OF = re.compile(
     r"^(?:(?:a|an|one|another)\s+)?(?:(?:new|quick|little)\s+)?"
     r"(?:picture|pic|cartoon|drawing|image|scene|comic|sketch|illustration)\s+(?:of\s+)?",
@@ -182,15 +205,23 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
+    for a, b in reading.plain_panel:  # "minus the shirt text today, just the plain panel": said by the outfit
+        plain = plain[:a] + " " * (b - a) + plain[b:]
+        scan = scan[:a] + " " * (b - a) + scan[b:]
     if reading.slogan:
         a, b, instead = slogan_request(plain, reading.slogan, slogan is not None, mentions, cast)
+        if not instead.strip() and ends_a_clause(plain, b):
+            a = hanging_start(plain[:a])  # "Milo on the bike, on [his shirt is written …]"
         plain = plain[:a] + instead.ljust(b - a) + plain[b:]
         scan = scan[:a] + instead.ljust(b - a) + scan[b:]
         mentions = [m for m in mentions if not a <= m.start < b]
     action = describe(plain, scan, mentions, cast, shown)
-    if slogan:
-        action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
-    action = _LEADING_ASK.sub("", " ".join(action.split()))
+    if slogan:  # with its quotes: "… in bold block letters: “Operator From Hell.”"
+        action = re.sub(rf"[\"“”'‘«„`]?\s*{re.escape(slogan)}\s*[.!?,]?\s*[\"“”'’»`]?", " ", action, flags=re.IGNORECASE)
+    for a, b in reversed(garment_text(action)):  # shirt text the reading missed never reaches the prompt
+        action = action[:a] + " " + action[b:]
+    action = _FIELD_LABEL.sub("", _TICKET.sub("", " ".join(action.split())))
+    action = _LEADING_ASK.sub("", action)
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):
         action = action[picture.end() :]  # "a cartoon of Milo waving", not "a drawing of a raccoon on the board"

@@ -30,6 +30,9 @@ _ON = (rf"(?:{phrase_re(MERGED.on_garment)}|(?:(?:printed|written|emblazoned|sti
 _SAYS = (r"(?:(?:that|which)\s+)?(?:says|reads|reading|saying|should\s+(?:say|read)|will\s+say|must\s+say|say|read|:|"
          r"with\s+the\s+(?:words?|text|slogan)|text|"
          r"que\s+dice|que\s+pone|dice|pone|mit\s+der\s+aufschrift|mit\s+aufschrift|sagt|avec\s+écrit|écrit|marqué|dit)\s*:?")
+# What a garment says, a few words after it ("… bears the words", "… could talk it would say").
+_SAYS_LATER = (r"says|say|read|reads|written|printed|bears|bear|bearing|carries|carry|carrying|displays|spells|proclaims|"
+               r"declares|->|=>|→")
 # "today", "now" between a garment and what it says
 _WHEN = r"(?:\s+(?:today|now|still|again|here|too|this\s+time|heute|jetzt|hoy|aujourd'hui))?"
 _OWNER = r"(?:(?:his|her|its|their|the|a|an|my|your|[\w]+'s|[\w]+s')\s+)?(?:(?:new|old|favourite|favorite|black|white|grey|gray|dark|lucky)\s+)?"
@@ -58,13 +61,18 @@ class SloganReader:
         names = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(cast.id_by_name, key=len, reverse=True))
         end = _END.format(names=names)
         # "for Milo", "for the raccoon", "on Milo", "for him" between a garment and its text
-        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|on\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
+        _FOR = rf"(?:\s+(?:for\s+(?P<for>(?:the\s+)?[\w]+)|(?:on|of|do|da|di|del|della|dello|de|du|von|vom)\s+(?P<on>{names}|him)(?![\w])))?{_WHEN}"
         self.names = re.compile(rf"(?<![\w])(?:{names})(?![\w])", _FLAGS)
         self.patterns = (
             # shirt that says "X", T-Shirt mit der Aufschrift „X“, slogan: "X", hoodie for Milo: "X"
             re.compile(rf"(?P<g>{_GARMENT}){_FOR}\s*,?(?:\s*(?:{_LINK}))*\s*[:\-–—]?\s*(?P<q>{_MARK})", _FLAGS),
             # a "X" shirt
             re.compile(rf"(?P<q>{_MARK})[\s-]+(?P<g>{_GARMENT})(?![\w])", _FLAGS),
+            # a few words between the garment and what it says: "Milo's shirt, white against the dark suit,
+            # bears the words 'X'", "shirt should, if possible, say 'X'", "If there's a shirt, make it say 'X'"
+            re.compile(rf"(?P<g>{_GARMENT})(?P<gap>(?:(?!\s(?:and|while|as)\s)[^.!?;\n{_MARK}]){{1,70}}?)(?<![\w'])"
+                       rf"(?:{_SAYS_LATER})(?:\s+(?:the\s+)?(?:words?|phrase|text|slogan|motto|message|legend))?\s*:?\s*"
+                       rf"(?P<q>{_MARK})", _FLAGS),
             # "X" printed on his chest
             re.compile(rf"(?P<q>{_MARK})\s+(?:(?:is\s+)?(?:{_ON})\s+)?{_OWNER}(?P<g>{_GARMENT})(?![\w])", _FLAGS),
             # shirt says X / t-shirt: X / hoodie for Milo: X (no quotes; up to where the scene goes on)
@@ -119,7 +127,7 @@ class SloganReader:
         shouting = not any(c.islower() for c in text)
         best: tuple[int, re.Match[str]] | None = None
         for index, pattern in enumerate(self.patterns):
-            if index >= 4 and shouting:
+            if index >= 5 and shouting:
                 continue
             match = pattern.search(flat)
             if match and (best is None or match.start() < best[1].start()):
@@ -127,6 +135,8 @@ class SloganReader:
         if best is None:
             return None
         match = best[1]
+        if any(a <= match.start("g") < b for a, b in plain_panel(text)):
+            return None  # "Milo minus the shirt text today": the words say there is none
         if match.groupdict().get("q") is not None:
             words = by_mark[match.start("q")]
             end = match.end("q")
@@ -144,9 +154,61 @@ class SloganReader:
         end = max(end, match.end("g"))
         owner = _owner(flat, match.start("g"), match.end(), mentions, speaker, cast)
         named_for = match.groupdict().get("for") or match.groupdict().get("on")
+        if named_for is None and match.groupdict().get("gap"):  # "the shirt on Milo bears the words …"
+            on = _ON_SOMEONE.search(match.group("gap"))
+            named_for = on.group("who") if on else None
         if named_for and " ".join(named_for.lower().split()) in cast.id_by_name:
             owner = cast.id_by_name[" ".join(named_for.lower().split())]
         return SloganAsk(words, owner, start, end, (match.start("g"), match.end("g")), words_at)
+
+
+# A shirt asked to carry no text: "without any shirt text", "no slogan on his shirt today",
+# "just the plain panel", "blank chest panel, no words".
+_NO_SLOGAN = re.compile(
+    r"(?<![\w'])(?:(?:with|wearing|in)\s+)?(?:(?:just|only)\s+)?(?:(?:without|minus|no|sans|ohne|sin|senza|sem|w/o|skip|drop|lose)\s+"
+    r"(?:any\s+|a\s+|the\s+|his\s+)?(?:(?:shirt|tee|t-shirt|chest)\s+(?:text|slogan|writing|words|print|lettering)|slogan|motto|"
+    r"(?:text|words|writing|lettering|letters)(?=\s+on\s+(?:his|the|its)\s+(?:shirt|chest|panel|tee|t-shirt|front)))"
+    r"(?:\s+on\s+(?:his|the|its)\s+(?:shirt|chest|panel|tee|t-shirt|front))?"
+    r"|(?:the\s+|a\s+|his\s+)?(?:blank|plain|empty|bare)\s+(?:white\s+)?(?:chest\s+)?(?:panel|shirt|tee|t-shirt|chest))"
+    r"(?:\s*,?\s*no\s+(?:words|text|slogan|writing))?(?:\s+(?:today|now|please|this\s+time|for\s+once))?(?![\w'])",
+    _FLAGS,
+)
+
+
+_CARRIER_WORD = re.compile(rf"(?<![\w])(?:{phrase_re(MERGED.text_carriers)})(?![\w])", _FLAGS)
+_GARMENT_WORD = re.compile(rf"(?<![\w-])(?:{_GARMENT})(?![\w-])", _FLAGS)
+_GARMENT_AFTER_QUOTE = re.compile(rf"^[\s-]+(?:{_GARMENT})(?![\w-])", _FLAGS)
+_NEAR = 70
+
+
+def garment_text(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted text tied to a garment, whether or not it was read as the slogan:
+    a quote up to a few words after a garment word in the same sentence ("shirt that says
+    'X'", with the words that tie them: from the garment's end), or right before one ("a 'X'
+    tee"). A thing that carries text in between ("a shirt next to a mug that says 'X'")
+    keeps it. The prompt never carries these (DESIGN: the slogan is never in the prompt)."""
+    if not _ANY_GARMENT.search(text):
+        return []
+    spans = []
+    for quote in find_quotes(text):
+        lead = text[max(0, quote.start - _NEAR) : quote.start]
+        garments = list(_GARMENT_WORD.finditer(lead))
+        if garments:
+            gap = lead[garments[-1].end() :]
+            if not re.search(r"[.!?;\n]", gap) and not _CARRIER_WORD.search(gap):
+                start = quote.start - len(gap) if len(gap) <= 30 else quote.start
+                spans.append((start, quote.end))
+                continue
+        if _GARMENT_AFTER_QUOTE.match(text[quote.end :]):
+            spans.append((quote.start, quote.end))
+    return spans
+
+
+def plain_panel(text: str) -> list[tuple[int, int]]:
+    """Where the request asks for a shirt without text (none when it does not)."""
+    if not _ANY_GARMENT.search(text) and "slogan" not in text.lower() and "motto" not in text.lower():
+        return []
+    return [m.span() for m in _NO_SLOGAN.finditer(text)]
 
 
 _SCENE_GOES_ON = re.compile(
@@ -164,6 +226,7 @@ _CAPITALISED = re.compile(r"(?<![\w'])[A-Z0-9][\w'!?.-]*")
 _LOWER_WORD = re.compile(r"(?<![\w'])(?!(?:a|an|the|of|on|in|at|to|and|or|for|is|my|by|with|it|as)(?![\w']))[a-z][\w']*")
 _POSSESSIVE_GARMENT = re.compile(r"([\w]+)(?:'s|s'|’s)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
 _PRONOUN_GARMENT = re.compile(r"(?<![\w])(his|her|my|your|its|son|sa|su|sein|seinem|seine)\s+(?:(?:new|old|favourite|favorite)\s+)?$", _FLAGS)
+_ON_SOMEONE = re.compile(r"^\s+(?:on|for)\s+(?P<who>(?:the\s+)?[\w]+)", _FLAGS)
 _AFTER_OWNER = re.compile(r"^\s*(?:for|on|auf|para|pour)\s+(?P<who>[\w]+)", _FLAGS)
 
 
@@ -199,16 +262,20 @@ def _owner(flat: str, garment: int, after_end: int, mentions: list[Mention], spe
 # Around a slogan's request, the words that only carried it: "in a … on it", "wearing a …",
 # "Milo's shirt: …", "… on Milo", "… steht".
 _CARRIER_BEFORE = re.compile(
+    # "If there's a shirt, make it say …", "If Milo's shirt could talk it would say …"
+    r"(?:(?<![\w'])(?:if|when)\s+(?:there(?:'s|\s+is)\s+|(?:he|[^\W\d_]+)\s+(?:wears|is\s+wearing|has)\s+)?)?"
     r"(?:(?<![\w'])(?:wearing|in|with|sporting|put|puts|make|makes|print|and|for|give|mit|in|con|en|avec|dans|trägt|lleva|porte)\s+)?"
     r"(?:the\s+(?:words?|text|slogan)\s+)?"
     r"(?:(?:a|an|the|his|her|its|their|my|ein|eine|einem|einer|einen|sein|seinem|seiner|seine|un|una|su|une|le|la|son|sa)\s+"
-    r"|(?<![\w'])[^\W\d_]+'s\s+)?"
+    r"|(?<![\w'])(?:(?:the|a|an|our)\s+)?[^\W\d_]+'s\s+)?"
     r"(?:(?:new|old|favourite|favorite|usual|lucky|black|white)\s+)?$",
     _FLAGS,
 )
 _CARRIER_AFTER = re.compile(
     r"^(?:\s+on\s+(?:it|him|her|[^\W\d_]+))?(?:\s+(?:printed\s+|written\s+)?(?:on|across)\s+(?:(?:his|her|the|its)\s+)?"
-    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?:\s+(?:steht|drauf\s+steht|geschrieben\s+steht))?(?![\w])",
+    r"(?:chest|front|shirt|t-shirt|tee|hoodie|panel))?(?:\s+(?:steht|drauf\s+steht|geschrieben\s+steht))?"
+    # "… — put that on it", "…, print that on his shirt"
+    r"(?:\s*[—–,-]?\s*(?:and\s+)?(?:put|print|write)\s+(?:that|this|it)\s+on\s+(?:it|him|(?:his|the)\s+(?:shirt|chest|tee)))?(?![\w])",
     _FLAGS,
 )
 # A garment that is a thing in the scene: "a t-shirt saying … folded on the chair".

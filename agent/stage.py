@@ -111,12 +111,16 @@ _BEEN_BEFORE = re.compile(
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
-def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tuple[int, int]] = ()) -> PlateName:
+def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tuple[int, int]] = (),
+               imagined: Iterable[tuple[int, int]] = ()) -> PlateName:
     """The wall for `scan` (text prepared by `agent.mentions.prepare`); `people_at` are the
     positions of characters in the picture, which make a sentence the scene's own;
-    `elsewhere` are the spans of clauses that send someone away, whose cues do not count."""
+    `elsewhere` are the spans of clauses that send someone away, whose cues do not count;
+    `imagined` the spans of conditions, what would happen and habits (`agent.moods`),
+    whose cues count as a mere mention."""
     people = sorted(people_at)
     away = list(elsewhere)
+    moods = list(imagined)
     scores: dict[PlateName, float] = {}
     first: dict[PlateName, int] = {}
     hits, unmatched = _cue_hits(scan)
@@ -127,7 +131,10 @@ def pick_plate(scan: str, people_at: Iterable[int] = (), elsewhere: Iterable[tup
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(scan)]
     relatives = relative_clauses(scan)
     for start, end, (plate, weight) in hits:
-        scores[plate] = scores.get(plate, 0.0) + weight * _where(scan, start, end, sentences, people, relatives)
+        factor = _where(scan, start, end, sentences, people, relatives)
+        if any(a <= start < b for a, b in moods):
+            factor *= MERE_MENTION
+        scores[plate] = scores.get(plate, 0.0) + weight * factor
         first.setdefault(plate, start)
     return min(scores, key=lambda p: (-round(scores[p], 6), first[p]))
 
@@ -226,7 +233,9 @@ def names_a_wall_in(words: str) -> bool:
 
 def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[PlateName, float]]]:
     """Cue words with one slip of the finger: a letter doubled, dropped or two swapped
-    ("whitebord", "coutch", "swtich"). Not a letter changed: that turns "pointing" into
+    ("whitebord", "coutch", "swtich"), a vowel for another in a word of six letters or
+    more ("moniters"), or up to two slips in a word of nine or more that starts right
+    ("whitebored"). Not a consonant changed in a short word: that turns "pointing" into
     "printing" and "beach" into "bench"."""
     found = []
     for start, end, token in words:
@@ -241,17 +250,21 @@ def _misspelt(words: list[tuple[int, int, str]]) -> list[tuple[int, int, tuple[P
 @lru_cache(maxsize=8192)
 def _misspelling_of(token: str) -> str | None:
     """The cue `token` is a slip of, if any (words repeat across requests: kept per word)."""
-    from rapidfuzz.distance import Indel
+    from rapidfuzz.distance import Indel, Levenshtein
 
     held = _RUN.sub(r"\1", token)
     for cue in _FUZZY_CUES.get(token[0], ()):
         if held != token and held == _HELD_CUES[cue]:
             return cue  # a key held down: "deeesk", "whiteeboard"
+        if len(cue) >= _LONG_CUE and token[:4] == cue[:4] and abs(len(cue) - len(token)) <= 2 and Levenshtein.distance(
+            token, cue, score_cutoff=2
+        ) <= 2:
+            return cue  # a long word heard rather than spelt: "whitebored", "keybored"
         if abs(len(cue) - len(token)) > 1 or (len(cue) < 5 and len(cue) != len(token)):
             continue  # four-letter words only by two letters swapped ("rakc", "bkie")
         if len(cue) == len(token):
-            if _swapped(token, cue):
-                return cue
+            if _swapped(token, cue) or (len(cue) >= 6 and _vowel_for_vowel(token, cue)):
+                return cue  # "moniters", "keybaard"
         elif Indel.distance(token, cue, score_cutoff=1) <= 1:
             return cue
     return None
@@ -259,6 +272,16 @@ def _misspelling_of(token: str) -> str | None:
 
 _RUN = re.compile(r"(.)\1+")
 _HELD_CUES = {cue: _RUN.sub(r"\1", cue) for cues in _FUZZY_CUES.values() for cue in cues}
+
+
+_LONG_CUE = 9
+_VOWELS = frozenset("aeiouy")
+
+
+def _vowel_for_vowel(a: str, b: str) -> bool:
+    """`a` is `b` with one vowel written as another ("moniters", "pedels")."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 1 and diff[0] > 0 and a[diff[0]] in _VOWELS and b[diff[0]] in _VOWELS
 
 
 def _swapped(a: str, b: str) -> bool:

@@ -137,6 +137,18 @@ _PLAYED_BEFORE = re.compile(
     r"doing\s+an?\s+impression\s+of|(?:looks?|looking|acting|acts)\s+like|play(?:s|ing|ed)?\s+(?:a|an))\s+(?:as\s+)?$",
     _FLAGS,
 )
+# What someone is or becomes, and what someone draws: "were a raccoon", "turned into a
+# raccoon", "sketches a small raccoon" (not the imperative "draw a raccoon", which asks for one).
+_ADJECTIVE = r"(?!(?:for|to|with|of|at|on|in|by|from|and|or|about|near|behind)\s)[a-z-]+"
+_BEING_A_BEFORE = re.compile(
+    rf"(?<![\w'])(?:were|was|is|be|being|been|become|becomes|became|turned\s+into|turns\s+into)\s+(?:a|an)\s+(?:{_ADJECTIVE}\s+){{0,2}}$",
+    _FLAGS,
+)
+_DRAWS_A_BEFORE = re.compile(
+    r"(?<![\w'])(?:draws|drew|drawing|sketches|sketched|sketching|doodles|doodled|doodling|paints|painted|painting|scribbles|"
+    rf"scribbled|scribbling)\s+(?:a|an|another|two|some)\s+(?:{_ADJECTIVE}\s+){{0,2}}$",
+    _FLAGS,
+)
 # What a screen shows: "a video call on the big screen showing James".
 _SHOWN_NAME_BEFORE = re.compile(
     r"(?<![\w])(?:screen|monitor|tv|telly|phone|laptop|tablet|display|video\s+call|call|zoom|projector|"
@@ -228,9 +240,23 @@ _FRAMING_ASKED = re.compile(
 )
 _MATERIAL_AFTER = re.compile(rf"^\s+(?:{_THING_BEFORE})(?![\w])", _FLAGS)
 _THING_AFTER_RE = re.compile(rf"^[\s`'\"*-]*(?:{_THING_AFTER})(?![\w])", _FLAGS)
+# The same word as a verb, with its object: "Milo sketches a cat", "Milo figures out the bug",
+# "James and Milo print a poster", "let Milo film the rack" (not "a Milo mug the boss bought").
+_THING_WORD_AS_VERB = re.compile(
+    rf"^\s+(?P<verb>{_THING_AFTER})\s+(?:a|an|the|his|her|their|its|our|my|your|some|out|up|it|them|him|me|us|together)(?![\w'])",
+    _FLAGS,
+)
+_SUBJECT_OF_A_BARE_VERB = re.compile(
+    r"(?<![\w'])(?:and|&|n|\+|let|lets|make|makes|made|have|has|had|watch|watching|see|sees|seeing|help|helps|helping|"
+    r"can|could|will|would|should|must|might|may|did|does|do)\s+$",
+    _FLAGS,
+)
 _REGNAL_AFTER = re.compile(r"^\s+(?-i:(?:II|III|IV|V|VI|VII|VIII|IX)(?![\w'])|I(?=\s+of\s|\s*$|\s*[,;.]))")
 _NEXT_WORD = re.compile(r"^ ([^\W\d_][\w'.-]*)")
 _PREV_WORD = re.compile(r"([^\W\d_][\w'.-]*) $")
+_QUOTES = "'\"`‘’“”"
+_QUOTED_NAME = re.compile(r"(?:^|\s)['\"`‘“]$")
+_ENDS_A_SENTENCE = re.compile(r"(?:['\"’”]\.|[a-z]{3,}\.)$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\"“(]\s*)$")
 
 
@@ -250,13 +276,18 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         _INDEFINITE_BEFORE.search(before) and _PRINTED_AFTER.match(after)
     ):  # "James II", "a shirt with Milo on it", "a mug with a raccoon printed on it"
         return thing
-    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")):
+    if (_THING_AFTER_RE.match(after) or _NAMESAKE_AFTER.match(after)) and not word.endswith(("'s", "s'")) and not (
+        _does_the_thing_word(before, after)
+    ):
         return thing
     proper = word.removesuffix("'s") in cast.proper_names
     if (_INDEFINITE_BEFORE.search(before) and _DEPICTION_AFTER.match(after)) or (
         (_CONSUMED_BEFORE.search(before) or _EATEN_BEFORE.search(before)) and proper
     ):
         return thing  # "a raccoon drawing on the board", "drinking a Milo", "eating Milo biscuits"
+    quoted = _QUOTED_NAME.search(before) and after[:1] in _QUOTES
+    if quoted and _MODIFIED_NOUN.match(after[1:]):
+        return thing  # "the 'milo' hostname", "the `james` box": a name in quotes before a noun labels it
     if mention.kind == "name" and not word.endswith(("'s", "s'")) and (
         (_ARTICLE_BEFORE.search(before) and _MODIFIED_NOUN.match(after))
         or (_ARTICLE_AND_WORDS_BEFORE.search(before) and (_THING_AFTER_RE.match(after) or _MATERIAL_AFTER.match(after)))
@@ -271,6 +302,8 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         return thing  # "the show has a raccoon in it", "the screensaver shows a dancing raccoon"
     if _PLAYED_BEFORE.search(before) or _ABOUT_BEFORE.search(before) or _SENT_FROM_BEFORE.search(before):
         return thing
+    if not proper and mention.kind == "name" and (_BEING_A_BEFORE.search(before) or _DRAWS_A_BEFORE.search(before)):
+        return thing  # "Say James were a raccoon too", "James sketches a small raccoon in the corner"
     if _ON_A_SCREEN.match(after) or _SHOWN_NAME_BEFORE.search(before):  # "Milo on his screen", "a call showing James"
         return replace(mention, kind="framed")
     depiction = _DEPICTION_BEFORE.search(before)
@@ -282,7 +315,8 @@ def as_a_thing(scan: str, mention: Mention, everyone: list[Mention], cast: Cast)
         return replace(mention, kind="framed") if framing else thing
     if _namesake(scan, mention, cast):
         return thing
-    if word.startswith("the ") and " " not in word[4:].strip() and _compound_noun_follows(after):
+    if (word.startswith("the ") and " " not in word[4:].strip() and not word.endswith(("'s", "s'"))
+            and _compound_noun_follows(after)):
         return thing
     return None
 
@@ -376,9 +410,13 @@ def _namesake(scan: str, mention: Mention, cast: Cast) -> bool:
     if mention.kind == "typo" or not any(c.islower() for c in scan):
         return False
     prev = _PREV_WORD.search(scan[: mention.start])
+    if prev and _ENDS_A_SENTENCE.search(prev.group(1)):
+        prev = None  # "… say 'Solar Flares Again'. Milo at the rack": a sentence ended
     if prev and _capitalised_stranger(prev.group(1), cast) and not _SENTENCE_START.search(scan[: prev.start()]):
         return True
     nxt = _NEXT_WORD.match(scan[mention.end :])
+    if nxt and nxt.group(1).endswith(("ing", "ed")) and not nxt.group(1).istitle():
+        return False  # "Milo SSHing into the box": a verb made of an acronym
     return bool(nxt and _capitalised_stranger(nxt.group(1), cast))
 
 
@@ -395,6 +433,10 @@ _NOT_A_NOUN = frozenset((
     "below", "beneath", "beyond", "despite", "except", "inside", "outside", "till", "until", "via", "amid",
     "among", "against", "between", "behind", "beside", "besides", "near", "onto", "into", "over", "under",
     "after", "before", "during", "since",
+    # verbs after a subject: "the boss were", "the human would"
+    "were", "was", "is", "are", "am", "will", "would", "shall", "should", "can", "could", "may", "might", "must",
+    "had", "has", "have", "did", "does", "do", "got", "gets", "went", "sat", "stood", "slept", "ran", "left", "never",
+    "always", "usually", "normally", "just", "still", "finally", "again", "too", "alone", "himself", "herself",
 ))
 
 
@@ -406,3 +448,15 @@ def _compound_noun_follows(after: str) -> bool:
     word = nxt.group(1)
     return (word not in MERGED.function_words and word not in _NOT_A_NOUN
             and not word.endswith(("ing", "ed", "s", "ly")))
+
+
+def _does_the_thing_word(before: str, after: str) -> bool:
+    """Whether the thing's word after the name is the person's verb, with its object: an -s
+    form after the name alone ("Milo sketches a cat"), a bare form after another subject or a
+    modal ("James and Milo print a poster", "let Milo film the rack"); never after an article
+    or a possessive, where the name modifies the noun ("a Milo mug the boss bought")."""
+    verb = _THING_WORD_AS_VERB.match(after)
+    if verb is None or _ARTICLE_BEFORE.search(before) or _ARTICLE_AND_WORDS_BEFORE.search(before):
+        return False
+    return verb.group("verb").lower().endswith("s") or bool(_SUBJECT_OF_A_BARE_VERB.search(before))
+

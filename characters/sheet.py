@@ -6,6 +6,7 @@ Milo or James except through these sheets.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.errors import InputError, validation_problem
 
 SHEET_NAME = "character.toml"
+# "a cartoon man in his late forties", "a raccoon standing upright": what the character is.
+_KIND = re.compile(r"^\s*an?\s+(?:cartoon\s+|small\s+|tall\s+|friendly\s+)*([a-z]+)", re.IGNORECASE)
 
 
 class LoraSpec(BaseModel):
@@ -32,6 +35,11 @@ class Character(BaseModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
+    # Words that point at the character without naming it: `roles` are nouns that mean it
+    # after "the"/"our" ("owner", "AI"), `traits` what singles it out after "the guy", "the
+    # one" ("bearded", "glasses", "runs the lab"). See agent/roles.py.
+    roles: list[str] = Field(default_factory=list)
+    traits: list[str] = Field(default_factory=list)
     is_bot: bool = False
     trigger: str = Field(min_length=1)
     description: str = Field(min_length=10)
@@ -59,6 +67,14 @@ class Character(BaseModel):
     @property
     def reference_paths(self) -> list[Path]:
         return [(self.folder or Path(".")) / ref for ref in self.references]
+
+    def role_nouns(self) -> list[str]:
+        """Nouns that mean this character after "the" or "our", lower-case: the aliases
+        said with "the" ("the human" → "human"), the sheet's `roles`, and what its
+        description says it is ("a cartoon man" → "man")."""
+        nouns = {a.lower()[4:] for a in self.aliases if a.lower().startswith("the ")}
+        kind = _KIND.match(self.description)
+        return sorted({*nouns, *(r.lower() for r in self.roles), *([kind.group(1).lower()] if kind else [])})
 
     def names(self) -> list[str]:
         """Every word or phrase that mentions this character, lower-case."""

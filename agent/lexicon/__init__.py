@@ -1,4 +1,4 @@
-"""The words the rules read, one small lexicon per language (en, de, es, fr).
+"""The words the rules read, one small lexicon per language (en, de, es, fr, pt, it).
 
 Each `Lexicon` lists phrases by the job they do in a request: joining names ("and", "n",
 "&"), removing someone ("without", "skip"), saying someone is away ("is off sick",
@@ -14,7 +14,7 @@ languages' wall words are here.
 
 from __future__ import annotations
 
-from agent.lexicon import de, en, es, fr
+from agent.lexicon import de, en, es, fr, it, pt
 from agent.lexicon.base import Lexicon, phrase_re
 from agent.walls import PlateName
 
@@ -40,5 +40,5 @@ def _merged(lexicons: tuple[Lexicon, ...]) -> Lexicon:
     return Lexicon(language="+".join(lex.language for lex in lexicons), walls=walls, alias_words=alias_words, **plain)
 
 
-LEXICONS: tuple[Lexicon, ...] = (en.LEXICON, de.LEXICON, es.LEXICON, fr.LEXICON)
+LEXICONS: tuple[Lexicon, ...] = (en.LEXICON, de.LEXICON, es.LEXICON, fr.LEXICON, pt.LEXICON, it.LEXICON)
 MERGED: Lexicon = _merged(LEXICONS)

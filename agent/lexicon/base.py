@@ -75,6 +75,11 @@ class Lexicon:
     longing: tuple[str, ...] = ()
     # Just after a name, words that keep the scene to them: "alone", "by himself", "allein".
     alone: tuple[str, ...] = ()
+    # A character described, not named (agent/roles.py): words that open a description
+    # ("the", "our", "der", "el", "o", "il") and nouns for anyone, which a trait or a role
+    # word must single out ("the guy who runs the lab", "our AI guy", "the masked one").
+    determiners: tuple[str, ...] = ()
+    people_nouns: tuple[str, ...] = ()
 
 
 def phrase_re(phrases: tuple[str, ...] | list[str]) -> str:

@@ -40,7 +40,8 @@ LEXICON = Lexicon(
                  "der chef": "the boss", "den chef": "the boss", "dem chef": "the boss", "mein chef": "the boss",
                  "meinem chef": "the boss", "meinen chef": "the boss", "unser chef": "the boss",
                  "unserem chef": "the boss", "unseren chef": "the boss", "der boss": "the boss",
-                 "den boss": "the boss", "dem boss": "the boss", "der mensch": "the human", "den menschen": "the human"},
+                 "den boss": "the boss", "dem boss": "the boss", "der mensch": "the human", "den menschen": "the human",
+                 "laborchef": "boss", "chef": "boss", "besitzer": "owner", "laborbesitzer": "owner", "mensch": "human"},
     garments=("t-shirt", "shirt", "hemd", "pulli", "pullover", "hoodie", "brust", "spruch"),
     shirt_links=("mit der aufschrift", "mit aufschrift", "mit dem spruch", "auf dem steht",
                  "wo drauf steht", "mit", "aufschrift", "mit dem text", "das sagt", "auf dem", "auf der", "worauf",
@@ -67,4 +68,6 @@ LEXICON = Lexicon(
     my_words=(r"mein", r"meine", r"meinem", r"meinen", r"meiner", r"meines"),
     longing=(r"vermisst", r"vermisse", r"wartet\s+auf", r"warte\s+auf"),
     alone=(r"(?:ganz\s+)?allein(?:e)?",),
+    determiners=("der", "die", "den", "dem", "unser", "unseren", "unserem"),
+    people_nouns=("typ", "mann", "kerl", "person"),
 )

@@ -11,6 +11,10 @@ _AWAY_PLACES = (
     r"shops|store|supermarket|pharmacy|pub|bar|restaurant|cafe|café|coffee\s+shop|cinema|movies|"
     r"beach|church|court|embassy|hairdresser|hairdresser's|barber|barber's|mechanic|garage|daycare|"
     r"kindergarten|home(?!\s+(?:in|at)\s+the\s+(?:lab|office))|interview|hotel|office\s+party|game|match|gig|festival|zoo|museum|"
+    r"practice|training\s+session|rehearsal|lessons?|class|pickup|pick-up|drop-off|recital|tournament|"
+    # someone's home, the apostrophe dropped: "at his grandmas", "at her in-laws"
+    r"(?:mom|mum|mother|dad|father|parent|grandma|grandpa|gran|granny|nan|nana|nanna|grandparent|in-law|inlaw|sister|brother|"
+    r"aunt|auntie|uncle|cousin|girlfriend|boyfriend|wife|husband|partner|friend|mate|neighbou?r)(?:s|'s|s')?|"
     r"gym\s+(?:downtown|in\s+town|across\s+town|nearby|down\s+the\s+road|round\s+the\s+corner)"
 )
 _DET = r"(?:(?:a|an|the|his|her|their|my|our|your|some|this|that)\s+)?"
@@ -109,7 +113,7 @@ LEXICON = Lexicon(
         r"(?:be\s+|being\s+|been\s+|to\s+be\s+)?left\s+out(?:\s+(?:entirely|completely|altogether|of\s+(?:it|this|the\s+\w+)))?",
         r"excused(?:\s+from\s+\w+)?", r"nowhere(?:\s+near|\s+in\s+sight)?",
         r"(?:[a-z]*n't|not|never)\s+(?:be\s+)?(?:in|part\s+of|on|featured\s+in|included\s+in)\s+(?:it|this(?:\s+one)?|"
-        r"the\s+(?:picture|scene|shot|frame|image|drawing|photo|comic|one|lab))",
+        r"(?:the\s+)?(?:picture|pic|pics|scene|shot|frame|image|drawing|photo|comic|panel)|the\s+(?:one|lab))(?![\w])",
         r"(?:sleep(?:s|ing)?|slept|lie|lies|lying)\s+in(?=\s*$|\s*[,.;!?]|\s+(?:today|this|again|late))", r"overslept|oversleeping|oversleeps",
         r"stuck\s+(?:abroad|overseas|elsewhere|in\s+(?-i:[A-Z])\w+|in\s+(?:a\s+)?meetings?)",
         r"(?:phoning|phones|phoned|calling|calls|dialling|dialing|dials|dialled|dialed|zooming|skyping|video-?calling)\s+in(?!to|\s+sick)",
@@ -118,7 +122,7 @@ LEXICON = Lexicon(
         r"(?:[a-z']+\s+){1,2}?at\s+" + _DET + r"(?:[\w'-]+\s+){0,2}?(?:" + _AWAY_PLACES + r")(?![\w])",
         r"(?:[a-z']+\s+){1,2}?(?:at|from)\s+home(?![\w-])",
         # somewhere else in the building: "recharging in the closet", "in the other room"
-        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
+        r"(?:[a-z']+\s+){0,2}?(?:in|from)\s+(?:the|a|his|her|its)\s+(?:(?!(?:server|rack|network|data|comms)\s)[\w-]+\s+)?(?:closet|cupboard|other\s+room|next\s+room|back\s+room|"
         r"store\s?room|storage\s+room|basement|attic|kitchen|hallway|corridor|garage|car\s+park|parking\s+lot|lobby|"
         r"break\s+room|canteen|cafeteria|loo|toilet|bathroom|shower)(?![\w])",
         r"not\s+allowed\s+(?:in|here|near)",
@@ -131,7 +135,13 @@ LEXICON = Lexicon(
         r"join|joined|appear|appeared|arrive|arrived|get\s+in|got\s+in|be\s+(?:here|there|around|in|coming|joining|back))(?![\w])",
         r"(?:can't|cannot|couldn't|won't|will\s+not)\s+(?:make\s+it|come|be\s+there|be\s+here|join)",
         r"no-show", r"a\s+no\s+show",
-        r"(?:sits?|sitting|sat)\s+(?:this\s+one|it)\s+out", r"stay(?:s|ed|ing)?\s+(?:out|home|away|behind|in\s+bed)",
+        r"(?:sits?|sitting|sat)\s+(?:this\s+one|it)\s+out", r"(?:sits?|sitting|sat)\s+out(?:\s+(?:this\s+one|this\s+time|today))?(?![\w])",
+        r"benched", r"(?:not\s+)?(?:uninvolved|not\s+involved|not\s+pictured|not\s+featured|not\s+shown|not\s+drawn|not\s+included|"
+        r"not\s+needed|not\s+required|not\s+present)(?![\w])",
+        # not there yet: "hadn't walked in yet", "hasn't arrived", "isn't back"
+        r"(?:hasn't|hadn't|haven't|has\s+not|had\s+not|have\s+not|not|never|isn't|wasn't|is\s+not|am\s+not|'m\s+not)\s+(?:yet\s+)?"
+        r"(?:arrived|come\s+in|came\s+in|walked\s+in|got\s+in|gotten\s+in|shown\s+up|turned\s+up|woken\s+up|come\s+back|"
+        r"came\s+back|returned|got\s+back|back|in\s+yet|up\s+yet)(?![\w])", r"stay(?:s|ed|ing)?\s+(?:out|home|away|behind|in\s+bed)",
         r"out\s+of\s+(?:the\s+)?(?:office|town|country|lab|building|picture|frame|shot|scene|image|drawing|it|this(?:\s+one)?|sight|commission)",
         r"(?:left|gone|went|headed|go|goes|going|heading|ran|run|flew|flown|moved|drove)\s+(?:back\s+)?(?:home|abroad|overseas|away)",
         r"✈️?|🛫|🏖️?|🏝️?|🤒|🤧|🤮|🏥|🛌|🏠|🏡",
@@ -224,6 +234,8 @@ LEXICON = Lexicon(
         "that has", "that said", "should say", "should read", "will say", "must say", "has", "is",
         "text", "the words", "that goes", "with text", "printed", "written", "that says something like", "say", "read",
         "emblazoned with", "stamped with", "embroidered with", "stencilled with", "bearing", "bearing the words",
+        "->", "=>", "→", "=", "where is written", "where it's written", "where it is written", "with written",
+        "with the phrase", "saying the words",
     ),
     on_garment=("printed on", "written on", "on", "across", "emblazoned on", "in big letters on",
                 "on the front of", "across the front of", "printed across"),
@@ -244,7 +256,7 @@ LEXICON = Lexicon(
     ),
     namesake_before=(
         "king", "saint", "st", "st.", "lebron", "jesse", "etta", "henry", "rick", "harry", "lebron's",
-        "venus de", "venus di", "the venus de", "agent", "president", "uncle", "brother", "sir",
+        "venus de", "venus di", "the venus de", "venere di", "vênus de", "vénus de", "venus von", "agent", "president", "uncle", "brother", "sir",
     ),
     namesake_after=(
         "bond", "webb", "brown", "cameron", "franco", "corden", "dean", "joyce", "taylor", "may",
@@ -283,4 +295,8 @@ LEXICON = Lexicon(
     ),
     alone=(r"(?:all\s+)?alone", r"all\s+by\s+(?:him|her|my|your|them)sel(?:f|ves)", r"by\s+(?:him|her|my|your|it|them)sel(?:f|ves)",
            r"on\s+(?:his|her|my|your|its|their)\s+own", r"solo"),
+    determiners=("the", "our", "this", "that", "your", "their", "his", "her", "its"),
+    people_nouns=("guy", "person", "one", "fellow", "chap", "bloke", "dude", "gentleman", "gent", "figure", "character",
+                  "lad", "creature", "critter", "animal", "beast", "assistant", "helper", "sysadmin", "colleague",
+                  "coworker", "co-worker", "buddy", "pal", "individual"),
 )

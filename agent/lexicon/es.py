@@ -32,7 +32,8 @@ LEXICON = Lexicon(
     request_re=(r"\b(?:dibuja|dibújame|dibujame|haz|hazme|muéstrame|muestrame|pinta|píntame)\b",
                 r"\bpor\s+favor\b", r"\bpuedes\b", r"\bquiero\b"),
     # The sheet's aliases are English; these are the same people in Spanish.
-    alias_words={"mapache": "raccoon", "mapaches": "raccoon", "jefe": "the boss", "el humano": "the human"},
+    alias_words={"mapache": "raccoon", "mapaches": "raccoon", "jefe": "the boss", "el humano": "the human",
+                 "dueño": "owner", "dueno": "owner", "propietario": "owner", "humano": "human"},
     garments=("camiseta", "playera", "remera", "polera", "camisa", "sudadera", "pecho"),
     shirt_links=("que dice", "que pone", "que diga", "con la frase", "con el texto", "con", "diciendo",
                  "con las palabras", "en la que pone", "en la que dice", "en el que pone", "en el que dice",
@@ -59,4 +60,6 @@ LEXICON = Lexicon(
     my_words=(r"mi", r"mis"),
     longing=(r"extraña", r"echa\s+de\s+menos\s+a", r"espera\s+a", r"esperando\s+a"),
     alone=(r"(?:solito|solita|sola|solo)(?!\s+(?:el|la|los|las|un|una)\b)",),
+    determiners=("el", "la", "nuestro", "nuestra"),
+    people_nouns=("tipo", "hombre", "señor", "persona", "chico"),
 )

@@ -36,7 +36,8 @@ LEXICON = Lexicon(
     # The sheet's aliases are English; these are the same people in French.
     alias_words={"raton laveur": "raccoon", "raton-laveur": "raccoon", "ratons laveurs": "raccoon",
                  "patron": "the boss", "le chef": "the boss", "mon chef": "the boss", "notre chef": "the boss",
-                 "l'humain": "the human"},
+                 "l'humain": "the human",
+                 "propriétaire": "owner", "proprio": "owner", "chef": "boss", "humain": "human"},
     garments=("t-shirt", "tee-shirt", "maillot", "sweat", "chemise", "torse", "poitrine", "haut"),
     shirt_links=("avec écrit", "avec l'inscription", "avec le texte", "où il est écrit", "qui dit",
                  "marqué", "écrit", "avec", "avec marqué", "avec les mots", "sur lequel on lit", "sur lequel est écrit",
@@ -61,4 +62,6 @@ LEXICON = Lexicon(
     my_words=(r"mon", r"ma", r"mes"),
     longing=(r"attend", r"attendant", r"pense\s+à", r"manque\s+à"),
     alone=(r"(?:tout\s+|toute\s+)?(?:seul|seule)",),
+    determiners=("le", "la", "l'", "notre"),
+    people_nouns=("type", "homme", "mec", "monsieur", "personne", "gars"),
 )

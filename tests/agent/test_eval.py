@@ -14,20 +14,21 @@ from pathlib import Path
 import pytest
 
 from agent import rules
-from agent.eval import ALL_SETS, DEFAULT_SET
+from agent.eval import ALL_SETS, DEFAULT_SET, EVERY_SET
 from agent.eval.cases import load_cases
 from agent.eval.score import evaluate, same_slogan
 from agent.graph import Planner
 from agent.mentions import Status, prepare
+from agent.moods import moods
 from agent.stage import names_a_wall
 from agent.state import clean_text
 from tests.servers.openai_compat import OpenAICompatServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = {"plain", "absence", "lookalike", "speaker", "typo", "slogan", "place", "emoji", "lang", "discord"}
-# Measured on the rules: 100 % of six sets and 98.9 % of probes.jsonl fully right, every kind
-# ≥ 90 % (see docs/planning.md). The floor leaves room for a deliberate trade-off, not for a
-# kind of request to stop working.
+# Measured on the rules after round 4: 100 % of seven sets, 99.7 % of probes.jsonl and 99.4 % of
+# round4.jsonl fully right, every kind ≥ 90 % (see docs/planning.md). The floor leaves room for
+# a deliberate trade-off, not for a kind of request to stop working.
 FLOOR_OVERALL = 0.97
 FLOOR_PER_KIND = 0.90
 
@@ -64,7 +65,7 @@ def _action_of(prompt: str) -> str:
     return prompt.split("Action: ", 1)[1] if "Action: " in prompt else ""
 
 
-@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EVERY_SET, ids=lambda p: p.stem)
 def test_the_prompt_puts_nobody_in_who_is_not_drawn(planner: Planner, path: Path) -> None:
     """The image model draws whoever the action puts in the scene: read again, `action`, the
     prompt's action and `clip_prompt` may name a character left out of the picture only as
@@ -83,15 +84,71 @@ def test_the_prompt_puts_nobody_in_who_is_not_drawn(planner: Planner, path: Path
     assert not leaks, leaks
 
 
+# A garment word, then a quoted phrase within a few words in the same sentence ("shirt that says 'X'").
+_GARMENT_QUOTE = re.compile(
+    r"(?<![\w-])(?:shirt|t-shirt|tshirt|tee|hoodie|sweatshirt|sweater|jumper|jersey|chest|panel|camiseta|camisa|"
+    r"maglietta|felpa|hemd|pulli|pullover|maillot|sweat)(?![\w-])[^.!?;\n]{0,60}?(?:[\"“«„`]|(?<![\w])')\s*[^\W_]",
+    re.IGNORECASE,
+)
+
+
+# Small words that open a phrase: a cut prompt must not end on one ("… while the.").
+_HANGING_END = re.compile(
+    r"(?<![\w'-])(?:the|a|an|of|with|while|and|or|to|at|on|in|for|by|from|his|her|their|my|our|its|your|that|"
+    r"which|who|as|into|onto|than|because)[.!?]$",
+    re.IGNORECASE,
+)
+
+
+def test_every_labelled_file_is_checked_for_properties() -> None:
+    assert set(ALL_SETS) < set(EVERY_SET)
+    assert {p.name for p in EVERY_SET} >= {"fresh4.jsonl", "round4.jsonl", "requests.jsonl"}
+
+
+@pytest.mark.parametrize("path", EVERY_SET, ids=lambda p: p.stem)
+def test_the_prompts_never_contradict_the_plan(planner: Planner, path: Path) -> None:
+    """Properties of every plan of every labelled file (the held-out one too), whatever the
+    score. DESIGN: the slogan is never in the prompt: neither the plan's slogan, nor the one
+    the label expects (read or missed), nor any quoted text tied to a garment is in `prompt`
+    or `clip_prompt`. "The lab is empty" (and CLIP's "an empty home AI lab") is said exactly
+    when nobody is drawn. `clip_prompt` ends as a sentence, once, not on a word that opens a
+    phrase, and never inside a quote."""
+    cases = load_cases(path, set(planner.characters))
+    wrong = []
+    for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):
+        for text in (plan.prompt, plan.clip_prompt):
+            words = [s for s in {plan.slogan, case.slogan} if s and s.casefold() in text.casefold()]
+            tied = _GARMENT_QUOTE.search(_action_of(text) if text is plan.prompt else text)
+            if words or tied:
+                wrong.append((case.line, case.text, words or tied.group(0)))
+        if ("The lab is empty" in plan.prompt) != (not plan.characters):
+            wrong.append((case.line, case.text, "empty lab said of a cast" if plan.characters else "no empty lab"))
+        if ("of an empty home AI lab" in plan.clip_prompt) != (not plan.characters):
+            wrong.append((case.line, case.text, "clip_prompt's empty lab disagrees with the cast"))
+        clip = plan.clip_prompt
+        cut = plan.action.rstrip(".!?") not in clip
+        if not re.search(r"[.!?][\"”’')]*$", clip) or re.search(r"[.!?]\s*\.$", clip) or (cut and _HANGING_END.search(clip)):
+            wrong.append((case.line, case.text, f"clip_prompt ends mid-phrase: {clip[-40:]!r}"))
+        if plan.action and clip.count('"') % 2 != plan.action.count('"') % 2:
+            wrong.append((case.line, case.text, f"clip_prompt cut inside a quote: {clip[-40:]!r}"))
+    assert not wrong, wrong
+
+
 _ORPHAN_PUNCTUATION = re.compile(r"[(\[]\s*[)\]]|[,;:]\s*[,;:.!?]|[.!?]\s*[,;:]|^[,;:.!?)\]—–-]|\s[,;:.!?)]")
 _WORD = re.compile(r"[^\W\d_][\w'-]*")
+_EMOJI_NAME = re.compile(r":[\w~-]{2,32}:")
+_TICKET_LABEL = re.compile(r"^\s*(?:ticket|req|inc|chg|tkt)\b[^:|]{0,20}[:|]", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", ALL_SETS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EVERY_SET, ids=lambda p: p.stem)
 def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Path) -> None:
     """Cleaning the request for the prompt never introduces "someone" (FLUX may draw an
     extra person), never leaves orphan punctuation ("( )", "bike., he", a leading comma), and
-    when nobody is left out and no slogan is asked, keeps every thing the request names."""
+    when nobody is left out and no slogan is asked, keeps every thing the request names,
+    except in text that is not the picture (a condition, what would happen, a habit the
+    request contrasts with this time: agent/moods.py), custom emoji names (":coffee:") and a
+    ticket's label ("ticket: jmaes @ bike"). Nor does it end on a small word that opens a
+    phrase ("Milo on the couch with") unless the request does ("Milo cheering me on")."""
     cast = planner.cast
     cases = load_cases(path, set(planner.characters))
     damaged = []
@@ -101,10 +158,15 @@ def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Pa
             damaged.append((case.line, case.text, action, "someone"))
         if _ORPHAN_PUNCTUATION.search(action):
             damaged.append((case.line, case.text, action, "punctuation"))
+        if _HANGING_END.search(action + ".") and not _HANGING_END.search(case.text.rstrip(".!? ") + "."):
+            damaged.append((case.line, case.text, action, "a small word left hanging at the end"))
         mentioned = {i for m in cast.mentions(prepare(case.text, cast), case.as_) for i in m.ids}
         if mentioned <= set(plan.characters) and rules.requested_slogan(case.text, case.as_, cast) is None:
             said = {w.lower() for w in _WORD.findall(action)}
-            plain = rules.read(case.text, case.as_, cast).plain
+            reading = rules.read(case.text, case.as_, cast)
+            plain = _TICKET_LABEL.sub(" ", "".join(
+                " " if any(m.start <= i < m.end for m in moods(reading.scan)) else c for i, c in enumerate(reading.plain)))
+            plain = _EMOJI_NAME.sub(" ", plain)
             lost = [w for w in _WORD.findall(plain) if names_a_wall(w) and w.lower() not in said]
             if lost:
                 damaged.append((case.line, case.text, action, f"lost {lost}"))

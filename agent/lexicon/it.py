@@ -1,0 +1,58 @@
+"""Italian: "Milo e James sul divano", "senza Milo", "James non c'è"."""
+
+from agent.lexicon.base import Lexicon
+
+LEXICON = Lexicon(
+    language="it",
+    and_words=("e", "ed", "o"),
+    without=("senza", "tranne", "eccetto", "né", "non"),
+    fillers=("è", "e'", "sono", "era", "sta", "stanno", "oggi", "già", "anche", "ora", "adesso", "ancora", "si"),
+    away_re=(
+        r"non\s+(?:c'è|c'e|ce|è\s+qui|è\s+venuto|viene|verrà|c'era)", r"(?:è\s+)?assente",
+        r"(?:è\s+)?(?:in\s+ferie|in\s+vacanza|in\s+viaggio|in\s+trasferta|in\s+malattia|in\s+riunione|a\s+casa)",
+        r"(?:è\s+)?(?:malato|malata|fuori)",
+        r"(?:è\s+)?(?:andato|andata|tornato|tornata)\s+a\s+casa",
+        r"(?:è\s+)?(?:dal|dalla)\s+(?:medico|dentista|veterinario|parrucchiere)",
+        r"(?:è\s+)?(?:in\s+ospedale|all'ospedale|spento|spenta|in\s+riparazione)",
+    ),
+    away_unless_here_re=(
+        r"(?:è\s+)?(?:uscito|uscita|andato|andata|partito|partita|sparito|sparita)(?![\w])",
+    ),
+    clause_words=("ma", "mentre", "perché", "perche", "quindi", "quando", "però", "pero"),
+    lab_words=("laboratorio", "lab"),
+    asides=(r"[a-zàèéìòù]+mente", r"come\s+sempre", r"ovviamente"),
+    carry_on=("è", "non", "sta", "va", "deve"),
+    empty_scene=("nessuno", "vuoto", "vuota", "senza nessuno", "deserto", "deserta"),
+    everyone=("tutti", "entrambi", "tutti e due"),
+    request_re=(r"\b(?:disegna|disegnami|disegnare|fai|fammi|mostrami)\b", r"\bper\s+favore\b", r"\bpuoi\b",
+                r"\bvorrei\b", r"\bgrazie(?:\s+mille)?\b", r"\bciao\b"),
+    # The sheet's aliases and roles are English; these are the same people in Italian.
+    alias_words={"procione": "raccoon", "procioni": "raccoon", "capo": "boss", "padrone": "owner",
+                 "proprietario": "owner", "umano": "human"},
+    garments=("maglietta", "maglia", "felpa", "camicia", "petto"),
+    shirt_links=("che dice", "con scritto", "con la scritta", "con su scritto", "con su", "con", "con la frase",
+                 "con il testo", "con le parole", "dove c'è scritto", "scritto"),
+    on_garment=("sulla maglietta", "sul petto"),
+    text_carriers=("cartello", "tazza", "schermo", "lavagna", "biglietto"),
+    walls={
+        "north": ("server", "cavi", "cavo", "rete", "rack"),
+        "east": ("scrivania", "monitor", "schermo", "schermi", "tastiera", "caffè", "tazza", "tazze", "computer"),
+        "south": ("pedala", "pedalando", "cyclette", "bici", "bicicletta", "finestra", "piante", "pianta",
+                  "tv", "televisione", "palestra", "annaffia", "annaffiando"),
+        "west": ("stampa", "lavagna", "divano", "banco da lavoro", "banco", "salda", "saldando", "stampante 3d",
+                 "stampante", "pisolino", "dorme", "dormendo"),
+    },
+    places=("al", "alla", "allo", "ai", "alle", "sul", "sulla", "sullo", "sui", "nel", "nella", "davanti a",
+            "davanti al", "davanti alla", "davanti ai", "vicino a", "vicino al", "vicino alla", "accanto a", "in"),
+    not_names=("mille", "milano"),
+    function_words=("e", "al", "alla", "sul", "sulla", "il", "lo", "la", "i", "gli", "le", "con", "senza", "di", "del",
+                    "della", "nel", "nella", "un", "una", "disegna", "solo"),
+    naming=("chiamato", "chiamata", "di nome", "intitolato", "intitolata"),
+    me_words=(r"io", r"con\s+me"),
+    us_words=(r"noi(?:\s+due)?",),
+    my_words=(r"mio", r"mia", r"miei", r"mie"),
+    longing=(r"aspetta", r"aspettando", r"sente\s+la\s+mancanza\s+di"),
+    alone=(r"da\s+(?:solo|sola)", r"(?:tutto\s+)?(?:solo|sola|soletto)(?=\s*(?:[,.;!?]|$))"),
+    determiners=("il", "lo", "l'", "nostro", "nostra"),
+    people_nouns=("tipo", "uomo", "signore", "persona", "ragazzo", "tizio"),
+)

@@ -1,0 +1,62 @@
+"""Portuguese: "Milo e James no sofá", "sem o James", "James está de férias"."""
+
+from agent.lexicon.base import Lexicon
+
+LEXICON = Lexicon(
+    language="pt",
+    and_words=("e", "ou"),
+    without=("sem", "exceto", "menos", "tirando", "nem", "não"),
+    fillers=("está", "estão", "estava", "foi", "ficou", "fica", "hoje", "já", "também", "agora", "ainda",
+             "estou", "estamos", "vai", "vão", "tá", "se"),
+    away_re=(
+        r"não\s+(?:está|esta|estão|estou|tá|veio|vem|vai\s+vir|pode\s+vir|aparece|hoje)",
+        r"(?:está\s+|esta\s+|tá\s+)?de\s+(?:férias|ferias|folga|licença|licenca|viagem|atestado)",
+        r"(?:está\s+|esta\s+|tá\s+)?(?:doente|fora|ausente|em\s+casa|viajando)",
+        r"(?:foi|já\s+foi|voltou)\s+(?:para|pra|à|a)\s+casa", r"falta",
+        r"(?:foi|está|esta|tá)\s+(?:ao|no|na|à|pro|pra)\s+(?:médico|medico|dentista|hospital|veterinário|mercado|banco|"
+        r"reunião|reuniao|escola|almoço|almoco|academia\s+lá\s+fora)",
+        r"(?:está\s+|esta\s+)?em\s+(?:uma|reunião|reuniao|conferência|conferencia)",
+        r"(?:desligado|desligada|em\s+manutenção|em\s+manutencao|no\s+conserto)",
+    ),
+    away_unless_here_re=(
+        r"(?:foi|foram|saiu|saíram|sai|vai|vão|partiu)(?![\w])",
+    ),
+    clause_words=("mas", "enquanto", "porque", "então", "quando", "embora"),
+    lab_words=("laboratório", "laboratorio", "lab"),
+    asides=(r"[a-záéíóúâêôãõç]+mente", r"como\s+sempre", r"claro"),
+    carry_on=("está", "não", "foi", "vai", "tem", "deve"),
+    empty_scene=("ninguém", "ninguem", "vazio", "vazia", "sem ninguém", "sem ninguem", "deserto", "deserta"),
+    everyone=("todos", "os dois", "ambos"),
+    request_re=(r"\b(?:desenha|desenhe|desenhar|faz|faça|faca|mostre|pinta)(?:[\s-]+(?:me|pra\s+mim))?\b",
+                r"\bpor\s+favor\b", r"\bpode\b", r"\b(?:eu\s+)?quero\b"),
+    # The sheet's aliases and roles are English; these are the same people in Portuguese.
+    alias_words={"guaxinim": "raccoon", "guaxinins": "raccoon", "chefe": "boss", "dono": "owner",
+                 "proprietário": "owner", "proprietario": "owner", "humano": "human"},
+    garments=("camiseta", "camisa", "blusa", "moletom", "peito"),
+    shirt_links=("que diz", "escrito", "com a frase", "com o texto", "com os dizeres", "com", "dizendo",
+                 "com as palavras", "onde está escrito", "onde diz", "escrita"),
+    on_garment=("na camiseta", "na sua camiseta", "no peito", "no seu peito"),
+    text_carriers=("placa", "cartaz", "caneca", "tela", "quadro", "bilhete"),
+    walls={
+        "north": ("servidor", "servidores", "cabos", "cabo", "rede", "rack"),
+        "east": ("mesa", "escrivaninha", "monitor", "monitores", "tela", "telas", "teclado", "café", "caneca",
+                 "canecas", "computador"),
+        "south": ("pedalando", "pedala", "bicicleta", "bicicleta ergométrica", "bike", "janela", "plantas", "planta",
+                  "tv", "televisão", "regando", "academia", "esteira"),
+        "west": ("imprimindo", "quadro branco", "quadro", "lousa", "sofá", "sofa", "bancada", "soldando",
+                 "impressora 3d", "impressora", "cochilo", "cochilando", "dormindo"),
+    },
+    places=("no", "na", "nos", "nas", "em", "ao", "à", "perto de", "perto da", "perto do", "ao lado de", "ao lado da",
+            "ao lado do", "em frente a", "em frente ao", "em frente à", "diante de"),
+    not_names=("mil", "milho", "jamais"),
+    function_words=("e", "no", "na", "o", "a", "os", "as", "com", "sem", "do", "da", "de", "em", "ao", "um", "uma",
+                    "desenha", "só", "está"),
+    naming=("chamado", "chamada", "que se chama", "de nome", "intitulado", "intitulada"),
+    me_words=(r"eu", r"comigo"),
+    us_words=(r"nós(?:\s+dois)?",),
+    my_words=(r"meu", r"minha", r"meus", r"minhas"),
+    longing=(r"sente\s+falta\s+d[eoa]", r"esperando\s+(?:o|a|pel[oa])"),
+    alone=(r"(?:sozinho|sozinha)(?![\w])",),
+    determiners=("o", "nosso", "nossa"),
+    people_nouns=("cara", "homem", "senhor", "pessoa", "rapaz"),
+)
