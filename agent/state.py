@@ -113,20 +113,20 @@ class LlmAnswer(TypedDict, total=False):
 
 
 class PlanItem(TypedDict, total=False):
-    """One request's plan fields, filled in node by node."""
+    """One request's plan fields, filled in node by node (agent/graph.py's build_graph)."""
 
-    request: SceneRequest
-    seed: int
-    llm: LlmAnswer | None
-    characters: list[str]
-    plate: PlateName
-    slogan: str | None
-    outfits: dict[str, str]
-    action: str
-    prompt: str
-    clip_prompt: str
-    sources: dict[str, Source]
-    notes: list[str]
+    request: SceneRequest  # set when the batch starts: what was asked
+    seed: int  # set when the batch starts: the request's seed, else a random one
+    llm: LlmAnswer | None  # understand: the LLM's reading, or None (no LLM, or it failed)
+    characters: list[str]  # cast: character ids in the picture, in the order named
+    plate: PlateName  # stage: the wall behind them
+    slogan: str | None  # dress: the shirt text, or None (nobody wears the panel, or none asked)
+    outfits: dict[str, str]  # dress: character id → "panel" (blank chest panel) or "default"
+    action: str  # prompt: what they are doing, cleaned of what is not the picture
+    prompt: str  # prompt: the Kontext (T5) prompt
+    clip_prompt: str  # prompt: the short CLIP-L prompt
+    sources: dict[str, Source]  # each node: whether the LLM or the rules decided its field
+    notes: list[str]  # dress: what the user should be told (e.g. a slogan left out, and why)
 
 
 class PlanState(TypedDict):
