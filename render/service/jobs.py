@@ -201,6 +201,7 @@ class SlotInfo(BaseModel):
     state: Literal["starting", "ready", "busy", "restarting", "failed"]
     restarts: int = Field(description="Times its render process was killed and started again (a hung backend)")
     pid: int | None = None
+    gpu: str | None = Field(None, description="CUDA_VISIBLE_DEVICES of its render process (CARTOON_SERVICE_SLOT_GPUS); null: inherited")
 
 
 class Health(BaseModel):
