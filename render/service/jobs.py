@@ -36,6 +36,7 @@ from render.service.door import (
 # The API reports it as `queued` with position 0.
 State = Literal["queued", "dispatched", "running", "done", "failed", "cancelled"]
 PublicState = Literal["queued", "running", "done", "failed", "cancelled"]
+HealthCause = Literal["store_away", "store_damaged", "storage_full", "backend"]
 ACTIVE_STATES: tuple[str, ...] = ("queued", "dispatched", "running")
 FINAL_STATES: tuple[str, ...] = ("done", "failed", "cancelled")
 ANONYMOUS = "anonymous"
@@ -209,6 +210,10 @@ class Health(BaseModel):
         description="False when the job store is away, storage is full, or this process's backend failed to load"
     )
     error: str | None = Field(None, description="Why ok is false, in one line")
+    cause: HealthCause | None = Field(
+        None,
+        description="What ok: false is about: the job store not answering or damaged, storage full, or the backend",
+    )
     backend: str
     loaded: bool
     queue_depth: int | None = Field(None, description="Scenes waiting; null while the store is away")
