@@ -172,12 +172,20 @@ class Accepted(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(description="Jobs that start before this one (0: next)")
+    eta_s: int | None = Field(None, description="Estimated seconds until it is done, as in GET /v1/jobs/{id}")
 
 
 class JobView(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(None, description="Jobs that start before this one; null once started")
+    eta_s: int | None = Field(
+        None,
+        description=(
+            "Estimated seconds until it is done (average render time; a job waiting for its user's "
+            "earlier one counts that wait); null once final, or while no render slot is up"
+        ),
+    )
     progress: Progress
     error: str | None = None
     result: dict[str, Any] | None = Field(None, description="RenderResult once done")

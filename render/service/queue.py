@@ -17,6 +17,7 @@ announced (`Store.announce`) for the event streams.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import math
 import time
@@ -35,6 +36,44 @@ Enqueue = Callable[[str, int], None]
 DEFAULT_RUN_MS = 5000
 POSITIONS_TTL_S = 0.25
 MAX_RETRY_AFTER_S = 3600
+
+
+def forecast(
+    running: list[Job], dispatched: list[Job], queued: list[Job], *, slots: int, per_user: int, run_s: float, now: float
+) -> tuple[list[Job], dict[str, float]]:
+    """When each waiting job will start, by playing the hand-out forward: `slots` render
+    slots free up as running jobs end (each job taking `run_s`); the dispatched jobs start
+    first, then the queued ones in `queued`'s (fair) order, except that a user who already has
+    `per_user` jobs in flight waits for one of them to end (CARTOON_SERVICE_MAX_RUNNING_PER_USER)
+    while other users' jobs go ahead. Returns the waiting jobs in their expected starting
+    order, and job id -> seconds from `now` until it starts."""
+    ends = sorted(max(0.0, (j.started_at or now) + run_s - now) for j in running)
+    free = [0.0] * max(0, slots - len(ends)) + ends[: max(slots, 1)]
+    free = free[: max(slots, 1)] or [0.0]
+    heapq.heapify(free)
+    in_flight: dict[str, list[float]] = defaultdict(list)  # user -> when each of their jobs ends
+    for job in running:
+        in_flight[job.user].append(max(0.0, (job.started_at or now) + run_s - now))
+    order: list[Job] = []
+    starts: dict[str, float] = {}
+    waiting = sorted(dispatched, key=lambda j: j.dispatched_at or 0.0) + list(queued)
+    fixed = len(dispatched)  # already handed out: the running limit was applied then
+    while waiting:
+        at = heapq.heappop(free)
+        pick = next(
+            (i for i, job in enumerate(waiting) if i < fixed or sum(e > at for e in in_flight[job.user]) < per_user),
+            None,
+        )
+        if pick is None:  # every waiting user is at their limit: this slot idles until one job ends
+            heapq.heappush(free, min(e for job in waiting for e in in_flight[job.user] if e > at))
+            continue
+        job = waiting.pop(pick)
+        fixed -= pick < fixed
+        starts[job.id] = at
+        in_flight[job.user].append(at + run_s)
+        heapq.heappush(free, at + run_s)
+        order.append(job)
+    return order, starts
 
 
 def fair_order(queued: list[Job], turns: dict[str, int]) -> list[Job]:
@@ -56,6 +95,9 @@ class JobQueue:
         self.settings = settings
         self.enqueue = enqueue
         self._positions: dict[str, int] = {}
+        self._starts: dict[str, float] = {}  # job id -> expected start (epoch s), None-free
+        self._run_s = DEFAULT_RUN_MS / 1000
+        self._slots = 0
         self._positions_at = float("-inf")
 
     # --- the API's side ------------------------------------------------------------------
@@ -129,13 +171,41 @@ class JobQueue:
         return self._positions
 
     def _compute_positions(self) -> dict[str, int]:
+        """Positions by the forecast (which respects the per-user running limit); its
+        expected start times and the average render time are kept for `eta_s`."""
         active = self.store.active()
         dispatched = [j for j in active if j.state == "dispatched"]
         queued = [j for j in active if j.state == "queued"]
-        positions = {j.id: 0 for j in dispatched}
-        for index, job in enumerate(fair_order(queued, self.store.turns())):
+        running = [j for j in active if j.state == "running"]
+        self._run_s = (self.store.value("avg_run_ms") or DEFAULT_RUN_MS) / 1000
+        self._slots = self.slots()
+        now = time.time()
+        order, starts = forecast(
+            running,
+            dispatched,
+            fair_order(queued, self.store.turns()),
+            slots=self._slots,
+            per_user=self.settings.service_max_running_per_user,
+            run_s=self._run_s,
+            now=now,
+        )
+        self._starts = {job_id: now + start for job_id, start in starts.items()}
+        positions = {j.id: 0 for j in dispatched}  # each is next on its box
+        for index, job in enumerate(j for j in order if j.state == "queued"):
             positions[job.id] = len(dispatched) + index
         return positions
+
+    def eta_of(self, job: Job) -> int | None:
+        """Seconds until the job is likely done (the average render time after its expected
+        start); None once final, or while no render slot is up to forecast with."""
+        if not job.active:
+            return None
+        if job.state == "running":
+            started = job.started_at or time.time()
+            return max(0, math.ceil(started + self._run_s - time.time()))
+        if self.position_of(job) is None or not self._slots or job.id not in self._starts:
+            return None
+        return max(0, math.ceil(self._starts[job.id] + self._run_s - time.time()))
 
     def position_of(self, job: Job) -> int | None:
         """Jobs that start before this one; None once it started."""
@@ -150,6 +220,7 @@ class JobQueue:
             id=job.id,
             state=public_state(job.state),
             position=position,
+            eta_s=self.eta_of(job),
             progress=job.progress,
             error=job.error,
             result=job.result,
