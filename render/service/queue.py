@@ -22,7 +22,7 @@ import json
 import math
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -51,28 +51,47 @@ def forecast(
     free = [0.0] * max(0, slots - len(ends)) + ends[: max(slots, 1)]
     free = free[: max(slots, 1)] or [0.0]
     heapq.heapify(free)
-    in_flight: dict[str, list[float]] = defaultdict(list)  # user -> when each of their jobs ends
+    in_flight: dict[str, list[float]] = defaultdict(list)  # user -> heap of when their jobs end
     for job in running:
-        in_flight[job.user].append(max(0.0, (job.started_at or now) + run_s - now))
+        heapq.heappush(in_flight[job.user], max(0.0, (job.started_at or now) + run_s - now))
+
+    def busy(user: str, at: float) -> int:  # `at` never goes back, so ended jobs can be dropped
+        ends = in_flight[user]
+        while ends and ends[0] <= at:
+            heapq.heappop(ends)
+        return len(ends)
+
     order: list[Job] = []
     starts: dict[str, float] = {}
-    waiting = sorted(dispatched, key=lambda j: j.dispatched_at or 0.0) + list(queued)
-    fixed = len(dispatched)  # already handed out: the running limit was applied then
-    while waiting:
-        at = heapq.heappop(free)
-        pick = next(
-            (i for i, job in enumerate(waiting) if i < fixed or sum(e > at for e in in_flight[job.user]) < per_user),
-            None,
-        )
-        if pick is None:  # every waiting user is at their limit: this slot idles until one job ends
-            heapq.heappush(free, min(e for job in waiting for e in in_flight[job.user] if e > at))
-            continue
-        job = waiting.pop(pick)
-        fixed -= pick < fixed
+
+    def begin(job: Job, at: float) -> None:
         starts[job.id] = at
-        in_flight[job.user].append(at + run_s)
+        heapq.heappush(in_flight[job.user], at + run_s)
         heapq.heappush(free, at + run_s)
         order.append(job)
+
+    for job in sorted(dispatched, key=lambda j: j.dispatched_at or 0.0):  # limit applied at hand-out
+        begin(job, heapq.heappop(free))
+    mine: dict[str, deque[tuple[int, Job]]] = defaultdict(deque)  # user -> their waiting jobs, ranked
+    for rank, job in enumerate(queued):
+        mine[job.user].append((rank, job))
+    heads = [(jobs[0][0], user) for user, jobs in mine.items()]  # each user's next job, by rank
+    heapq.heapify(heads)
+    while heads:
+        at = heapq.heappop(free)
+        held: list[tuple[int, str]] = []  # users at their limit now: only those in flight, so few
+        while heads and busy(heads[0][1], at) >= per_user:
+            held.append(heapq.heappop(heads))
+        chosen = heapq.heappop(heads)[1] if heads else None
+        for head in held:
+            heapq.heappush(heads, head)
+        if chosen is None:  # every waiting user is at their limit: the slot idles until one job ends
+            heapq.heappush(free, min(in_flight[user][0] for _, user in held))
+            continue
+        user = chosen
+        begin(mine[user].popleft()[1], at)
+        if mine[user]:
+            heapq.heappush(heads, (mine[user][0][0], user))
     return order, starts
 
 

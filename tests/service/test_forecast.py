@@ -4,6 +4,9 @@ go ahead. A pure function: cases written as the hand-out would play them."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from render.service.jobs import Job
 from render.service.queue import forecast
 
@@ -55,3 +58,33 @@ def test_a_job_past_its_average_is_taken_as_ending_now() -> None:
 def test_no_live_slot_still_gives_an_order() -> None:
     order, _ = plan([], [], [job("a1", "alice"), job("b1", "bob")], slots=0)
     assert order == ["a1", "b1"]
+
+
+@st.composite
+def queues(draw):
+    slots = draw(st.integers(1, 4))
+    per_user = draw(st.integers(1, 3))
+    users = [f"u{n}" for n in range(draw(st.integers(1, 5)))]
+    running = [
+        job(f"r{n}", draw(st.sampled_from(users)), "running", started_ago=draw(st.floats(0, 3 * RUN)))
+        for n in range(draw(st.integers(0, slots)))
+    ]
+    queued = [job(f"q{n}", draw(st.sampled_from(users)), seq=n) for n in range(draw(st.integers(0, 25)))]
+    return running, queued, slots, per_user
+
+
+@settings(max_examples=300, deadline=None)
+@given(queues())
+def test_no_user_ever_has_more_than_their_limit_in_flight(case) -> None:
+    running, queued, slots, per_user = case
+    order, starts = plan(running, [], queued, slots=slots, per_user=per_user)
+    assert sorted(order) == sorted(j.id for j in queued)
+    spans = [(j.user, max(0.0, j.started_at + RUN - NOW) - RUN, max(0.0, j.started_at + RUN - NOW)) for j in running]
+    spans += [(j.user, starts[j.id], starts[j.id] + RUN) for j in queued]
+    for user, start, _ in spans[len(running):]:
+        at_once = sum(u == user and s <= start < e for u, s, e in spans)
+        assert at_once <= per_user, (user, start)
+        assert sum(s <= start < e for _, s, e in spans) <= slots
+    for user in {j.user for j in queued}:  # a user's own jobs keep their order
+        theirs = [starts[j.id] for j in queued if j.user == user]
+        assert theirs == sorted(theirs)
