@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     service_isolation: Literal["auto", "process", "thread"] = Field(
         "auto", description="Where renders run: auto = a supervised process per slot, except preview (a thread)"
     )
+    service_slot_gpus: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$",
+        description="One GPU (index or UUID) per worker slot, e.g. 0,1: each slot process gets it as CUDA_VISIBLE_DEVICES; unset = inherit",
+    )
     service_min_free_mb: int = Field(100, ge=0, description="Below this much free disk, submits answer 507")
     service_max_connections: int = Field(1000, ge=1, description="Open HTTP connections; idle ones make way")
     service_header_timeout_s: float = Field(10.0, gt=0, description="Seconds a client may take to send a request")
@@ -195,7 +200,7 @@ class Settings(BaseSettings):
     doctor_require_gpu: bool = Field(False, description="A missing GPU is a failure, not a warning (set on the render box)")
     doctor_min_free_gpu_gib: float = Field(24.0, ge=0, description="Free GPU memory below this is a warning")
 
-    @field_validator("service_steps", "dev_guild", "daily_channel", mode="before")
+    @field_validator("service_steps", "dev_guild", "daily_channel", "service_slot_gpus", mode="before")
     @classmethod
     def _blank_number_is_unset(cls, value: object) -> object:
         # `NAME=` as .env.example lists it must mean "unset", or `cp .env.example .env`

@@ -1,5 +1,6 @@
-"""Check of the render service's queue store: the SQLite folder is writable (one box), or
-Redis answers with the password in CARTOON_REDIS_URL (several boxes)."""
+"""Check of the render service's queue store: the SQLite folder is writable and its
+`jobs.db` sound (one box), or Redis answers with the password in CARTOON_REDIS_URL (several
+boxes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from urllib.parse import urlsplit
 
 from core.doctor.result import CheckResult, fail, ok, warn
 from core.settings import Settings
+from core.sqlite_check import CheckTooSlow, quick_check
+
+JOBS_DB = "jobs.db"  # the embedded store's file (render/service/store_sqlite.py)
 
 
 def check_queue(settings: Settings) -> CheckResult:
@@ -23,7 +27,31 @@ def check_queue(settings: Settings) -> CheckResult:
             f"{folder} is not writable by this user (uid {os.getuid()}); fix the volume's owner "
             f"or set CARTOON_SERVICE_DIR",
         )
+    database = folder / JOBS_DB
+    if database.exists():
+        problem = _check_database(database, settings.doctor_timeout_s)
+        if problem is not None:
+            return problem
     return ok("queue", f"embedded SQLite queue in {folder} (one box; CARTOON_QUEUE=redis to scale out)")
+
+
+def _check_database(database: Path, limit_s: float) -> CheckResult | None:
+    """The embedded store's file, read as the service reads it at start-up."""
+    if not os.access(database, os.R_OK):
+        return fail("queue", f"{database} is not readable by this user (uid {os.getuid()}); fix the volume's owner")
+    try:
+        problems = quick_check(database, limit_s=limit_s)
+    except CheckTooSlow as exc:
+        return warn("queue", f"{database}: {exc}; the service checks it in full at its next start")
+    if not problems:
+        return None
+    more = f", and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return fail(
+        "queue",
+        f"{database} is damaged ({problems[0]}{more}); stop the service and restore a backup made with "
+        "`cartoon backup`, or move the file away to start with an empty job store",
+        problems=problems[:10],
+    )
 
 
 def _check_redis(settings: Settings) -> CheckResult:

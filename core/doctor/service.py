@@ -40,6 +40,34 @@ class RenderProbe:
             )
         return None
 
+    def store_problem(self) -> str | None:
+        """When /healthz says the service's job store or its storage is at fault: that, in
+        one line with what to do (a store outage is not the backend's, nor the token's)."""
+        health = self.healthz.body if self.down_message() is None else None
+        if not isinstance(health, dict) or health.get("ok", True):
+            return None
+        cause = health.get("cause")
+        if cause is None and "queue_depth" in health and health.get("queue_depth") is None:
+            cause = "store_away"  # a service from before `cause`: the store did not answer
+        redis = self.settings.queue == "redis"
+        store = "job store (Redis)" if redis else "job store (SQLite jobs.db under CARTOON_SERVICE_DIR)"
+        if cause == "store_away":
+            fix = (
+                "start Redis (docker compose --profile scale up -d redis) or fix CARTOON_REDIS_URL"
+                if redis
+                else "it is busy or its disk stalls; read `docker compose logs render`"
+            )
+            return f"the render service's {store} is not answering; {fix} (the queue check says more)"
+        if cause == "store_damaged":
+            return (
+                f"the render service's {store} is damaged; stop the service and restore a backup made with "
+                "`cartoon backup` (docs/OPERATORS.md, When things break)"
+            )
+        if cause == "storage_full":
+            fix = "raise Redis's maxmemory or free its disk" if redis else "free space on its volume or grow it"
+            return f"the render service's storage is full, so it takes no new scenes; {fix} (docker system df)"
+        return None
+
 
 def check_render(probe: RenderProbe) -> CheckResult:
     down = probe.down_message()
@@ -62,6 +90,8 @@ def check_render(probe: RenderProbe) -> CheckResult:
             f"render service the same CARTOON_RENDER_TOKEN and restart both",
         )
     if answer.status is not None and answer.status >= 500:
+        if store := probe.store_problem():
+            return fail("render", store, error=fetch.error_text(answer))
         return fail("render", f"render service failed an authorised request: {fetch.error_text(answer)}; see its log")
     return ok("render", f"render service at {probe.url} is up and accepts the token", url=probe.url)
 
@@ -74,6 +104,8 @@ def check_backend(probe: RenderProbe) -> CheckResult:
     name = health.get("backend", "?")
     details = {k: health.get(k) for k in ("backend", "loaded", "queue_depth", "workers")}
     if not health.get("ok", False):
+        if store := probe.store_problem():
+            return fail("backend", f"cannot tell whether backend '{name}' loaded: {store}", error=health.get("error"), **details)
         reason = health.get("error") or "not ok"
         return fail("backend", f"backend '{name}' failed to load: {reason}", **details)
     if not health.get("loaded"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,19 +84,39 @@ def _notdef() -> tuple[tuple[int, int], bytes]:
     return mask.size, bytes(mask)
 
 
+# Controls, format characters (bidi overrides, zero-width), surrogates and line or paragraph
+# separators: never drawn as a glyph, and some make Pillow's text layout fail outright.
+_NOT_TEXT = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
 @lru_cache(maxsize=4096)
 def _drawable(char: str) -> bool:
-    mask = font(32).getmask(char)
+    try:
+        mask = font(32).getmask(char)
+    except (RuntimeError, ValueError, OSError, UnicodeError):  # the layout refused it
+        return False
     return char.isspace() or (mask.size, bytes(mask)) != _notdef()
+
+
+def _shown(chars: set[str]) -> str:
+    """The characters for a one-line message: as themselves when printable, else U+XXXX."""
+    return " ".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in sorted(chars))
 
 
 def check_glyphs(text: str) -> None:
     """InputError naming the characters the shipped font would draw as empty boxes (both
-    faces cover the same characters)."""
-    missing = sorted({c for c in text if not _drawable(c)})
+    faces cover the same characters), or that are not text at all (control and invisible
+    characters, line breaks): any string is answered, none raises anything else."""
+    hidden = {c for c in text if unicodedata.category(c) in _NOT_TEXT}
+    if hidden:
+        raise InputError(
+            f"the slogan has control or invisible characters ({_shown(hidden)}); "
+            "write it on one line with letters, digits and punctuation"
+        )
+    missing = {c for c in text if not _drawable(c)}
     if missing:
         raise InputError(
-            f"the slogan has characters the shirt font cannot draw ({' '.join(missing)}); "
+            f"the slogan has characters the shirt font cannot draw ({_shown(missing)}); "
             "use letters, digits and punctuation"
         )
 

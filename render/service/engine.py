@@ -128,7 +128,7 @@ class Engine:
 
 def remake_if_damaged(path: Path) -> None:
     """huey.db holds only pointers to jobs: if `PRAGMA quick_check` fails, start it afresh."""
-    from render.service.store_sqlite import quick_check
+    from core.sqlite_check import quick_check
 
     problems = quick_check(path) if path.exists() else []
     if problems:

@@ -36,6 +36,7 @@ from render.service.door import (
 # The API reports it as `queued` with position 0.
 State = Literal["queued", "dispatched", "running", "done", "failed", "cancelled"]
 PublicState = Literal["queued", "running", "done", "failed", "cancelled"]
+HealthCause = Literal["store_away", "store_damaged", "storage_full", "backend"]
 ACTIVE_STATES: tuple[str, ...] = ("queued", "dispatched", "running")
 FINAL_STATES: tuple[str, ...] = ("done", "failed", "cancelled")
 ANONYMOUS = "anonymous"
@@ -171,12 +172,20 @@ class Accepted(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(description="Jobs that start before this one (0: next)")
+    eta_s: int | None = Field(None, description="Estimated seconds until it is done, as in GET /v1/jobs/{id}")
 
 
 class JobView(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(None, description="Jobs that start before this one; null once started")
+    eta_s: int | None = Field(
+        None,
+        description=(
+            "Estimated seconds until it is done (average render time; a job waiting for its user's "
+            "earlier one counts that wait); null once final, or while no render slot is up"
+        ),
+    )
     progress: Progress
     error: str | None = None
     result: dict[str, Any] | None = Field(None, description="RenderResult once done")
@@ -201,6 +210,7 @@ class SlotInfo(BaseModel):
     state: Literal["starting", "ready", "busy", "restarting", "failed"]
     restarts: int = Field(description="Times its render process was killed and started again (a hung backend)")
     pid: int | None = None
+    gpu: str | None = Field(None, description="CUDA_VISIBLE_DEVICES of its render process (CARTOON_SERVICE_SLOT_GPUS); null: inherited")
 
 
 class Health(BaseModel):
@@ -208,6 +218,10 @@ class Health(BaseModel):
         description="False when the job store is away, storage is full, or this process's backend failed to load"
     )
     error: str | None = Field(None, description="Why ok is false, in one line")
+    cause: HealthCause | None = Field(
+        None,
+        description="What ok: false is about: the job store not answering or damaged, storage full, or the backend",
+    )
     backend: str
     loaded: bool
     queue_depth: int | None = Field(None, description="Scenes waiting; null while the store is away")

@@ -17,11 +17,12 @@ announced (`Store.announce`) for the event streams.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import math
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,63 @@ Enqueue = Callable[[str, int], None]
 DEFAULT_RUN_MS = 5000
 POSITIONS_TTL_S = 0.25
 MAX_RETRY_AFTER_S = 3600
+
+
+def forecast(
+    running: list[Job], dispatched: list[Job], queued: list[Job], *, slots: int, per_user: int, run_s: float, now: float
+) -> tuple[list[Job], dict[str, float]]:
+    """When each waiting job will start, by playing the hand-out forward: `slots` render
+    slots free up as running jobs end (each job taking `run_s`); the dispatched jobs start
+    first, then the queued ones in `queued`'s (fair) order, except that a user who already has
+    `per_user` jobs in flight waits for one of them to end (CARTOON_SERVICE_MAX_RUNNING_PER_USER)
+    while other users' jobs go ahead. Returns the waiting jobs in their expected starting
+    order, and job id -> seconds from `now` until it starts."""
+    ends = sorted(max(0.0, (j.started_at or now) + run_s - now) for j in running)
+    free = [0.0] * max(0, slots - len(ends)) + ends[: max(slots, 1)]
+    free = free[: max(slots, 1)] or [0.0]
+    heapq.heapify(free)
+    in_flight: dict[str, list[float]] = defaultdict(list)  # user -> heap of when their jobs end
+    for job in running:
+        heapq.heappush(in_flight[job.user], max(0.0, (job.started_at or now) + run_s - now))
+
+    def busy(user: str, at: float) -> int:  # `at` never goes back, so ended jobs can be dropped
+        ends = in_flight[user]
+        while ends and ends[0] <= at:
+            heapq.heappop(ends)
+        return len(ends)
+
+    order: list[Job] = []
+    starts: dict[str, float] = {}
+
+    def begin(job: Job, at: float) -> None:
+        starts[job.id] = at
+        heapq.heappush(in_flight[job.user], at + run_s)
+        heapq.heappush(free, at + run_s)
+        order.append(job)
+
+    for job in sorted(dispatched, key=lambda j: j.dispatched_at or 0.0):  # limit applied at hand-out
+        begin(job, heapq.heappop(free))
+    mine: dict[str, deque[tuple[int, Job]]] = defaultdict(deque)  # user -> their waiting jobs, ranked
+    for rank, job in enumerate(queued):
+        mine[job.user].append((rank, job))
+    heads = [(jobs[0][0], user) for user, jobs in mine.items()]  # each user's next job, by rank
+    heapq.heapify(heads)
+    while heads:
+        at = heapq.heappop(free)
+        held: list[tuple[int, str]] = []  # users at their limit now: only those in flight, so few
+        while heads and busy(heads[0][1], at) >= per_user:
+            held.append(heapq.heappop(heads))
+        chosen = heapq.heappop(heads)[1] if heads else None
+        for head in held:
+            heapq.heappush(heads, head)
+        if chosen is None:  # every waiting user is at their limit: the slot idles until one job ends
+            heapq.heappush(free, min(in_flight[user][0] for _, user in held))
+            continue
+        user = chosen
+        begin(mine[user].popleft()[1], at)
+        if mine[user]:
+            heapq.heappush(heads, (mine[user][0][0], user))
+    return order, starts
 
 
 def fair_order(queued: list[Job], turns: dict[str, int]) -> list[Job]:
@@ -56,6 +114,9 @@ class JobQueue:
         self.settings = settings
         self.enqueue = enqueue
         self._positions: dict[str, int] = {}
+        self._starts: dict[str, float] = {}  # job id -> expected start (epoch s), None-free
+        self._run_s = DEFAULT_RUN_MS / 1000
+        self._slots = 0
         self._positions_at = float("-inf")
 
     # --- the API's side ------------------------------------------------------------------
@@ -129,13 +190,41 @@ class JobQueue:
         return self._positions
 
     def _compute_positions(self) -> dict[str, int]:
+        """Positions by the forecast (which respects the per-user running limit); its
+        expected start times and the average render time are kept for `eta_s`."""
         active = self.store.active()
         dispatched = [j for j in active if j.state == "dispatched"]
         queued = [j for j in active if j.state == "queued"]
-        positions = {j.id: 0 for j in dispatched}
-        for index, job in enumerate(fair_order(queued, self.store.turns())):
+        running = [j for j in active if j.state == "running"]
+        self._run_s = (self.store.value("avg_run_ms") or DEFAULT_RUN_MS) / 1000
+        self._slots = self.slots()
+        now = time.time()
+        order, starts = forecast(
+            running,
+            dispatched,
+            fair_order(queued, self.store.turns()),
+            slots=self._slots,
+            per_user=self.settings.service_max_running_per_user,
+            run_s=self._run_s,
+            now=now,
+        )
+        self._starts = {job_id: now + start for job_id, start in starts.items()}
+        positions = {j.id: 0 for j in dispatched}  # each is next on its box
+        for index, job in enumerate(j for j in order if j.state == "queued"):
             positions[job.id] = len(dispatched) + index
         return positions
+
+    def eta_of(self, job: Job) -> int | None:
+        """Seconds until the job is likely done (the average render time after its expected
+        start); None once final, or while no render slot is up to forecast with."""
+        if not job.active:
+            return None
+        if job.state == "running":
+            started = job.started_at or time.time()
+            return max(0, math.ceil(started + self._run_s - time.time()))
+        if self.position_of(job) is None or not self._slots or job.id not in self._starts:
+            return None
+        return max(0, math.ceil(self._starts[job.id] + self._run_s - time.time()))
 
     def position_of(self, job: Job) -> int | None:
         """Jobs that start before this one; None once it started."""
@@ -150,6 +239,7 @@ class JobQueue:
             id=job.id,
             state=public_state(job.state),
             position=position,
+            eta_s=self.eta_of(job),
             progress=job.progress,
             error=job.error,
             result=job.result,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from core.errors import CartoonError
 from core.settings import Settings
 from render.service.engine import Engine
-from render.service.errors import StorageFull, StoreError
-from render.service.jobs import Health
+from render.service.errors import StorageFull, StoreDamaged, StoreError
+from render.service.jobs import Health, HealthCause
 from render.service.notify import Notifier
 from render.service.queue import JobQueue
 from render.service.rendering import load_backend
@@ -131,15 +131,18 @@ class Runtime:
         """What /healthz says: ok unless the store is away, storage is full or the backend
         failed to load; each worker slot's state (a restarting one shows here)."""
         error = self.worker.load_error if self.worker is not None else None
+        cause: HealthCause | None = "backend" if error else None
         depth = workers = None
         try:
             depth, workers = self.queue.depth(), self.queue.slots()
         except StoreError as exc:
-            error = str(exc)
-        error = error or self.storage_problem()
+            error, cause = str(exc), store_cause(exc)
+        if error is None and (error := self.storage_problem()) is not None:
+            cause = "storage_full"
         return Health(
             ok=error is None,
             error=error,
+            cause=cause,
             backend=self.backend_name,
             loaded=self.loaded,
             queue_depth=depth,
@@ -249,3 +252,10 @@ class Runtime:
         for thread in self._threads:
             thread.join(5.0)
         self.store.close()
+
+
+def store_cause(exc: StoreError) -> HealthCause:
+    """What /healthz's `cause` says for a store fault (`cartoon doctor` words its advice by it)."""
+    if isinstance(exc, StorageFull):
+        return "storage_full"
+    return "store_damaged" if isinstance(exc, StoreDamaged) else "store_away"

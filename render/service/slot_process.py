@@ -40,7 +40,9 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def slot_main(conn: Connection, settings: Settings, backend_name: str, index: int) -> None:
+def slot_main(conn: Connection, settings: Settings, backend_name: str, index: int, gpu: str | None = None) -> None:
+    if gpu is not None:  # before the backend imports torch, which reads it once
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpu
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     logging.basicConfig(level=logging.WARNING, format=f"%(levelname)s slot {index} %(name)s: %(message)s")

@@ -11,6 +11,9 @@ per GPU), of one of two kinds:
   time for nothing.
 
 `CARTOON_SERVICE_ISOLATION` chooses: auto (process, except preview), process, thread.
+`CARTOON_SERVICE_SLOT_GPUS` ("0,1") gives each slot process its own GPU as
+CUDA_VISIBLE_DEVICES (set in the fresh process before anything imports torch); unset, every
+slot sees what the service sees. Thread slots share one process, so they cannot be pinned.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
-from core.errors import CartoonError
+from core.errors import CartoonError, InputError
 from render.service.rendering import (
     Outcome,
     RenderRequest,
@@ -68,7 +71,7 @@ class Slot(ABC):
         return None
 
     def info(self) -> dict[str, Any]:
-        return {"slot": self.index, "state": self.state, "restarts": self.restarts}
+        return {"slot": self.index, "state": self.state, "restarts": self.restarts, "gpu": None}
 
 
 class ThreadSlot(Slot):
@@ -96,9 +99,10 @@ class ThreadSlot(Slot):
 
 
 class ProcessSlot(Slot):
-    def __init__(self, index: int, settings: Settings, backend_name: str) -> None:
+    def __init__(self, index: int, settings: Settings, backend_name: str, gpu: str | None = None) -> None:
         super().__init__(index)
         self.settings, self.backend_name = settings, backend_name
+        self.gpu = gpu  # CUDA_VISIBLE_DEVICES of its process; None: inherited
         self._context = multiprocessing.get_context("spawn")  # never fork a process with threads
         self._process: Any = None
         self._conn: Any = None
@@ -111,7 +115,7 @@ class ProcessSlot(Slot):
         return self._process.pid if self._process is not None else None
 
     def info(self) -> dict[str, Any]:
-        return {**super().info(), "pid": self.pid}
+        return {**super().info(), "pid": self.pid, "gpu": self.gpu}
 
     def start(self) -> None:
         """Start the process; a thread waits for it to load (only that thread reads the
@@ -119,7 +123,7 @@ class ProcessSlot(Slot):
         parent, child = self._context.Pipe()
         self._process = self._context.Process(
             target=slot_main,
-            args=(child, self.settings, self.backend_name, self.index),
+            args=(child, self.settings, self.backend_name, self.index, self.gpu),
             name=f"cartoon-slot-{self.index}",
             daemon=True,
         )
@@ -213,7 +217,9 @@ def make_slots(settings: Settings, backend_name: str, count: int) -> list[Slot]:
     """`count` slots of the kind CARTOON_SERVICE_ISOLATION chooses for `backend_name`."""
     isolation = settings.service_isolation
     if isolation == "process" or (isolation == "auto" and backend_name != "preview"):
-        return [ProcessSlot(i, settings, backend_name) for i in range(count)]
+        return [ProcessSlot(i, settings, backend_name, gpu) for i, gpu in enumerate(slot_gpus(settings, count))]
+    if settings.service_slot_gpus:
+        log.warning("CARTOON_SERVICE_SLOT_GPUS is ignored: %s renders in threads of one process", backend_name)
     shared: dict[str, Any] = {}
     lock = threading.Lock()
 
@@ -228,3 +234,17 @@ def make_slots(settings: Settings, backend_name: str, count: int) -> list[Slot]:
             return shared["pipeline"]
 
     return [ThreadSlot(i, load, lambda: shared.get("error")) for i in range(count)]
+
+
+def slot_gpus(settings: Settings, count: int) -> list[str | None]:
+    """The GPU of each of `count` slot processes (None: inherit the service's); more GPUs
+    listed than slots is fine (the rest stay idle), fewer is refused."""
+    if not settings.service_slot_gpus:
+        return [None] * count
+    gpus = settings.service_slot_gpus.split(",")
+    if len(gpus) < count:
+        raise InputError(
+            f"CARTOON_SERVICE_SLOT_GPUS lists {len(gpus)} GPU(s) for {count} worker slots; "
+            "list one GPU per slot (e.g. 0,1) or start fewer workers"
+        )
+    return gpus[:count]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import FaultError
+from core.sqlite_check import quick_check
 from render.service.errors import StorageFull, StoreDamaged, StoreError, StoreUnavailable
 from render.service.jobs import ACTIVE_STATES, FINAL_STATES, Job
 from render.service.store import Change, Refusal, Store, StoreWatch, guarded, new_tag, seal, unseal
@@ -66,23 +67,6 @@ def translate(exc: Exception) -> StoreError | None:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return StorageFull("the render service's storage is full, so it cannot keep scenes; try again later")
     return None
-
-
-def quick_check(path: Path) -> list[str]:
-    """What `PRAGMA quick_check` finds wrong with an SQLite file, one line each ([] = sound)."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        rows = [str(exc)]
-    if rows == ["ok"]:
-        return []
-    return [ln.strip() for row in rows for ln in row.splitlines() if ln.strip() and not ln.startswith("***")] or [
-        "quick_check failed"
-    ]
 
 
 def check_file(path: Path) -> None:

@@ -13,6 +13,7 @@ refuses some plans in `check_inputs`, before they are queued.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -64,3 +65,20 @@ class PickyBackend(PreviewBackend):
     def check_inputs(self, plan, options: RenderOptions) -> None:
         if set(plan.characters) - {"milo"}:
             raise InputError(f"this backend draws Milo only, not {plan.characters}; run `cartoon plates --backend preview`")
+
+
+class EnvBackend(SlowBackend):
+    """Reports the GPU its render process was given: at load it writes
+    CUDA_VISIBLE_DEVICES (or null when unset) to `<CARTOON_TEST_ENV_DIR>/<pid>.json`."""
+
+    name = "env-preview"
+
+    def load(self) -> None:
+        folder = os.environ.get("CARTOON_TEST_ENV_DIR")
+        if folder:
+            seen = {"CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES")}
+            path = os.path.join(folder, f"{os.getpid()}.json")
+            with open(path + ".tmp", "w") as out:
+                json.dump(seen, out)
+            os.replace(path + ".tmp", path)  # a reader never sees half a file
+        super().load()

@@ -70,10 +70,10 @@ async def job_events(runtime: Runtime, job_id: str) -> AsyncIterator[str]:
                 return
             if current is None or view is None:
                 return
-            data = view.model_dump_json()
-            if data != last:
-                yield f"event: {view.state}\ndata: {data}\n\n"
-                last, sent_at = data, time.monotonic()
+            seen = view.model_dump_json(exclude={"eta_s"})  # an estimate ticking down is no change
+            if seen != last:
+                yield f"event: {view.state}\ndata: {view.model_dump_json()}\n\n"
+                last, sent_at = seen, time.monotonic()
             if current.state in FINAL_STATES:
                 return
             runtime.notifier.follow_queue(waiter, view.position is not None)
