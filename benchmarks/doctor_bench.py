@@ -33,7 +33,7 @@ def main() -> None:
 
     from core.doctor import CHECKS, run_doctor
     from core.settings import Settings
-    from tests.deploy.conftest import DISCORD_TOKEN
+    from tests.deploy.helpers import DISCORD_TOKEN
     from tests.deploy.test_images import dependency_closure
     from tests.service.helpers import TOKEN, ServeProcess, service_env
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.doctor import CHECKS, run_doctor
 from core.doctor.discord import ATTACH_FILES, SEND_MESSAGES, VIEW_CHANNEL
-from tests.deploy.conftest import BOT_ID, CHANNEL_ID, DISCORD_TOKEN, Deployment, closed_port_url
+from tests.deploy.helpers import BOT_ID, CHANNEL_ID, DISCORD_TOKEN, Deployment, closed_port_url
 
 NO_GPU = [n for n in CHECKS if n != "gpu"]  # the GPU check has its own tests
 

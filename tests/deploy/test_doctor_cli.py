@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.deploy.conftest import Deployment, closed_port_url
+from tests.deploy.helpers import Deployment, closed_port_url
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_BOX = "token,render,backend,llm,channel"

@@ -9,7 +9,7 @@ import json
 import httpx
 import pytest
 
-from tests.deploy.conftest import DISCORD_TOKEN, Deployment, closed_port_url
+from tests.deploy.helpers import DISCORD_TOKEN, Deployment, closed_port_url
 from tests.deploy.test_doctor_cli import doctor
 from tests.service.helpers import TOKEN, ServeProcess, service_env, wait_for
 

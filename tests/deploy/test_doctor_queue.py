@@ -12,7 +12,7 @@ import pytest
 
 from core.doctor.queue import check_queue
 from core.settings import Settings
-from tests.deploy.conftest import closed_port_url
+from tests.deploy.helpers import closed_port_url
 from tests.service.helpers import free_port, wait_for
 
 PASSWORD = "redis-test-password"
