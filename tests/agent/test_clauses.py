@@ -121,7 +121,8 @@ def test_slogans_in_other_shapes(planner: Planner, text: str, slogan: str | None
     assert plan.characters == characters
     assert plan.slogan == slogan
     if not characters:
-        assert plan.notes and "not in this picture" in plan.notes[0]
+        assert plan.notes
+        assert "not in this picture" in plan.notes[0]
 
 
 @pytest.mark.parametrize(

@@ -177,7 +177,8 @@ def test_slogans_compare_without_case_or_outer_punctuation() -> None:
     assert same_slogan("Have you tried rebooting?", "have you tried rebooting")
     assert same_slogan("“RTFM”", "rtfm!")
     assert not same_slogan("RTFM", "PEBKAC")
-    assert not same_slogan(None, "RTFM") and same_slogan(None, None)
+    assert not same_slogan(None, "RTFM")
+    assert same_slogan(None, None)
 
 
 def test_cli_eval_prints_one_json_object_and_exits_0() -> None:
@@ -185,7 +186,8 @@ def test_cli_eval_prints_one_json_object_and_exits_0() -> None:
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.strip().splitlines()) == 1
     report = json.loads(result.stdout)
-    assert report["source"] == "rules" and report["cases"] >= 250
+    assert report["source"] == "rules"
+    assert report["cases"] >= 250
     assert set(report["accuracy"]) == {"cases", "all", "characters", "plate", "slogan"}
     assert set(report["kinds"]) == KINDS
 
@@ -226,8 +228,10 @@ def test_malformed_eval_file_names_the_line_and_exits_2(tmp_path: Path, content:
     result = cartoon("eval", str(source))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-    assert result.stderr.startswith("cartoon: error: ") and expected in result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.startswith("cartoon: error: ")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_missing_eval_file_and_llm_without_url_are_one_line() -> None:
@@ -264,7 +268,8 @@ def test_eval_llm_runs_against_an_openai_compatible_server() -> None:
     report = json.loads(result.stdout)
     assert report["source"] == "llm"
     assert report["llm_share"] == 1.0  # the model decided every cast and wall
-    assert report["accuracy"]["characters"] == 1.0 and report["accuracy"]["plate"] == 1.0
+    assert report["accuracy"]["characters"] == 1.0
+    assert report["accuracy"]["plate"] == 1.0
     first = server.requests[0]
     assert first["model"] == "qwen3-test"
     assert first["response_format"]["type"] == "json_schema"

@@ -50,7 +50,8 @@ def test_prompt_names_walls_aliases_and_sends_worked_examples() -> None:
     for needle in ("north", "east", "south", "west", "server rack", "whiteboard", "the raccoon", "meadlock", "🦝"):
         assert needle in system, needle
     examples = messages[1:-1]
-    assert 8 <= len(examples) // 2 <= 12 and len(examples) == 2 * len(EXAMPLES)
+    assert 8 <= len(examples) // 2 <= 12
+    assert len(examples) == 2 * len(EXAMPLES)
     assert [m["role"] for m in examples[:2]] == ["user", "assistant"]
     for reply in examples[1::2]:  # every worked answer is valid under the schema's fields
         parsed = json.loads(reply["content"])

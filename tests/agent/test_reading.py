@@ -69,19 +69,26 @@ def test_typo_names_never_match_common_words(planner: Planner, text: str, charac
 def test_a_shirt_on_james_or_without_milo_gives_no_slogan_and_a_note(planner: Planner) -> None:
     on_james = planner.plan(SceneRequest(text="James at the rack in a 'Root' shirt, Milo beside him", seed=2))
     assert on_james.characters == ["james", "milo"]
-    assert on_james.slogan is None and on_james.outfits["milo"] == "default"
-    assert on_james.notes and "James" in on_james.notes[0] and '"Root"' in on_james.notes[0]
+    assert on_james.slogan is None
+    assert on_james.outfits["milo"] == "default"
+    assert on_james.notes
+    assert "James" in on_james.notes[0]
+    assert '"Root"' in on_james.notes[0]
 
     nobody = planner.plan(SceneRequest(text="the empty lab, shirt says RTFM", seed=2))
-    assert nobody.characters == [] and nobody.slogan is None
+    assert nobody.characters == []
+    assert nobody.slogan is None
     assert nobody.notes == ['Milo is not in this picture, so there is no shirt slogan ("RTFM" is left out).']
 
     flag = planner.plan(SceneRequest(text="James on the bike", shirt="PEBKAC", seed=2))
-    assert flag.slogan is None and "Milo is not in this picture" in flag.notes[0]
+    assert flag.slogan is None
+    assert "Milo is not in this picture" in flag.notes[0]
 
     worn = planner.plan(SceneRequest(text="Milo at the rack, his shirt reads: ssh is love", seed=2))
-    assert worn.slogan == "ssh is love" and worn.notes == []
-    assert "ssh is love" not in worn.prompt and "reads" not in worn.action
+    assert worn.slogan == "ssh is love"
+    assert worn.notes == []
+    assert "ssh is love" not in worn.prompt
+    assert "reads" not in worn.action
 
 
 @pytest.mark.parametrize(
@@ -102,6 +109,9 @@ def test_the_actions_place_outweighs_a_mention(planner: Planner, text: str, plat
 
 @pytest.mark.parametrize("lexicon", LEXICONS, ids=lambda lex: lex.language)
 def test_each_language_has_names_for_every_wall_and_for_and_without(lexicon) -> None:
-    assert lexicon.and_words and lexicon.without and lexicon.empty_scene and lexicon.garments
+    assert lexicon.and_words
+    assert lexicon.without
+    assert lexicon.empty_scene
+    assert lexicon.garments
     if lexicon.language != "en":  # English wall words live beside the walls in agent/walls.py
         assert set(lexicon.walls) == set(PLATES)

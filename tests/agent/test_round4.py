@@ -160,7 +160,8 @@ def test_moods_are_found_only_where_a_mood_is() -> None:
 )
 def test_shirt_forms(planner: Planner, text: str, slogan: str) -> None:
     plan = _plan(planner, text)
-    assert plan.slogan == slogan and plan.characters == ["milo"]
+    assert plan.slogan == slogan
+    assert plan.characters == ["milo"]
     for prompt in (plan.prompt, plan.clip_prompt, plan.action):
         assert slogan.lower() not in prompt.lower()
 
@@ -181,7 +182,8 @@ def test_a_shirt_asked_without_text_wears_the_blank_panel(planner: Planner, text
     assert plan.outfits == {"milo": "panel"}
     assert plan.notes == ["No slogan on Milo's shirt: the request asks for a plain panel."]
     assert "completely blank" in plan.prompt
-    assert "shirt text" not in plan.action and "slogan" not in plan.action
+    assert "shirt text" not in plan.action
+    assert "slogan" not in plan.action
     # --shirt still wins
     forced = planner.plan(SceneRequest(text=text, shirt="RTFM", seed=7))
     assert forced.slogan == "RTFM"
@@ -190,7 +192,8 @@ def test_a_shirt_asked_without_text_wears_the_blank_panel(planner: Planner, text
 def test_shirt_text_never_reaches_the_prompt_even_when_it_is_not_read(planner: Planner) -> None:
     # a garment tied to quoted words by a form the reader does not know
     plan = _plan(planner, "Milo at the rack, his shirt has got 'Kernel Panic Club' on the front of it")
-    assert "Kernel Panic Club" not in plan.prompt and "Kernel Panic Club" not in plan.clip_prompt
+    assert "Kernel Panic Club" not in plan.prompt
+    assert "Kernel Panic Club" not in plan.clip_prompt
 
 
 @pytest.mark.parametrize(
@@ -231,7 +234,8 @@ def test_a_description_is_judged_like_a_name(planner: Planner) -> None:
     mentions = rules.read("the owner's laptop on the couch, nobody around", None, planner.cast).mentions
     assert [(m.kind, m.status) for m in mentions] == [("role", Status.BELONGS)]
     plan = _plan(planner, "the bearded guy is off sick, the raccoon at the rack")
-    assert plan.characters == ["milo"] and "bearded" not in plan.action
+    assert plan.characters == ["milo"]
+    assert "bearded" not in plan.action
 
 
 @pytest.mark.parametrize(
@@ -257,7 +261,8 @@ def test_clip_prompt_ends_where_a_phrase_ends(planner: Planner) -> None:
             "the couch beneath a whiteboard dense with equations, snores.")
     plan = _plan(planner, text)
     assert not _HANGING_END.search(plan.clip_prompt), plan.clip_prompt
-    assert plan.clip_prompt.count('"') % 2 == 0 and not plan.clip_prompt.endswith("..")
+    assert plan.clip_prompt.count('"') % 2 == 0
+    assert not plan.clip_prompt.endswith("..")
 
 
 @pytest.mark.parametrize(

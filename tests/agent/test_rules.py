@@ -83,7 +83,8 @@ def test_there_are_at_least_40_phrasings() -> None:
 def test_explicit_shirt_wins_over_rotation_and_text(planner: Planner) -> None:
     plan = planner.plan(SceneRequest(text="Milo with a shirt that says RTFM", shirt="PEBKAC", seed=1))
     assert plan.slogan == "PEBKAC"
-    assert "PEBKAC" not in plan.prompt and "RTFM" not in plan.prompt
+    assert "PEBKAC" not in plan.prompt
+    assert "RTFM" not in plan.prompt
 
 
 def test_slogan_is_reproducible_by_seed_and_varies_across_seeds(planner: Planner) -> None:
@@ -105,7 +106,8 @@ def test_prompt_has_style_characters_wall_and_fits_t5(planner: Planner) -> None:
 
     plan = planner.plan(SceneRequest(text="Milo and James at the rack " + "very " * 180 + "busy", seed=0))
     assert plan.prompt.startswith("flat cartoon style")
-    assert "m1l0 raccoon" in plan.prompt and "j4m3s man" in plan.prompt
+    assert "m1l0 raccoon" in plan.prompt
+    assert "j4m3s man" in plan.prompt
     assert "server rack" in plan.prompt
     assert plan.prompt.index("On the left, m1l0") < plan.prompt.index("On the right, j4m3s")
     assert estimate_t5_tokens(plan.prompt) <= MAX_T5_TOKENS
@@ -116,7 +118,8 @@ def test_clip_prompt_names_the_cast_and_fits_77_tokens(planner: Planner, text: s
     from agent.prompts import MAX_CLIP_TOKENS, STYLE, estimate_clip_tokens
 
     plan = planner.plan(SceneRequest(text=text, as_="james", seed=3))
-    assert plan.clip_prompt is not None and plan.clip_prompt.startswith(STYLE)
+    assert plan.clip_prompt is not None
+    assert plan.clip_prompt.startswith(STYLE)
     assert estimate_clip_tokens(plan.clip_prompt) <= MAX_CLIP_TOKENS
     triggers = [planner.characters[c].trigger for c in plan.characters]
     positions = [plan.clip_prompt.index(t) for t in triggers]

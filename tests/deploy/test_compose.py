@@ -92,7 +92,8 @@ def test_start_order_waits_for_health(config: dict) -> None:
 
 def test_profiles(config: dict) -> None:
     services = config["services"]
-    assert "profiles" not in services["bot"] and "profiles" not in services["render"]
+    assert "profiles" not in services["bot"]
+    assert "profiles" not in services["render"]
     assert services["llm"]["profiles"] == ["llm"]
     assert services["redis"]["profiles"] == ["scale"] == services["render-worker"]["profiles"]
 
@@ -124,7 +125,8 @@ def test_llm_is_vllm_serving_qwen3_with_host_ipc(config: dict) -> None:
         assert "--served-model-name=Qwen/Qwen3-32B" in llm["command"]
     # the second-GPU one answers at the same name, so CARTOON_LLM_URL does not change
     assert "llm" in config["services"]["llm-gpu1"]["networks"]["default"]["aliases"]
-    assert config["services"]["llm"]["profiles"] == ["llm"] and config["services"]["llm-gpu1"]["profiles"] == ["llm-gpu1"]
+    assert config["services"]["llm"]["profiles"] == ["llm"]
+    assert config["services"]["llm-gpu1"]["profiles"] == ["llm-gpu1"]
 
 
 # The memory budget of one GPU shared by the render service and the LLM (GB). Kontext: 31.4 GiB
@@ -177,7 +179,8 @@ def test_the_operators_guide_gives_each_machine_its_llm_size() -> None:
     for machine, (_, _, checkpoint, fraction) in SHARED.items():
         row = next((line for line in guide.splitlines() if line.startswith(f"| {machine}")), "")
         assert checkpoint in row and f"{fraction:.2f}" in row, machine
-    assert "--profile llm-gpu1" in guide and "| 24 GB card" in guide
+    assert "--profile llm-gpu1" in guide
+    assert "| 24 GB card" in guide
 
 
 def test_images_are_pinned(config: dict) -> None:

@@ -49,7 +49,8 @@ def test_a_wrong_token_is_named(deployment: Deployment, token: str | None, says:
 def test_a_token_the_bot_cleans_up_is_a_warning(deployment: Deployment) -> None:
     for token in (f"Bot {DISCORD_TOKEN}", f" {DISCORD_TOKEN}\n"):
         result = one(deployment, "token", discord_token=token)
-        assert result.status == "warn" and "write the token alone" in result.message
+        assert result.status == "warn"
+        assert "write the token alone" in result.message
     # The channel check sends the cleaned token, as the bot does.
     assert one(deployment, "channel", discord_token=f"Bot {DISCORD_TOKEN}").status == "ok"
 
@@ -59,9 +60,12 @@ def test_render_server_down(deployment: Deployment) -> None:
     url = closed_port_url()
     report = run_doctor(deployment.settings(render_url=url), ["render", "backend"])
     render, backend = report.checks
-    assert render.status == "fail" and "unreachable" in render.message and url in render.message
+    assert render.status == "fail"
+    assert "unreachable" in render.message
+    assert url in render.message
     assert "docker compose up -d render" in render.message
-    assert backend.status == "fail" and "render check" in backend.message
+    assert backend.status == "fail"
+    assert "render check" in backend.message
 
 
 def test_render_wrong_token(deployment: Deployment) -> None:
@@ -101,14 +105,16 @@ def test_missing_character_lora(deployment: Deployment) -> None:
     (deployment.paths["characters"] / "milo" / "lora" / "milo.safetensors").unlink()
     result = one(deployment, "loras")
     assert result.status == "fail"
-    assert result.message.startswith("milo: ") and "milo.safetensors is missing" in result.message
+    assert result.message.startswith("milo: ")
+    assert "milo.safetensors is missing" in result.message
     assert "james" not in result.message
 
 
 def test_missing_lora_is_a_warning_when_the_backend_may_fall_back(deployment: Deployment) -> None:
     (deployment.paths["characters"] / "milo" / "lora" / "milo.safetensors").unlink()
     result = one(deployment, "loras", kontext_require_loras=False)
-    assert result.status == "warn" and "reference image only" in result.message
+    assert result.status == "warn"
+    assert "reference image only" in result.message
 
 
 def test_lfs_pointer_instead_of_lora(deployment: Deployment) -> None:
@@ -121,7 +127,8 @@ def test_truncated_style_lora(deployment: Deployment) -> None:
     style = deployment.paths["models"] / "loras" / "flat-cartoon.safetensors"
     style.write_bytes(style.read_bytes()[:40])
     result = one(deployment, "models")
-    assert result.status == "fail" and "style LoRA" in result.message
+    assert result.status == "fail"
+    assert "style LoRA" in result.message
 
 
 def test_incomplete_kontext_download(deployment: Deployment) -> None:
@@ -133,14 +140,16 @@ def test_incomplete_kontext_download(deployment: Deployment) -> None:
 
 def test_kontext_folder_missing(deployment: Deployment) -> None:
     result = one(deployment, "models", kontext_model=str(deployment.root / "nowhere"))
-    assert result.status == "fail" and "is missing" in result.message
+    assert result.status == "fail"
+    assert "is missing" in result.message
 
 
 def test_hub_id_and_no_pose_model_are_warnings(deployment: Deployment) -> None:
     (deployment.paths["models"] / "yolov8n-pose.pt").unlink()
     result = one(deployment, "models", kontext_model="black-forest-labs/FLUX.1-Kontext-dev")
     assert result.status == "warn"
-    assert "hub id" in result.message and "yolov8n-pose.pt is missing" in result.message
+    assert "hub id" in result.message
+    assert "yolov8n-pose.pt is missing" in result.message
 
 
 def test_missing_plates_are_a_warning_and_broken_ones_fail(deployment: Deployment) -> None:
@@ -148,10 +157,12 @@ def test_missing_plates_are_a_warning_and_broken_ones_fail(deployment: Deploymen
     (plates / "south.png").unlink()
     missing = one(deployment, "plates")
     assert missing.status == "warn"
-    assert "lacks south.png" in missing.message and "cartoon plates" in missing.message
+    assert "lacks south.png" in missing.message
+    assert "cartoon plates" in missing.message
     (plates / "west.png").write_text("not a png")
     broken = one(deployment, "plates")
-    assert broken.status == "fail" and "west.png not readable" in broken.message
+    assert broken.status == "fail"
+    assert "west.png not readable" in broken.message
 
 
 def test_missing_reference_image(deployment: Deployment) -> None:
@@ -166,7 +177,8 @@ def test_backends_without_local_weights(deployment: Deployment) -> None:
     assert one(deployment, "loras", service_backend="comfyui").status == "ok"  # LoRAs live in ComfyUI
     assert one(deployment, "loras", service_backend="preview").status == "ok"
     models = one(deployment, "models", service_backend="openai", openai_api_key=None)
-    assert models.status == "fail" and "OPENAI_API_KEY" in models.message
+    assert models.status == "fail"
+    assert "OPENAI_API_KEY" in models.message
     assert one(deployment, "models", service_backend="openai", openai_api_key="sk-test").status == "ok"
 
 
@@ -174,7 +186,8 @@ def test_backends_without_local_weights(deployment: Deployment) -> None:
 def test_llm_down(deployment: Deployment) -> None:
     result = one(deployment, "llm", llm_url=closed_port_url() + "/v1")
     assert result.status == "fail"
-    assert "unreachable" in result.message and "--profile llm" in result.message
+    assert "unreachable" in result.message
+    assert "--profile llm" in result.message
 
 
 def test_llm_serving_another_model(deployment: Deployment) -> None:
@@ -192,18 +205,21 @@ def test_llm_unset_is_a_warning(deployment: Deployment) -> None:
 def test_channel_with_a_rejected_token(deployment: Deployment) -> None:
     deployment.guild.token = "another" + DISCORD_TOKEN  # Discord no longer accepts ours
     result = one(deployment, "channel")
-    assert result.status == "fail" and "401 Unauthorized" in result.message
+    assert result.status == "fail"
+    assert "401 Unauthorized" in result.message
 
 
 def test_unknown_channel(deployment: Deployment) -> None:
     result = one(deployment, "channel", daily_channel=999)
-    assert result.status == "fail" and "does not exist" in result.message
+    assert result.status == "fail"
+    assert "does not exist" in result.message
 
 
 def test_channel_in_a_server_the_bot_is_not_in(deployment: Deployment) -> None:
     deployment.guild.foreign_channels.add("555")
     result = one(deployment, "channel", daily_channel=555)
-    assert result.status == "fail" and "Missing Access" in result.message
+    assert result.status == "fail"
+    assert "Missing Access" in result.message
 
 
 def test_voice_channel(deployment: Deployment) -> None:

@@ -30,7 +30,8 @@ def test_healthy_bot_box_exits_0_with_one_json_object(deployment: Deployment) ->
     lines = done.stdout.splitlines()
     assert len(lines) == 1
     report = json.loads(lines[0])
-    assert report["ok"] is True and report["passed"] == 5
+    assert report["ok"] is True
+    assert report["passed"] == 5
     assert [c["name"] for c in report["checks"]] == BOT_BOX.split(",")
 
 
@@ -39,8 +40,10 @@ def test_failures_exit_1_and_say_what_to_do(deployment: Deployment) -> None:
     done = doctor("--skip", "gpu,channel", env=env)
     assert done.returncode == 1
     text = done.stdout
-    assert "FAIL  token" in text and "not shaped like a bot token" in text
-    assert "FAIL  render" in text and "docker compose up -d render" in text
+    assert "FAIL  token" in text
+    assert "not shaped like a bot token" in text
+    assert "FAIL  render" in text
+    assert "docker compose up -d render" in text
     assert "OK    plates" in text
     assert text.rstrip().splitlines()[-1] == "3 failed, 0 warned, 5 ok"
     assert "Traceback" not in done.stderr

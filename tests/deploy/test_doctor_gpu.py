@@ -52,4 +52,5 @@ def test_no_gpu_warns_on_a_bot_box_and_fails_where_one_is_required(bin_dir: Path
     # No nvidia-smi on PATH: the check asks torch, which sees no CUDA device here.
     assert check_gpu(Settings(_env_file=None)).status == "warn"
     required = check_gpu(Settings(_env_file=None, doctor_require_gpu=True))
-    assert required.status == "fail" and "NVIDIA Container Toolkit" in required.message
+    assert required.status == "fail"
+    assert "NVIDIA Container Toolkit" in required.message

@@ -31,8 +31,10 @@ def test_doctor_passes_against_a_running_preview_service(serve: ServeProcess, de
     done = doctor("--only", "render,backend", "--json", env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     render, backend = json.loads(done.stdout)["checks"]
-    assert render["status"] == "ok" and serve.url in render["message"]
-    assert backend["status"] == "ok" and backend["details"]["backend"] == "preview"
+    assert render["status"] == "ok"
+    assert serve.url in render["message"]
+    assert backend["status"] == "ok"
+    assert backend["details"]["backend"] == "preview"
     assert backend["message"].startswith("backend 'preview' loaded")
 
 
@@ -45,7 +47,8 @@ def test_the_real_service_refuses_a_wrong_token(serve: ServeProcess, deployment:
 
 def test_service_down(deployment: Deployment) -> None:
     done = doctor("--only", "render", env=deployment.env(CARTOON_RENDER_URL=closed_port_url()))
-    assert done.returncode == 1 and "unreachable" in done.stdout
+    assert done.returncode == 1
+    assert "unreachable" in done.stdout
 
 
 @pytest.mark.parametrize(

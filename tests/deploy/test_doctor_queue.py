@@ -59,17 +59,23 @@ def test_redis_with_the_right_password(redis_port: int) -> None:
 
 def test_redis_with_a_wrong_or_missing_password(redis_port: int) -> None:
     wrong = check_queue(redis_settings(f"redis://:nope@127.0.0.1:{redis_port}/0"))
-    assert wrong.status == "fail" and "refused the password" in wrong.message and "nope" not in wrong.message
+    assert wrong.status == "fail"
+    assert "refused the password" in wrong.message
+    assert "nope" not in wrong.message
     missing = check_queue(redis_settings(f"redis://127.0.0.1:{redis_port}/0"))
-    assert missing.status == "fail" and "needs a password" in missing.message
+    assert missing.status == "fail"
+    assert "needs a password" in missing.message
 
 
 def test_redis_down() -> None:
     url = closed_port_url().replace("http://", "redis://") + "/0"
     result = check_queue(redis_settings(url))
-    assert result.status == "fail" and "unreachable" in result.message and "--profile scale" in result.message
+    assert result.status == "fail"
+    assert "unreachable" in result.message
+    assert "--profile scale" in result.message
 
 
 def test_sqlite_folder(tmp_path: Path) -> None:
     result = check_queue(Settings(_env_file=None, service_dir=tmp_path / "service"))
-    assert result.status == "ok" and "SQLite" in result.message
+    assert result.status == "ok"
+    assert "SQLite" in result.message

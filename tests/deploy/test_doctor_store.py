@@ -53,7 +53,8 @@ def test_redis_stopped_under_the_service_is_named_as_the_job_store(tmp_path: Pat
             assert "job store" in message and "Redis" in message, message
             assert "docker compose --profile scale up -d redis" in message, message
             assert len(message.splitlines()) == 1
-        assert checks["queue"].status == "fail" and "unreachable" in checks["queue"].message
+        assert checks["queue"].status == "fail"
+        assert "unreachable" in checks["queue"].message
     finally:
         server.stop()
         redis.stop()
@@ -97,8 +98,10 @@ def test_a_damaged_jobs_db_is_named_with_what_to_do(real_jobs_db: Path, tmp_path
         stream.write(bytes((n * 37 + 11) % 256 for n in range(page_size - 16)))
     result = check_queue(Settings(_env_file=None, service_dir=copy.parent))
     assert result.status == "fail", result.message
-    assert str(copy) in result.message and "damaged" in result.message
-    assert "cartoon backup" in result.message and "stop the service" in result.message
+    assert str(copy) in result.message
+    assert "damaged" in result.message
+    assert "cartoon backup" in result.message
+    assert "stop the service" in result.message
     assert len(result.message.splitlines()) == 1
 
 
@@ -107,4 +110,6 @@ def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "jobs.db").write_bytes(b"this is not an SQLite file at all\n" * 200)
     result = check_queue(Settings(_env_file=None, service_dir=folder))
-    assert result.status == "fail" and "jobs.db" in result.message and "damaged" in result.message
+    assert result.status == "fail"
+    assert "jobs.db" in result.message
+    assert "damaged" in result.message

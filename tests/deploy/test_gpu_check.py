@@ -43,5 +43,7 @@ def test_the_default_limit_fits_a_lent_gpu_and_each_config_is_one_run() -> None:
     for name in ("render", "compile", "train"):
         line = next(line for line in text.splitlines() if line.strip().startswith(f"{name})"))
         assert line.count(" run ") == 1 and "--device cuda" in line, name
-    assert "--configs lora" in text and "--configs compile" in text and "--size 1024" in text
+    assert "--configs lora" in text
+    assert "--configs compile" in text
+    assert "--size 1024" in text
     assert "--resolution 1024" in text

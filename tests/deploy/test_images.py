@@ -146,8 +146,10 @@ def test_the_parser_is_real(tmp_path: Path) -> None:
 ])
 def test_the_render_base_and_torch_index_follow_the_architecture(arch: str, cuda: str, index: str) -> None:
     base, torch_index = render_for(arch)
-    assert base.startswith(cuda) and "runtime-ubuntu" in base
-    assert torch_index.startswith("https://download.pytorch.org") and torch_index.endswith(index)
+    assert base.startswith(cuda)
+    assert "runtime-ubuntu" in base
+    assert torch_index.startswith("https://download.pytorch.org")
+    assert torch_index.endswith(index)
 
 
 def test_torch_comes_from_that_index_at_the_locked_version(requirement_files: dict[str, list[str]]) -> None:
@@ -165,7 +167,8 @@ def test_each_image_installs_only_its_extras_from_the_lock() -> None:
     assert any('pip install --no-deps -e ".[bot]"' in r for r in bot)
     assert any('pip install --no-deps -e ".[service,gpu,pose]"' in r for r in render)
     copies = [c for c in stages()["render"] if c.cmd == "COPY" and "--from=requirements" in c.flags]
-    assert "/src/render.txt" in copies[0].value and "/src/requirements.lock" in copies[0].value
+    assert "/src/render.txt" in copies[0].value
+    assert "/src/requirements.lock" in copies[0].value
 
 
 def test_bases_are_pinned_and_users_are_not_root() -> None:
@@ -191,7 +194,8 @@ def test_hadolint_passes_and_is_real(tmp_path: Path) -> None:
 
 def test_render_image_never_installs_or_downloads_at_run_time() -> None:
     env = " ".join(" ".join(c.value) for c in stages()["render"] if c.cmd == "ENV")
-    assert "YOLO_AUTOINSTALL false" in env and "YOLO_OFFLINE true" in env
+    assert "YOLO_AUTOINSTALL false" in env
+    assert "YOLO_OFFLINE true" in env
 
 
 def test_no_secret_or_weight_in_an_image() -> None:

@@ -33,5 +33,7 @@ def test_serve_refuses_with_one_line(tmp_path: Path, args: list[str], env: dict[
     )
     assert result.returncode == code, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and says in lines[0] and lines[0].startswith("cartoon: error:")
+    assert len(lines) == 1
+    assert says in lines[0]
+    assert lines[0].startswith("cartoon: error:")
     assert result.stdout == ""

@@ -53,7 +53,8 @@ def test_two_workers_share_one_queue_and_survive_a_kill(tmp_path: Path, redis_se
         for job_id in jobs:
             assert wait_state(one, job_id, {"done", "failed"}, timeout=40)["state"] == "done"
         rescued = store.get(victim_job)
-        assert rescued.starts == 2 and rescued.worker.endswith(f"-{boxes[0].info['pid']}")
+        assert rescued.starts == 2
+        assert rescued.worker.endswith(f"-{boxes[0].info['pid']}")
         assert one.get("/healthz").json()["workers"] == 1  # the dead box's slot is gone
     finally:
         gate.unlink(missing_ok=True)

@@ -38,7 +38,8 @@ def test_kill_9_mid_render_then_restart(tmp_path: Path) -> None:
         twin = subprocess.run(
             [sys.executable, "cartoon.py", "serve", "--port", str(free_port())], cwd=ROOT, env=env, capture_output=True, text=True
         )
-        assert twin.returncode == 1 and "already uses" in twin.stderr
+        assert twin.returncode == 1
+        assert "already uses" in twin.stderr
 
         gate.touch()  # so the interrupted job is surely mid-render at the kill
         interrupted = submit(http, "Milo long at the rack", user="a")  # 12 steps

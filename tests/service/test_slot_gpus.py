@@ -83,7 +83,9 @@ def test_fewer_gpus_than_slots_is_refused_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(CartoonError) as refused:
         create_app(settings, backend=ENV, workers=2)
     message = str(refused.value)
-    assert "CARTOON_SERVICE_SLOT_GPUS" in message and "2" in message and len(message.splitlines()) == 1
+    assert "CARTOON_SERVICE_SLOT_GPUS" in message
+    assert "2" in message
+    assert len(message.splitlines()) == 1
 
 
 @pytest.mark.parametrize("value", ["0,,1", "0, 1", "gpu0;1", ","])

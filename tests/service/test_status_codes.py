@@ -117,7 +117,8 @@ def test_429_for_each_waiting_limit(tmp_path: Path) -> None:
             refused = http.post("/v1/scenes", json={"text": "Milo at the desk", "user": user})
             assert refused.status_code == 429, refused.text
             body = refused.json()
-            assert body["limit"] == limit and body["field"] == field_name
+            assert body["limit"] == limit
+            assert body["field"] == field_name
             assert int(refused.headers["Retry-After"]) == body["retry_after_s"] >= 1
             assert isinstance(body["waiting"], int)
     finally:
@@ -133,7 +134,8 @@ def test_507_when_storage_is_low(tmp_path: Path) -> None:
         assert refused.status_code == 507 and refused.headers["Retry-After"] == "60", refused.text
         assert "storage is full" in refused.json()["error"]
         health = http.get("/healthz")
-        assert health.status_code == 200 and health.json()["ok"] is False
+        assert health.status_code == 200
+        assert health.json()["ok"] is False
         assert health.json()["cause"] == "storage_full"
     finally:
         server.stop()
@@ -149,10 +151,12 @@ def test_503_while_the_store_is_away(tmp_path: Path) -> None:
         job = submit(http, "Milo at the desk")
         redis.stop()
         away = wait_for(lambda: (r := http.get(f"/v1/jobs/{job}")).status_code == 503 and r, 30, "a 503")
-        assert away.headers["Retry-After"] == "5" and "not answering" in away.json()["error"]
+        assert away.headers["Retry-After"] == "5"
+        assert "not answering" in away.json()["error"]
         assert http.post("/v1/scenes", json={"text": "Milo"}).status_code == 503
         health = http.get("/healthz")
-        assert health.status_code == 200 and health.json()["ok"] is False
+        assert health.status_code == 200
+        assert health.json()["ok"] is False
         assert health.json()["cause"] == "store_away"
     finally:
         server.stop()
