@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
     # --- render service (service): `cartoon serve`, render/service/ ---
     render_token: str | None = Field(None, description="Bearer token the render service requires")
+    render_admin_token: str | None = Field(
+        None, description="A second bearer token that may also list every user's jobs; unset = none", repr=False
+    )
     service_dir: Path = DATA_DIR / "service"
     service_backend: str | None = Field(None, description="Unset = CARTOON_DEFAULT_BACKEND")
     service_host: str = "127.0.0.1"

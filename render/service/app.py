@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from core.settings import Settings
 from render.service.deps import require_token
 from render.service.http_errors import install
-from render.service.routes import documented, health, jobs, scenes
+from render.service.routes import documented, health, jobs, listing, scenes
 from render.service.runtime import Runtime
 
 
@@ -47,6 +47,7 @@ def create_app(
     install(app)
     guarded = {"dependencies": [Depends(require_token)], "responses": documented(400, 401, 404, 422)}
     app.include_router(scenes.router, **guarded)
+    app.include_router(listing.router, **guarded)
     app.include_router(jobs.router, **guarded)
     app.include_router(health.router)
     build_openapi = app.openapi

@@ -36,6 +36,9 @@ from render.service.door import (
 # The API reports it as `queued` with position 0.
 State = Literal["queued", "dispatched", "running", "done", "failed", "cancelled"]
 PublicState = Literal["queued", "running", "done", "failed", "cancelled"]
+# What a job was made as: a scene from text or a plan; or from a finished job (`parent`): an
+# edit in words, a subtle variation, the same plan with a new seed, or a new slogan on a copy.
+JobKind = Literal["scene", "edit", "vary", "reroll", "reslogan"]
 ACTIVE_STATES: tuple[str, ...] = ("queued", "dispatched", "running")
 FINAL_STATES: tuple[str, ...] = ("done", "failed", "cancelled")
 ANONYMOUS = "anonymous"
@@ -68,6 +71,8 @@ class Job(BaseModel):
     lease_at: float | None = None  # last renewal of a running job's lease by its worker
     finished_at: float | None = None
     image_version: int = 0
+    parent: str | None = None  # the job it was made from (edit, vary, reroll, reslogan); None for a scene
+    kind: JobKind = "scene"
 
     @property
     def active(self) -> bool:
@@ -167,21 +172,39 @@ class ShirtRequest(BaseModel):
 
 
 # --- responses -----------------------------------------------------------------------------
+ETA = Field(
+    None,
+    description="Seconds until the picture is likely done: the measured mean render time, the jobs "
+    "ahead of it on the live render slots, and its own progress; null once final",
+)
+PARENT = Field(None, description="The finished job this one was made from; null for a scene")
+
+
 class Accepted(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(description="Jobs that start before this one (0: next)")
+    parent: str | None = PARENT
+    eta_s: int | None = ETA
 
 
 class JobView(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(None, description="Jobs that start before this one; null once started")
+    eta_s: int | None = ETA
     progress: Progress
     error: str | None = None
     result: dict[str, Any] | None = Field(None, description="RenderResult once done")
     user: str
     created_at: float
+    parent: str | None = PARENT
+    kind: JobKind = Field("scene", description="scene, or what it was made as from `parent`")
+
+
+class JobList(BaseModel):
+    jobs: list[JobView] = Field(description="Newest first")
+    next: str | None = Field(None, description="Pass as `before` for the next (older) page; null at the end")
 
 
 class ShirtResult(BaseModel):

@@ -27,7 +27,7 @@ from typing import Any
 
 from core.settings import Settings
 from render.service.errors import ApiError, StoreError
-from render.service.jobs import Job, JobView, Progress, public_state
+from render.service.jobs import FINAL_STATES, Job, JobKind, JobView, Progress, public_state
 from render.service.rendering import timeout_message
 from render.service.store import Store
 
@@ -57,13 +57,32 @@ class JobQueue:
         self.enqueue = enqueue
         self._positions: dict[str, int] = {}
         self._positions_at = float("-inf")
+        self._pace: tuple[float, int] | None = None  # (mean render s, live slots), read with the positions
 
     # --- the API's side ------------------------------------------------------------------
-    def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
-        """Accept a planned job (or raise a 429 ApiError); returns it and its position."""
+    def submit(
+        self,
+        plan: dict[str, Any],
+        user: str,
+        *,
+        parent: str | None = None,
+        kind: JobKind = "scene",
+        blobs: dict[str, bytes] | None = None,
+    ) -> tuple[Job, int]:
+        """Accept a planned job (or raise a 429 ApiError); returns it and its position. A job
+        made from a finished one names it (`parent`, `kind`); `blobs` are kept with the plan
+        (an edit's input picture and instruction)."""
         s = self.settings
-        job = Job(id=self.store.identity() + uuid.uuid4().hex[8:], user=user, seq=self.store.next_counter("seq"))
-        refused = self.store.admit(job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued)
+        job = Job(
+            id=self.store.identity() + uuid.uuid4().hex[8:],
+            user=user,
+            seq=self.store.next_counter("seq"),
+            parent=parent,
+            kind=kind,
+        )
+        refused = self.store.admit(
+            job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued, blobs
+        )
         if refused is not None:
             raise self._refusal(refused, user)
         self._announce(job.id, positions=True)
@@ -121,12 +140,31 @@ class JobQueue:
     def positions(self, fresh: bool = False) -> dict[str, int]:
         """job id → how many jobs start before it, for every waiting job. An estimate, so
         status reads share one computation for POSITIONS_TTL_S instead of each reading
-        every active record; `fresh` recomputes (a job newer than the shared one)."""
+        every active record; `fresh` recomputes (a job newer than the shared one). The
+        figures of the ETA (mean render time, live slots) are read with them."""
         now = time.monotonic()
         if not fresh and now - self._positions_at < POSITIONS_TTL_S:
             return self._positions
         self._positions, self._positions_at = self._compute_positions(), now
+        self._pace = ((self.store.value("avg_run_ms") or DEFAULT_RUN_MS) / 1000, max(1, self.slots()))
         return self._positions
+
+    def eta_s(self, job: Job, position: int | None) -> int | None:
+        """Seconds until `job` is likely done: its own render (the measured mean render time,
+        less what its progress says is done), after the jobs ahead of it, which run
+        `slots` at a time. None once final."""
+        if job.state in FINAL_STATES:
+            return None
+        if self._pace is None:
+            self.positions()
+        mean_s, slots = self._pace or (DEFAULT_RUN_MS / 1000, 1)
+        if job.state == "running":
+            done = job.progress.step / job.progress.total if job.progress.total else 0.0
+            elapsed = time.time() - (job.started_at or time.time())
+            left = mean_s * (1.0 - done) if job.progress.total else mean_s - elapsed
+            return max(1, math.ceil(left))
+        rounds = (position or 0) // slots + 1
+        return max(1, math.ceil(mean_s * rounds))
 
     def _compute_positions(self) -> dict[str, int]:
         active = self.store.active()
@@ -150,12 +188,23 @@ class JobQueue:
             id=job.id,
             state=public_state(job.state),
             position=position,
+            eta_s=self.eta_s(job, position),
             progress=job.progress,
             error=job.error,
             result=job.result,
             user=job.user,
             created_at=job.created_at,
+            parent=job.parent,
+            kind=job.kind,
         )
+
+    def listing(self, user: str | None, limit: int, before: int | None = None) -> tuple[list[JobView], str | None]:
+        """A page of `user`'s jobs (None: everyone's), newest first, and the cursor of the
+        next page (None at the end)."""
+        jobs = self.store.jobs_of(user, limit + 1, before)
+        more = len(jobs) > limit
+        jobs = jobs[:limit]
+        return [self.view(job) for job in jobs], str(jobs[-1].seq) if more else None
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel a waiting or running job (a running one stops at its next progress step)."""

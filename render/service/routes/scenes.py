@@ -33,7 +33,7 @@ def submit(body: SceneSubmission, runtime: RuntimeDep) -> Accepted:
     except InputError as exc:
         raise ApiError(422, plain(str(exc)), getattr(exc, "field", None) or "plan") from None
     job, position = runtime.queue.submit(plan.model_dump(mode="json"), user)
-    return Accepted(id=job.id, state="queued", position=position)
+    return Accepted(id=job.id, state="queued", position=position, eta_s=runtime.queue.eta_s(job, position))
 
 
 def plan_for(body: SceneSubmission, user: str, planner: Planner) -> ScenePlan:
