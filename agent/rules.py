@@ -174,12 +174,14 @@ _PICTURE_OF = re.compile(
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    shown: Collection[str] | None = None) -> str:
+                    shown: Collection[str] | None = None, *, keep_ask: bool = False) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
     into names, and nobody named who is not in the picture (`shown`, the ids drawn; see
     agent/action.py). The words that ask for a slogan go: all of them when the slogan is
     worn (`slogan`; it is composited later, never prompted), only the slogan's words when
-    it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
+    it is not, so the garment stays in the scene ("a t-shirt folded on the chair").
+    `keep_ask` keeps the leading verb ("make it night", "give Milo a mug"): an edit's words
+    are an instruction, not a scene."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
     if reading.slogan:
@@ -190,6 +192,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     action = describe(plain, scan, mentions, cast, shown)
     if slogan:
         action = re.sub(re.escape(slogan), " ", action, flags=re.IGNORECASE)
+    if keep_ask:
+        return " ".join(action.split()).strip(" ,.")
     action = _LEADING_ASK.sub("", " ".join(action.split()))
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):
