@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from core.settings import Settings
 from render.service.deps import require_token
 from render.service.http_errors import install
-from render.service.routes import documented, health, jobs, listing, scenes
+from render.service.routes import documented, edits, health, jobs, listing, scenes
 from render.service.runtime import Runtime
 
 
@@ -49,6 +49,7 @@ def create_app(
     app.include_router(scenes.router, **guarded)
     app.include_router(listing.router, **guarded)
     app.include_router(jobs.router, **guarded)
+    app.include_router(edits.router, **guarded)
     app.include_router(health.router)
     build_openapi = app.openapi
 

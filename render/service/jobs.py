@@ -27,6 +27,7 @@ from render.service.door import (
     MAX_NAME_CHARS,
     MAX_PROMPT_CHARS,
     VISIBLE,
+    Seed,
     drawable_slogan,
     strip_invisible,
     visible,
@@ -96,8 +97,12 @@ def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
 
 class PlanBody(ScenePlan):
     """A ready `ScenePlan`, as a client may send it: every string and list bounded (the
-    prompt to the T5 budget), invisible format characters stripped, the slogan drawable."""
+    prompt to the T5 budget), invisible format characters stripped, the slogan drawable;
+    strict types (a boolean is not a seed, a number is not a string)."""
 
+    model_config = ConfigDict(extra="forbid")
+
+    seed: Seed = 0
     characters: list[Name] = Field(max_length=MAX_CAST, description="Character ids, left to right in the picture")
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     clip_prompt: str | None = Field(
@@ -136,7 +141,7 @@ class SceneSubmission(BaseModel):
     shirt: str | None = Field(
         None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE, description="Slogan for Milo's shirt"
     )
-    seed: int | None = Field(None, ge=0, lt=2**32)
+    seed: Seed | None = None
     user: str | None = Field(
         None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
     )
@@ -159,16 +164,67 @@ class SceneSubmission(BaseModel):
 
 
 class ShirtRequest(BaseModel):
-    """`POST /v1/jobs/{id}/shirt`: a new slogan, or none for the next saying."""
+    """`POST /v1/jobs/{id}/shirt`: a new slogan, or none for the next saying. With a `user`
+    other than the job's, the picture is theirs: a copy with the new slogan (kind
+    "reslogan"); the job itself is left as it is."""
 
     model_config = ConfigDict(extra="forbid")
 
     slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE)
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asks; another user gets a copy"
+    )
 
     @field_validator("slogan")
     @classmethod
     def _drawable(cls, slogan: str | None) -> str | None:
         return drawable_slogan(slogan) if slogan is not None else None
+
+    @field_validator("user")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible(value, "user") if value is not None else None
+
+
+class EditRequest(BaseModel):
+    """`POST /v1/jobs/{id}/edit`: the finished picture changed as `text` says ("now at the
+    rack", "add James", "make it night"), for `user`; `as` is who asks ("add me")."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    text: str = Field(max_length=MAX_TEXT_CHARS, pattern=VISIBLE, description="What to change, in plain words")
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
+    )
+    as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
+    seed: Seed | None = Field(None, description="Unset: the picture's own seed")
+
+    @field_validator("text", "user")
+    @classmethod
+    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return visible(value, info.field_name) if value is not None else None
+
+    @field_validator("as_")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return strip_invisible(value) if value is not None else None
+
+
+class RedrawRequest(BaseModel):
+    """`POST /v1/jobs/{id}/vary` and `/reroll`: the same plan with a new seed (`seed`, or a
+    random one), for `user`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
+    )
+    seed: Seed | None = Field(None, description="Unset: a random one")
+
+    @field_validator("user")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible(value, "user") if value is not None else None
 
 
 # --- responses -----------------------------------------------------------------------------
@@ -208,10 +264,11 @@ class JobList(BaseModel):
 
 
 class ShirtResult(BaseModel):
-    id: str
+    id: str = Field(description="The job whose picture carries the slogan: this one, or another user's copy")
     slogan: str
     compositor: dict[str, Any] | None
     image_url: str
+    parent: str | None = Field(None, description="For a copy: the job it was made from")
 
 
 class Cancelled(BaseModel):
@@ -241,6 +298,11 @@ class Health(BaseModel):
 class ErrorBody(BaseModel):
     error: str = Field(description="One line that says what to do")
     field: str | None = None
+
+
+def shown(job_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The RenderResult as the API shows it: picture URLs, not paths on the render box."""
+    return {**result, "image": f"/v1/jobs/{job_id}/image", "clean_image": f"/v1/jobs/{job_id}/clean"}
 
 
 def public_state(state: str) -> PublicState:

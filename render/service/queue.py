@@ -27,7 +27,7 @@ from typing import Any
 
 from core.settings import Settings
 from render.service.errors import ApiError, StoreError
-from render.service.jobs import FINAL_STATES, Job, JobKind, JobView, Progress, public_state
+from render.service.jobs import FINAL_STATES, Job, JobKind, JobView, Progress, public_state, shown
 from render.service.rendering import timeout_message
 from render.service.store import Store
 
@@ -392,6 +392,23 @@ class JobQueue:
             return False
         self._announce(job_id, positions=False)
         return True
+
+    def keep_copy(self, parent: Job, user: str, plan: dict[str, Any], image: bytes, clean: bytes,
+                  compositor: dict[str, Any] | None) -> Job:
+        """A finished copy of `parent` for `user` with another slogan (kind "reslogan"): no
+        render and no queue, done at once. Its pictures and plan are kept before its record,
+        so nobody reads a record without them."""
+        assert parent.result is not None
+        now = time.time()
+        job = Job(id=self.store.identity() + uuid.uuid4().hex[8:], user=user, seq=self.store.next_counter("seq"),
+                  state="done", kind="reslogan", parent=parent.id, created_at=now, started_at=now, finished_at=now,
+                  progress=Progress(step=1, total=1))
+        job.result = shown(job.id, {**parent.result, "plan": plan, "compositor": compositor})
+        for kind, data in (("plan", json.dumps(plan).encode()), ("clean", clean), ("image", image)):
+            self.store.put_blob(job.id, kind, data)
+        self.store.put(job)
+        self._announce(job.id, positions=False)
+        return job
 
     # --- housekeeping --------------------------------------------------------------------
     def recover(self, *, startup: bool = False, store_ok_since: float = 0.0) -> list[str]:

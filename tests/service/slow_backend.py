@@ -64,3 +64,24 @@ class PickyBackend(PreviewBackend):
     def check_inputs(self, plan, options: RenderOptions) -> None:
         if set(plan.characters) - {"milo"}:
             raise InputError(f"this backend draws Milo only, not {plan.characters}; run `cartoon plates --backend preview`")
+
+
+class EditingBackend(SlowBackend):
+    """Edits as an image-edit backend does: from the finished picture it is given. Its
+    `edit_scene` returns that picture upside down, so a test can see that the parent's clean
+    picture reached the backend (in its render process), and appends each instruction, one a
+    line, to the file CARTOON_TEST_EDIT_LOG."""
+
+    name = "editing-preview"
+
+    def edit_scene(self, image, plan, instruction: str, *, seed: int, options: RenderOptions,
+                   progress: ProgressFn | None = None):
+        from PIL import ImageOps
+
+        log = os.environ.get("CARTOON_TEST_EDIT_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(" ".join(instruction.split()) + "\n")
+        if progress:
+            progress(1, 1)
+        return ImageOps.flip(image.convert("RGB"))
