@@ -108,7 +108,10 @@ class Settings(BaseSettings):
     bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
     bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
-    bot_slogan_cooldown_s: float = Field(20.0, ge=0, description="Seconds between two New slogan clicks of one person")
+    bot_slogan_cooldown_s: float = Field(20.0, ge=0, description="Seconds between two slogan changes of one person")
+    bot_blocked_words: str = Field(
+        "", description="Words refused in scenes, slogans and edits besides data/blocked_words.txt, comma-separated"
+    )
 
     @field_validator("daily_tz")
     @classmethod
