@@ -10,6 +10,7 @@ command tree, its `on_error`, the DynamicItem buttons). Pictures come from real
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import time
 import uuid
@@ -151,10 +152,11 @@ def picture_done(api: DiscordApi, token: str) -> dict[str, Any] | None:
 
 
 async def slogan_menu(api: DiscordApi, who: str, message: dict[str, Any]) -> dict[str, Any]:
-    """`who` clicks 👕 New slogan on `message`: the private menu the bot answers with."""
+    """`who` clicks 👕 New slogan on `message`: the private menu the bot answers with, as it was
+    shown (a copy: once a slogan is applied, the bot takes the menu away)."""
     token = await api.click(who, int(message["id"]), button_id(message, "slogan"))
-    return await until(lambda: next((m for m in api.messages.values() if m.get("_token") == token
-                                     and m.get("components")), None))
+    return copy.deepcopy(await until(lambda: next((m for m in api.messages.values() if m.get("_token") == token
+                                                   and m.get("components")), None)))
 
 
 def menu_options(menu: dict[str, Any]) -> list[str]:
