@@ -16,6 +16,7 @@ from pathlib import Path
 from langgraph.graph import END, START, StateGraph
 
 from agent import prompts, rules
+from agent.edit import PlanEdit, edit_plan, vary_plan
 from agent.llm import SceneLlm
 from agent.state import MAX_SLOGAN_CHARS, PlanItem, PlanState, ScenePlan, SceneRequest
 from agent.walls import PLATES, WALLS
@@ -58,6 +59,18 @@ class Planner:
         if isinstance(result, InputError):
             raise result
         return result
+
+    def edit(
+        self, parent: ScenePlan, text: str, *, speaker: str | None = None, seed: int | None = None
+    ) -> PlanEdit:
+        """The plan after `text` edits a picture drawn from `parent`: what changed (cast, wall:
+        a re-plan; else an instruction edit) and what Kontext reads (see agent/edit.py)."""
+        return edit_plan(self, parent, text, speaker=speaker, seed=seed)
+
+    def vary(self, parent: ScenePlan, seed: int) -> tuple[ScenePlan, str]:
+        """A subtle variation of a picture drawn from `parent`: its plan with `seed`, and what
+        Kontext reads to vary the picture."""
+        return vary_plan(self, parent, seed)
 
     def plan_many(self, requests: Iterable[SceneRequest]) -> Iterator[ScenePlan | InputError]:
         """Plan many requests, in order, one graph run per batch of BATCH_SIZE."""
@@ -146,7 +159,7 @@ class Planner:
         elif wearer is None:
             slogan = None  # nobody in the picture can wear the panel
             if asked_text:
-                notes.append(self._note_absent_wearer(asked_text))
+                notes.append(self.note_absent_wearer(asked_text))
         elif asked_text:
             slogan = asked_text
         elif isinstance(llm_slogan, str) and 0 < len(llm_slogan.strip()) <= MAX_SLOGAN_CHARS:
@@ -160,7 +173,7 @@ class Planner:
         name = self.characters[wearer].name.split()[0]
         return f"No slogan on {name}'s shirt: the request asks for a plain panel."
 
-    def _note_absent_wearer(self, text: str) -> str:
+    def note_absent_wearer(self, text: str) -> str:
         panel = next((c for c in self.character_list if c.wears_panel), None)
         who = panel.name.split()[0] if panel else "The slogan wearer"
         return f'{who} is not in this picture, so there is no shirt slogan ("{text}" is left out).'

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 
 from agent.walls import WALLS, Wall
 from characters.sheet import Character
@@ -66,6 +66,57 @@ def clip_prompt(characters: list[Character], wall: Wall, action: str) -> str:
         fixed = f"{STYLE}. {wall.title.capitalize()} of an empty home AI lab."
     action = _leading_words_that_fit(action, lambda a: estimate_clip_tokens(f"{fixed} {a}.") <= MAX_CLIP_TOKENS)
     return f"{fixed} {_sentence(action)}" if action else fixed
+
+
+# --- editing a finished picture (Kontext's own strength: the picture is the input) ---------
+KEEP_REST = (
+    "Keep everything else exactly as it is: the same characters with the same faces, proportions and colours, "
+    "the same wall of the lab, the same style and framing."
+)
+VARY = (
+    "A subtle variation of this picture: the same characters, wall, action and framing, with small changes "
+    "in pose, expression and details."
+)
+
+
+def edit_prompt(
+    instruction: str,
+    *,
+    cast: list[Character],
+    outfits: dict[str, str],
+    added: Collection[str] = (),
+    removed: Sequence[Character] = (),
+    wall: Wall | None = None,
+    has_slogan: bool,
+) -> str:
+    """What Kontext reads to edit a finished picture (the picture is its input image): the
+    people in it by trigger word (their LoRAs are on), the edit in the person's words, the
+    changes of cast and wall spelled out (who comes in, in full), then "keep the rest" and
+    the blank chest panel. The instruction is cut to fit the T5 budget, never the rest."""
+    who = ", ".join(c.trigger for c in cast)
+    head = f"{STYLE}. Edit this picture" + (f" of {who}" if who else " of the empty lab") + "."
+    changes: list[str] = []
+    if wall is not None:
+        changes.append(f"Move the scene to {wall.title} of the lab: {wall.description}.")
+    for character in removed:
+        changes.append(f"Remove {character.name} from the picture.")
+    for character in cast:
+        if character.id in added:
+            outfit = character.outfits[outfits.get(character.id, "default")]
+            changes.append(f"Add {character.trigger}, {character.description}, {outfit}.")
+    tail = [KEEP_REST] + ([BLANK_PANEL] if has_slogan else [])
+    fixed = " ".join([head, *changes, *tail])
+    words = _leading_words_that_fit(
+        instruction.strip(" .,"), lambda w: estimate_t5_tokens(f"{fixed} The edit: {w}.") <= MAX_T5_TOKENS
+    )
+    edit = [f"The edit: {words}."] if words else []
+    return " ".join([head, *edit, *changes, *tail])
+
+
+def vary_prompt(cast: list[Character], has_slogan: bool) -> str:
+    """What Kontext reads for a subtle variation of a finished picture (its input image)."""
+    who = f" Keep {', '.join(c.trigger for c in cast)} as they are." if cast else ""
+    return " ".join([f"{STYLE}. {VARY}{who}", KEEP_IDENTITY if cast else "", BLANK_PANEL if has_slogan else ""]).strip()
 
 
 def _leading_words_that_fit(action: str, fits: Callable[[str], bool]) -> str:

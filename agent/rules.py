@@ -197,12 +197,14 @@ _PICTURE_OF = re.compile(
 
 
 def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | None,
-                    shown: Collection[str] | None = None) -> str:
+                    shown: Collection[str] | None = None, *, keep_ask: bool = False) -> str:
     """The scene in words for the prompt: chat markup and the ask stripped, pronouns turned
     into names, and nobody named who is not in the picture (`shown`, the ids drawn; see
     agent/action.py). The words that ask for a slogan go: all of them when the slogan is
     worn (`slogan`; it is composited later, never prompted), only the slogan's words when
-    it is not, so the garment stays in the scene ("a t-shirt folded on the chair")."""
+    it is not, so the garment stays in the scene ("a t-shirt folded on the chair").
+    `keep_ask` keeps the leading verb ("make it night", "give Milo a mug"): an edit's words
+    are an instruction, not a scene."""
     reading = read(text, speaker, cast)
     plain, scan, mentions = reading.plain, reading.scan, reading.mentions
     for a, b in reading.plain_panel:  # "minus the shirt text today, just the plain panel": said by the outfit
@@ -221,6 +223,8 @@ def describe_action(text: str, speaker: str | None, cast: Cast, slogan: str | No
     for a, b in reversed(garment_text(action)):  # shirt text the reading missed never reaches the prompt
         action = action[:a] + " " + action[b:]
     action = _FIELD_LABEL.sub("", _TICKET.sub("", " ".join(action.split())))
+    if keep_ask:
+        return action.strip(" ,.")
     action = _LEADING_ASK.sub("", action)
     picture = _PICTURE_OF.match(action)
     if picture and _starts_with_someone_drawn(action[picture.end() :], cast, shown):

@@ -226,6 +226,12 @@ def names_a_wall(words: str) -> bool:
     )
 
 
+def wall_cues(text: str) -> list[tuple[int, int, PlateName, bool]]:
+    """Every cue of a wall in `text`: its span, its wall, and whether it is an action
+    ("cycling", "soldering") rather than a thing ("rack", "couch")."""
+    return [(start, end, plate, weight == ACTION_WEIGHT) for start, end, (plate, weight) in _cue_hits(text)[0]]
+
+
 def names_a_wall_in(words: str) -> bool:
     """Whether any cue of a wall (thing or action) is among `words` ("watering the plants")."""
     return bool(_cue_hits(words)[0])

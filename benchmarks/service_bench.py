@@ -1,15 +1,17 @@
 """Benchmark the render service under load, over real HTTP on 127.0.0.1 (loopback only).
 
 Phase 1 (embedded): one `cartoon serve` (SQLite queue, one preview worker); 20 users submit
-10 scenes each at once (200 jobs) while 4 clients poll job status. Reports jobs/s, p50/p95
-latency of submit and of status, and the service's own overhead per job beyond the render
-pipeline's time (target <= 20 ms), read from the job records.
+10 jobs each at once (200 jobs) while 4 clients poll job status. A share of them
+(`--edit-share`, a quarter by default) are edits in words of the user's first picture
+(`POST /v1/jobs/{id}/edit`, drawn before the clock starts), the rest new scenes. Reports
+jobs/s, p50/p95 latency of submit and of status, and the service's own overhead per job
+beyond the render pipeline's time (target <= 20 ms), read from the job records.
 
 Phase 2 (scale-out, needs Debian's redis-server): the same 200 jobs against two
 `cartoon serve` processes sharing a Redis queue; one is killed with SIGKILL after a quarter
 of the jobs finished; every job must still finish.
 
-    python benchmarks/service_bench.py [--jobs 200] [--users 20] [--size 1024] [--json]
+    python benchmarks/service_bench.py [--jobs 200] [--users 20] [--edit-share 0.25] [--size 1024] [--json]
 """
 
 from __future__ import annotations
@@ -38,6 +40,26 @@ PHRASES = [
     "James asleep on the exercise bike",
     "Milo at the desk with three monitors",
 ]
+EDITS = ["now at the rack", "make it night", "add James", "Milo asleep", "at the whiteboard"]
+
+
+def first_pictures(url: str, users: int) -> dict[int, str]:
+    """One finished picture per user, to edit during the load (made before the clock starts)."""
+    http = client(url)
+    ids = {}
+    for n in range(users):
+        response = http.post("/v1/scenes", json={"text": PHRASES[n % len(PHRASES)], "user": f"user{n}", "seed": n})
+        response.raise_for_status()
+        ids[n] = response.json()["id"]
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        states = {http.get(f"/v1/jobs/{j}").json()["state"] for j in ids.values()}
+        if states == {"done"}:
+            return ids
+        if states & {"failed", "cancelled"}:
+            raise SystemExit(f"a first picture did not finish: {states}")
+        time.sleep(0.1)
+    raise SystemExit("the first pictures took over 600 s")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -45,11 +67,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def run_load(urls: list[str], jobs: int, users: int, kill: Any = None) -> dict[str, Any]:
-    """Submit `jobs` scenes from `users` users at once, poll until all are final."""
+def run_load(urls: list[str], jobs: int, users: int, kill: Any = None, edit_share: float = 0.0) -> dict[str, Any]:
+    """Submit `jobs` jobs from `users` users at once (`edit_share` of them edits of each
+    user's first picture), poll until all are final."""
+    parents = first_pictures(urls[0], users) if edit_share > 0 else {}
+    every = max(1, round(1 / edit_share)) if edit_share > 0 else 0
     submit_ms: list[float] = []
     status_ms: list[float] = []
     ids: list[str] = []
+    edits: list[str] = []
     lock = threading.Lock()
     refused: list[str] = []
     started = time.perf_counter()
@@ -57,14 +83,20 @@ def run_load(urls: list[str], jobs: int, users: int, kill: Any = None) -> dict[s
     def user_thread(n: int) -> None:
         http = client(urls[n % len(urls)])
         for k in range(jobs // users):
-            body = {"text": PHRASES[(n + k) % len(PHRASES)], "user": f"user{n}", "seed": n * 100 + k}
+            if every and (n + k) % every == every - 1:
+                path, body = f"/v1/jobs/{parents[n]}/edit", {"text": EDITS[(n + k) % len(EDITS)], "user": f"user{n}"}
+            else:
+                path = "/v1/scenes"
+                body = {"text": PHRASES[(n + k) % len(PHRASES)], "user": f"user{n}", "seed": n * 100 + k}
             t = time.perf_counter()
-            response = http.post("/v1/scenes", json=body)
+            response = http.post(path, json=body)
             elapsed = (time.perf_counter() - t) * 1000
             with lock:
                 submit_ms.append(elapsed)
                 if response.status_code == 202:
                     ids.append(response.json()["id"])
+                    if path != "/v1/scenes":
+                        edits.append(response.json()["id"])
                 else:
                     refused.append(response.text)
 
@@ -109,6 +141,7 @@ def run_load(urls: list[str], jobs: int, users: int, kill: Any = None) -> dict[s
         "wall_s": round(wall, 2),
         "jobs_per_s": round(len(final) / wall, 2),
         "accepted": len(ids),
+        "edits": len(edits),
         "refused": len(refused),
         "done": states.count("done"),
         "failed": states.count("failed"),
@@ -155,10 +188,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=200)
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--edit-share", type=float, default=0.25, help="share of the jobs that are edits (0 to 1)")
     parser.add_argument("--size", type=int, default=1024, help="preview render size (square)")
     parser.add_argument("--skip-redis", action="store_true")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if not 0 <= args.edit_share <= 1:
+        parser.error(f"--edit-share is {args.edit_share}; give a share from 0 to 1, e.g. 0.25")
 
     from render.service.store_redis import RedisStore
     from render.service.store_sqlite import SqliteStore
@@ -169,13 +205,14 @@ def main() -> None:
         "load_average_at_start": round(os.getloadavg()[0], 2),
         "jobs": args.jobs,
         "users": args.users,
+        "edit_share": args.edit_share,
         "size": args.size,
     }
     with tempfile.TemporaryDirectory(prefix="service-bench-") as tmp:
         folder = Path(tmp)
         box = ServeProcess(service_env(folder / "embedded", **size), "--backend", "preview")
         try:
-            embedded = run_load([box.url], args.jobs, args.users)
+            embedded = run_load([box.url], args.jobs, args.users, edit_share=args.edit_share)
             store = SqliteStore(folder / "embedded" / "jobs.db")
             embedded.update(overhead(store, embedded["ids"]))
         finally:
@@ -191,7 +228,8 @@ def main() -> None:
                 deadline = time.monotonic() + 30
                 while http.get("/healthz").json()["workers"] < 2 and time.monotonic() < deadline:
                     time.sleep(0.1)
-                scaled = run_load([b.url for b in boxes[:1]], args.jobs, args.users, kill=boxes[1].kill)
+                scaled = run_load([b.url for b in boxes[:1]], args.jobs, args.users, kill=boxes[1].kill,
+                                  edit_share=args.edit_share)
                 store = RedisStore(redis.url)
                 scaled.update(overhead(store, scaled["ids"]))
                 scaled["restarted_jobs"] = sum(1 for j in scaled["ids"] if (r := store.get(j)) and r.starts > 1)

@@ -10,6 +10,8 @@ people typed goes through `bot.safe_text.echo`.
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from bot.safe_text import echo
@@ -22,15 +24,24 @@ SKIPPED_NOTE = "The slogan didn't fit on Milo's shirt this time; 👕 New slogan
 LOW_CONFIDENCE_NOTE = "The slogan may have missed Milo's chest; 👕 New slogan writes another one."
 
 
-def progress_text(job: Job, scene: str) -> str:
-    """What the progress message says, in Milo's voice (`scene` is already safe to echo)."""
+ETA_STEP_S = 15  # an ETA is shown to the quarter minute, so it does not change with every event
+
+
+def progress_text(job: Job, scene: str, *, now: float | None = None) -> str:
+    """What the progress message says, in Milo's voice (`scene` is already safe to echo).
+    While queued: the place in line and, from the service's `eta_s`, when the picture should
+    be ready, as a Discord relative timestamp ("in 2 minutes", in the reader's own clock)."""
     scene = scene if len(scene) <= 80 else scene[:79] + "…"
     if job.state == "queued":
+        ready = ""
+        if job.eta_s is not None:
+            due = math.ceil(((now if now is not None else time.time()) + job.eta_s) / ETA_STEP_S) * ETA_STEP_S
+            ready = f" Ready <t:{due}:R>."
         # `position` is how many jobs start before this one (0: next).
         if not job.position:
-            return f"🦝 Next up: *{scene}*. Sharpening my pencils..."
+            return f"🦝 Next up: *{scene}*. Sharpening my pencils...{ready}"
         ahead = f"{job.position} picture{'s' if job.position != 1 else ''}"
-        return f"🦝 Queued: *{scene}*. {ahead} ahead of you."
+        return f"🦝 Queued: *{scene}*. {ahead} ahead of you.{ready}"
     if job.state == "running":
         if job.total:
             filled = round(10 * job.step / job.total)

@@ -1,11 +1,13 @@
 """`MiloBot`: the discord.py client. It only wires the parts together.
 
 `__init__` makes the render-service clients (`bot.services`), the scheduler
-(AsyncIOScheduler, SQLite job store), the record of followed jobs (`bot.pending`) and the
-`Follower` that runs them (`bot.following`), and the command tree whose `on_error` answers
-every failed command (`bot.command_errors`). `setup_hook`, before the gateway connects,
-loads the cogs (cartoon, daily), registers the persistent buttons, syncs the slash
-commands when their definitions changed (`bot.command_sync`), and resumes the jobs a
+(AsyncIOScheduler, SQLite job store), the record of followed jobs (`bot.pending`), the
+`Follower` that runs them (`bot.following`), where pictures were posted (`bot.posted`), the
+channel allow-list (`bot.allowlist`), the blocked words (`bot.blocked`), the routes of
+submitted modals (`bot.modals`), and the command tree whose `on_error` answers every failed
+command (`bot.command_errors`). `setup_hook`, before the gateway connects, loads the cogs
+(cartoon, creative, daily, admin), registers the persistent buttons and menus, syncs the
+slash commands when their definitions changed (`bot.command_sync`), and resumes the jobs a
 previous process left unfinished. Nothing here imports torch.
 """
 
@@ -20,20 +22,25 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
+from bot import edit_flow, slogan_flow
+from bot.allowlist import ChannelAllowList
+from bot.blocked import BlockedWords
 from bot.command_errors import MiloTree
 from bot.command_sync import sync_if_changed
 from bot.cooldown import UserCooldown
 from bot.following import Follower
+from bot.modals import ModalRoutes
 from bot.pending import PendingStore
+from bot.posted import PostedStore
 from bot.safe_text import NO_PINGS
 from bot.service_client import RenderClient
 from bot.services import RenderServices
-from bot.views import DeleteButton, RerollButton, SloganButton, picture_view
+from bot.views import DYNAMIC_ITEMS, picture_view, progress_view
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.cogs.cartoon", "bot.cogs.daily")
+EXTENSIONS = ("bot.cogs.cartoon", "bot.cogs.creative", "bot.cogs.daily", "bot.cogs.admin")
 
 
 def intents() -> discord.Intents:
@@ -85,15 +92,20 @@ class MiloBot(commands.Bot):
                                        render_fallback)
         self.scheduler = make_scheduler(settings)
         self.pending = PendingStore(settings.bot_state_dir / "pending.sqlite")
-        self.follower = Follower(self, self.pending, picture_view)
+        self.posted = PostedStore(settings.bot_state_dir / "posted.sqlite")
+        self.follower = Follower(self, self.pending, picture_view, progress_view)
         self.slogan_cooldown = UserCooldown(settings.bot_slogan_cooldown_s)
+        self.allowed_channels = ChannelAllowList(settings.bot_state_dir / "admin.sqlite")
+        self.modals = ModalRoutes()
+        self.modals.add(edit_flow.MODAL, edit_flow.submit_edit)
+        self.modals.add(slogan_flow.MODAL, slogan_flow.submit_own_slogan)
 
     async def setup_hook(self) -> None:
         # Paused until the cogs have registered their jobs.
         self.scheduler.start(paused=True)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.add_dynamic_items(RerollButton, SloganButton, DeleteButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         self.scheduler.resume()
         await sync_if_changed(self)
         resumed = self.follower.resume_all()
@@ -103,12 +115,25 @@ class MiloBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions are handled by the cartoon cog's listener."""
 
+    async def on_interaction(self, interaction: discord.Interaction, /) -> None:
+        """Submitted modals go to their handler by custom id (bot/modals.py), also after a restart."""
+        await self.modals.dispatch(interaction)  # type: ignore[arg-type]
+
+    def picture_view(self, job_id: str, requester_id: int, service: str = "") -> discord.ui.View:
+        """The buttons under a picture (bot/views.py)."""
+        return picture_view(job_id, requester_id, service)
+
     async def close(self) -> None:
         await self.follower.close()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await self.services.aclose()
         await super().close()
+
+    @cached_property
+    def blocked(self) -> BlockedWords:
+        """The words refused in scenes, slogans and edits (read once, at first use)."""
+        return BlockedWords.load(self.settings.data_dir / "blocked_words.txt", self.settings.bot_blocked_words)
 
     @cached_property
     def character_names(self) -> dict[str, str]:

@@ -8,7 +8,9 @@
 - the last local date a post went out;
 - today's `Attempt`: the saying it uses, the message that shows it (progress, the one
   public notice while the render service is down, then the picture), how many tries, the
-  last error and when the next quiet try is due.
+  last error and when the next quiet try is due;
+- the admins' `DailyChoices` (/cartoon-daily pause, skip, time, channel), which win over
+  the settings where they are set.
 
 `now` is the daily post's clock; `due_at` turns the daily time into an instant on a given
 local day (DST-safe);
@@ -41,6 +43,39 @@ class Attempt:
     last_error: str | None = None
     next_try: str | None = None  # ISO instant of the next quiet retry
     notice: bool = False  # the day's one public "running late" notice went out
+
+
+@dataclass
+class DailyChoices:
+    """What admins chose with /cartoon-daily; None leaves the setting (CARTOON_DAILY_*) in charge."""
+
+    paused: bool = False
+    skip: str | None = None  # ISO local date whose post is skipped
+    time: str | None = None  # HH:MM
+    tz: str | None = None  # IANA zone
+    channel: int | None = None
+
+
+@dataclass(frozen=True)
+class DailyConfig:
+    """The daily post as it runs: the admins' choices over the settings."""
+
+    channel: int | None
+    time: str
+    tz: str
+    paused: bool
+    skip: str | None
+    chosen: frozenset[str]  # which of channel, time, tz an admin set
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @classmethod
+    def of(cls, choices: DailyChoices, channel: int | None, time: str, tz: str) -> DailyConfig:
+        chosen = frozenset(name for name in ("channel", "time", "tz") if getattr(choices, name) is not None)
+        return cls(channel=choices.channel if choices.channel is not None else channel, time=choices.time or time,
+                   tz=choices.tz or tz, paused=choices.paused, skip=choices.skip, chosen=chosen)
 
 
 class DailyStore:
@@ -91,6 +126,22 @@ class DailyStore:
             attempt = self._get(db, "attempt")
             if attempt and json.loads(attempt)["day"] == day.isoformat():
                 self._set(db, "attempt", None)
+
+    # --- what admins chose ------------------------------------------------------------------
+    def choices(self) -> DailyChoices:
+        with self._db() as db:
+            value = self._get(db, "choices")
+        return DailyChoices(**json.loads(value)) if value else DailyChoices()
+
+    def choose(self, **changes: object) -> DailyChoices:
+        """Change some of the admins' choices (atomically); the choices after it."""
+        with self._db() as db:
+            value = self._get(db, "choices")
+            choices = DailyChoices(**json.loads(value)) if value else DailyChoices()
+            for name, changed in changes.items():
+                setattr(choices, name, changed)
+            self._set(db, "choices", json.dumps(asdict(choices)))
+        return choices
 
     # --- the BOFH rotation --------------------------------------------------------------------
     def peek_saying(self, sayings: list[str]) -> tuple[str, int]:

@@ -5,14 +5,17 @@ Slash commands, mentions, the buttons and the daily post each describe what they
 up every job still on record. For each job the follower:
 
 1. submits the body when no job id is on record yet, to the render service, or to the
-   fallback service when the first is down (the progress message says so);
-2. follows it, editing the progress message at most every `CARTOON_BOT_PROGRESS_INTERVAL_S`.
+   fallback service when the first is down (the progress message says so); a job made from
+   a finished picture (`action` edit, vary, reroll of `parent`) goes to the service that has it;
+2. follows it, editing the progress message (position, ETA, progress bar, a Cancel button) at
+   most every `CARTOON_BOT_PROGRESS_INTERVAL_S`.
    While the service is unreachable or says it is unavailable (503, or an `event: error`
    on the job's stream) it keeps following quietly, looking again after the service's
    Retry-After, until `CARTOON_BOT_JOB_TIMEOUT_S` from when the job was asked for;
 3. a job that failed on the render service is drawn again by the fallback, when configured;
-4. posts the picture with its buttons (`bot.targets.Delivery`: exactly once), calls the
-   origin's `delivered` hook, and forgets the job;
+4. posts the picture with its buttons (`bot.targets.Delivery`: exactly once), notes where
+   (`bot.posted`, for /cartoon-history and /cartoon-show), calls the origin's `delivered`
+   hook, and forgets the job;
 5. on failure, asks the origin's `failed` hook (the daily post retries quietly), or tells
    the asker in plain words (`bot.wording`), and forgets the job.
 
@@ -35,6 +38,7 @@ import discord
 from bot.captions import BUSY_NOTE, FALLBACK_CAPTION, FALLBACK_NOTE, caption
 from bot.imaging import fit_to_limit
 from bot.pending import PendingJob, PendingStore
+from bot.posted import Posted
 from bot.progress import Progress, png_file
 from bot.service_client import Job, JobFailed, JobUnknown, RenderClient, ServiceDown, ServiceError
 from bot.targets import Delivery
@@ -72,10 +76,12 @@ class Outcome:
 class Follower:
     """Runs every job the bot follows; one task per job, keyed by `PendingJob.key`."""
 
-    def __init__(self, bot: MiloBot, store: PendingStore, picture_view: PictureView) -> None:
+    def __init__(self, bot: MiloBot, store: PendingStore, picture_view: PictureView,
+                 progress_view: PictureView | None = None) -> None:
         self.bot = bot
         self.store = store
         self.picture_view = picture_view
+        self.progress_view = progress_view  # the buttons under a picture being drawn (Cancel)
         self.hooks: dict[str, JobHooks] = {}
         self.status: dict[str, str] = {}  # key → what the job is doing, for status commands
         self._tasks: dict[str, asyncio.Task[Outcome]] = {}
@@ -126,7 +132,14 @@ class Follower:
 
     async def _run(self, pending: PendingJob) -> Outcome:
         delivery = Delivery(self.bot, pending, self._save)
-        progress = Progress(delivery.show, pending.scene, interval_s=self.bot.settings.bot_progress_interval_s)
+
+        async def show(text: str) -> None:
+            view = None
+            if self.progress_view is not None and pending.job_id is not None:
+                view = self.progress_view(pending.job_id, pending.requester_id, pending.service)
+            await delivery.show(text, view)
+
+        progress = Progress(show, pending.scene, interval_s=self.bot.settings.bot_progress_interval_s)
         deadline = pending.created_at + self.bot.settings.bot_job_timeout_s
         try:
             while True:
@@ -163,8 +176,13 @@ class Follower:
         for tag, client in self.bot.services.ordered():
             if tag in pending.tried:
                 continue
+            if pending.parent is not None and tag != pending.service:
+                continue  # made from a finished picture: only the service that has it can
             try:
-                accepted = await client.submit(pending.body)
+                if pending.parent is not None:
+                    accepted = await client.derive(pending.action, pending.parent, pending.body)
+                else:
+                    accepted = await client.submit(pending.body)
             except ServiceDown as exc:
                 log.warning("render service at %s is down (%s)", client.base_url, exc)
                 last = exc
@@ -234,6 +252,8 @@ class Follower:
         view = self.picture_view(pending.job_id, pending.requester_id, pending.service)
         message_id = await self._discord_retries(
             lambda: delivery.deliver(text, png_file(fitted.data, fitted.filename), view), deadline)
+        await asyncio.to_thread(self.bot.posted.record, Posted(pending.job_id, pending.service, pending.guild_id,
+                                                               pending.channel_id, message_id, pending.requester_id))
         hooks = self.hooks.get(pending.origin)
         if hooks is not None:
             await hooks.delivered(pending, message_id, final)
@@ -263,6 +283,8 @@ class Follower:
         return client
 
     def _next_service(self, pending: PendingJob) -> str | None:
+        if pending.parent is not None:  # no other service has the finished picture it starts from
+            return None
         tried = {*pending.tried, pending.service} if pending.job_id else set(pending.tried)
         return next((tag for tag, _ in self.bot.services.ordered() if tag not in tried), None)
 

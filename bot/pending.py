@@ -6,7 +6,7 @@ fresh process: the request body (to submit it again if the bot stopped before th
 answered), the job id and the service it runs on, and where the picture goes (channel,
 the message that shows progress, the interaction's token until it expires, the message a
 mention replied to). `origin` names what made the job ("cartoon", "mention", "reroll",
-"slogan", "daily", or whatever comes next); `extra` is that origin's own data (the daily
+"vary", "edit", "show", "daily", or whatever comes next); `extra` is that origin's own data (the daily
 post keeps its day and saying there). Nothing here knows about Discord or the service.
 
 `PendingStore` keeps them in one SQLite file (`CARTOON_BOT_STATE_DIR/pending.sqlite`).
@@ -36,7 +36,7 @@ class PendingJob:
     """One job the bot follows, whatever made it."""
 
     origin: str
-    body: dict[str, Any]  # the POST /v1/scenes body
+    body: dict[str, Any]  # the POST /v1/scenes body, or that of an edit, vary or reroll of `parent`
     requester_id: int
     channel_id: int
     scene: str  # what the progress message calls the picture (already safe to echo)
@@ -53,6 +53,10 @@ class PendingJob:
     filesize_limit: int = 10 * 1024 * 1024
     stage: str = FOLLOWING
     extra: dict[str, Any] = field(default_factory=dict)
+    # A new picture made from a finished one: "edit", "vary" or "reroll" of the job `parent`,
+    # on the service that has it (`service`, set before submission); "scene" is a new scene.
+    action: str = "scene"
+    parent: str | None = None
     created_at: float = field(default_factory=time.time)
     key: str = field(default_factory=lambda: uuid.uuid4().hex)
 

@@ -48,6 +48,11 @@ class Progress:
 
     async def update(self, job: Job) -> None:
         self._last_job = job
+        if job.final:
+            # Not progress: the picture, or the line saying why not, replaces the message. (A job
+            # resumed after its picture was posted must not put its Cancel back over the picture.)
+            self._pending = None
+            return
         text = progress_text(job, self.scene)
         if self.note:
             text = f"{self.note}\n{text}"

@@ -112,6 +112,17 @@ class Job:
         return (self.result or {}).get("plan")
 
     @property
+    def eta_s(self) -> float | None:
+        """The service's estimate of seconds until the picture is done (None: none given)."""
+        value = self.raw.get("eta_s")
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    @property
+    def created_at(self) -> float | None:
+        value = self.raw.get("created_at")
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
     def compositor(self) -> dict[str, Any]:
         """How the slogan went on (`method`, and `reason`/`confidence` where the service says);
         {} when the picture has no slogan."""
@@ -154,6 +165,17 @@ class RenderClient:
         data.setdefault("state", "queued")
         return Job.from_json(data)
 
+    async def derive(self, action: str, parent: str, body: dict[str, Any]) -> Job:
+        """POST /v1/jobs/{parent}/{edit|vary|reroll}: a new job made from a finished one."""
+        data = await self._json("POST", f"/v1/jobs/{parent}/{action}", json={k: v for k, v in body.items() if v is not None})
+        data.setdefault("state", "queued")
+        return Job.from_json(data)
+
+    async def jobs(self, user: str, *, limit: int = 20) -> list[Job]:
+        """The newest jobs of `user` (GET /v1/jobs), newest first."""
+        data = await self._json("GET", "/v1/jobs", params={"user": user, "limit": limit})
+        return [Job.from_json(j) for j in data.get("jobs", [])]
+
     async def job(self, job_id: str) -> Job:
         return Job.from_json(await self._json("GET", f"/v1/jobs/{job_id}"))
 
@@ -161,9 +183,12 @@ class RenderClient:
         response = await self._send("GET", f"/v1/jobs/{job_id}/{'clean' if clean else 'image'}")
         return response.content
 
-    async def reslogan(self, job_id: str, slogan: str | None = None) -> dict[str, Any]:
-        """A new saying on the kept clean render (`None`: the service picks the next one)."""
-        return await self._json("POST", f"/v1/jobs/{job_id}/shirt", json={"slogan": slogan} if slogan else {})
+    async def reslogan(self, job_id: str, slogan: str | None = None, *, user: str | None = None) -> dict[str, Any]:
+        """A new saying on the kept clean render (`None`: the service picks the next one). With
+        a `user` other than the picture's, the service makes that user a copy: the answer's
+        `id` is the copy's job."""
+        body = {k: v for k, v in (("slogan", slogan), ("user", user)) if v}
+        return await self._json("POST", f"/v1/jobs/{job_id}/shirt", json=body)
 
     async def fetch_url(self, url: str) -> bytes:
         """GET a path or URL the service handed out (e.g. `image_url`)."""

@@ -95,20 +95,22 @@ class Delivery:
         self.channel = bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
 
     # --- what the follower calls ----------------------------------------------------------
-    async def show(self, text: str) -> None:
-        """Progress: post the message, or edit it. After the token expired, the old response
-        says once that the picture comes below, and shows no more progress."""
+    async def show(self, text: str, view: discord.ui.View | None = None) -> None:
+        """Progress: post the message, or edit it (with `view`, its buttons: Cancel). After the
+        token expired, the old response says once that the picture comes below, and shows no
+        more progress."""
         job = self.job
         if job.token is not None and not job.token_alive:
             await self._leave_moved_note()
             return
+        buttons = {"view": view} if view is not None else {}
         if job.message_id is None:
-            message = await self._send(text)
+            message = await self._send(text, **buttons)
             job.message_id = message.id
             self.save(job)
             return
         try:
-            await self._edit(content=text)
+            await self._edit(content=text, **buttons)
         except discord.HTTPException as exc:
             if not self._token_expired(exc):
                 raise
@@ -189,7 +191,8 @@ class Delivery:
                 for row in message.components:
                     for item in getattr(row, "children", []):
                         parts = (getattr(item, "custom_id", None) or "").split(":")
-                        if len(parts) > 2 and parts[0] == "milo" and parts[2] == job_id:
+                        # a picture's buttons, not the Cancel of its progress message
+                        if len(parts) > 2 and parts[0] == "milo" and parts[1] != "cancel" and parts[2] == job_id:
                             return message.id
         except discord.HTTPException as exc:
             log.warning("job %s: could not read the channel to check for its picture: %s", job_id, exc)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(180.0, gt=0, description="Per attempt; one retry on timeout or 5xx")
     # --- render service (service): `cartoon serve`, render/service/ ---
     render_token: str | None = Field(None, description="Bearer token the render service requires")
+    render_admin_token: str | None = Field(
+        None, description="A second bearer token that may also list every user's jobs; unset = none", repr=False
+    )
     service_dir: Path = DATA_DIR / "service"
     service_backend: str | None = Field(None, description="Unset = CARTOON_DEFAULT_BACKEND")
     service_host: str = "127.0.0.1"
@@ -138,7 +141,10 @@ class Settings(BaseSettings):
     bot_progress_interval_s: float = Field(2.5, ge=2.0, le=3.0, description="Seconds between edits")
     bot_max_text_chars: int = Field(500, ge=10, le=1000, description="Longest scene text accepted")
     bot_job_timeout_s: float = Field(1800.0, gt=0, description="Give up on (and cancel) a job after this long")
-    bot_slogan_cooldown_s: float = Field(20.0, ge=0, description="Seconds between two New slogan clicks of one person")
+    bot_slogan_cooldown_s: float = Field(20.0, ge=0, description="Seconds between two slogan changes of one person")
+    bot_blocked_words: str = Field(
+        "", description="Words refused in scenes, slogans and edits besides data/blocked_words.txt, comma-separated"
+    )
 
     @field_validator("daily_tz")
     @classmethod

@@ -51,16 +51,46 @@ class ScenePipeline:
         stem: str | None = None,
     ) -> RenderResult:
         # 1. Check the arguments before any work.
-        stem = stem or f"{plan.plate}-{'-'.join(plan.characters) or 'empty'}-{plan.seed}"
-        if not _STEM.match(stem):
-            raise InputError(f"stem '{stem}': give a file name without folders")
-        out_dir = Path(out_dir)
+        stem = self._stem(plan, stem)
 
         # 2. Render the clean picture.
         started = time.perf_counter()
         clean = self.backend.render(plan, seed=plan.seed, options=options, progress=progress)
-        render_ms = _ms(started)
+        return self._finish(clean, plan, Path(out_dir), stem, _ms(started))
 
+    def edit(
+        self,
+        image: Image.Image,
+        plan: ScenePlan,
+        instruction: str,
+        *,
+        options: RenderOptions,
+        out_dir: Path,
+        progress: ProgressFn | None = None,
+        stem: str | None = None,
+    ) -> RenderResult:
+        """A finished picture edited: `image` is its clean render, `plan` the edited scene's
+        plan and `instruction` what the backend reads (agent/edit.py writes both); the backend's
+        `edit_scene` makes the new clean picture, and the slogan is written on it again, as
+        `render` does."""
+        # 1. Check the arguments before any work.
+        stem = self._stem(plan, stem)
+
+        # 2. Edit the clean picture.
+        started = time.perf_counter()
+        clean = self.backend.edit_scene(image, plan, instruction, seed=plan.seed, options=options, progress=progress)
+        return self._finish(clean, plan, Path(out_dir), stem, _ms(started))
+
+    @staticmethod
+    def _stem(plan: ScenePlan, stem: str | None) -> str:
+        stem = stem or f"{plan.plate}-{'-'.join(plan.characters) or 'empty'}-{plan.seed}"
+        if not _STEM.match(stem):
+            raise InputError(f"stem '{stem}': give a file name without folders")
+        return stem
+
+    def _finish(self, clean: Image.Image, plan: ScenePlan, out_dir: Path, stem: str, render_ms: float) -> RenderResult:
+        """Steps 3-5 of a render or an edit: keep the clean picture, write the slogan, keep the
+        finished picture."""
         # 3. Save the clean picture first: if the slogan cannot be written, the render
         #    (minutes of GPU time on the real backends) is still kept for a re-slogan.
         started = time.perf_counter()

@@ -1,9 +1,11 @@
 """/cartoon, /cartoon-help and "@Milo draw ..." mentions: people asking for pictures.
 
 Everything that can be refused is refused before anything is queued (so it costs no
-render): @everyone/@here, overlong text, and a channel where the bot could not post the
+render): @everyone/@here, overlong text, blocked words (in the scene or the slogan), a
+channel the server's allow-list leaves out, and a channel where the bot could not post the
 picture (the missing permissions are named). Then the request becomes a `PendingJob` and
-the follower takes it from there (`bot.following`).
+the follower takes it from there (`bot.following`). `/cartoon shirt:` offers the BOFH
+sayings as you type, and takes any text.
 """
 
 from __future__ import annotations
@@ -18,16 +20,11 @@ from discord.ext import commands
 from agent.state import MAX_SLOGAN_CHARS
 from agent.walls import WALLS
 from bot import permissions
-from bot.mentions import (
-    HELP_HINT,
-    MASS_MENTION_REPLY,
-    MentionHelp,
-    MentionProblem,
-    has_mass_mention,
-    parse_mention,
-    scene_text,
-)
+from bot.buttons import refuse_here
+from bot.checks import checked_scene, checked_slogan
+from bot.mentions import HELP_HINT, MentionHelp, MentionProblem, parse_mention
 from bot.safe_text import NO_PINGS, echo
+from bot.sayings import load_lines
 from bot.targets import answer_privately, interaction_job, reply_job
 from bot.wording import OOPS, missing_permissions
 
@@ -46,7 +43,7 @@ class CartoonCog(commands.Cog):
     @app_commands.command(name="cartoon", description="Milo draws a lab scene for you")
     @app_commands.describe(
         scene="What happens, e.g. 'me and Milo fixing cables at the rack'",
-        shirt="A slogan for Milo's shirt (default: a BOFH saying)",
+        shirt="A slogan for Milo's shirt: pick a BOFH saying as you type, or write your own",
         seed="A number to make the picture repeatable",
     )
     @app_commands.guild_only()
@@ -58,28 +55,24 @@ class CartoonCog(commands.Cog):
         seed: app_commands.Range[int, 0, 2**32 - 1] | None = None,
     ) -> None:
         bot = self.bot
-        limit = bot.settings.bot_max_text_chars
-        if has_mass_mention(scene):
-            await answer_privately(interaction, MASS_MENTION_REPLY)
+        text, problem = checked_scene(bot, scene)
+        if problem is None:
+            shirt, problem = checked_slogan(bot, shirt)
+        if problem is not None or text is None:
+            await answer_privately(interaction, problem or "")
             return
-        text = scene_text(scene, bot_id=bot.user.id, user_characters=bot.settings.user_characters,
-                          character_names=bot.character_names)
-        if not text:
-            await answer_privately(interaction, f"That scene has nothing I can draw. {HELP_HINT}")
-            return
-        if len(text) > limit:
-            await answer_privately(interaction, f"That scene is {len(text)} characters; describe it in under {limit}, please.")
-            return
-        lacking = permissions.missing(interaction.app_permissions, in_thread=permissions.in_thread(interaction.channel),
-                                      replying=False)
-        if lacking:
-            await answer_privately(interaction, missing_permissions(lacking, "this channel"))
+        if await refuse_here(interaction):
             return
         await interaction.response.defer(thinking=True)
         message = await interaction.original_response()
         body = {"text": text, "shirt": shirt, "seed": seed, "user": str(interaction.user.id),
                 "as": bot.character_of(interaction.user.id)}
         await bot.follower.start(interaction_job(interaction, message.id, origin="cartoon", body=body, scene=echo(text)))
+
+    @cartoon.autocomplete("shirt")
+    async def shirt_choices(self, interaction: discord.Interaction[MiloBot], typed: str) -> list[app_commands.Choice[str]]:
+        """The BOFH sayings that contain what was typed (any text may still be sent as it is)."""
+        return slogan_choices(load_lines(self.bot.settings.data_dir / "bofh.txt"), typed)
 
     @app_commands.command(name="cartoon-help", description="What Milo can draw, and how to ask")
     async def cartoon_help(self, interaction: discord.Interaction[MiloBot]) -> None:
@@ -115,6 +108,13 @@ class CartoonCog(commands.Cog):
             text = help_text(bot) if isinstance(parsed, MentionHelp) else parsed.reply
             await self._reply(message, text)
             return
+        if not bot.allowed_channels.allows(message.guild.id, message.channel):
+            await self._tell_privately(message, bot.allowed_channels.refusal(message.guild.id))
+            return
+        refusal = bot.blocked.refusal(parsed.text, "scene")
+        if refusal is not None:
+            await self._reply(message, refusal)
+            return
         if not await self._may_post_in(message):
             return
         body = {"text": parsed.text, "as": parsed.as_, "user": str(message.author.id)}
@@ -135,11 +135,16 @@ class CartoonCog(commands.Cog):
         if lacking == ["Attach Files"]:  # a reply without a file still goes through
             await self._reply(message, text)
             return False
+        await self._tell_privately(message, text)
+        return False
+
+    @staticmethod
+    async def _tell_privately(message: discord.Message, text: str) -> None:
+        """By DM: where the bot may not, or should not, answer in the channel."""
         try:
             await message.author.send(text, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.info("could not tell %s by DM either: %s", message.author.id, exc)
-        return False
 
     @staticmethod
     async def _reply(message: discord.Message, text: str) -> None:
@@ -163,10 +168,21 @@ def help_text(bot: MiloBot) -> str:
         "- `/cartoon scene: Milo debugging at 2 AM`\n"
         "- `/cartoon scene: James asleep on the exercise bike shirt: RTFM`\n"
         f"- {HELP_HINT}\n\n"
-        "Under each picture: 🎲 **Reroll** (same scene, new seed), 👕 **New slogan** (a new saying "
-        "on my shirt: yours changes in place, anyone else's makes you your own), 🗑️ **Delete** "
-        "(whoever asked, or moderators). Every day I post a picture with the day's BOFH wisdom."
+        "Under each picture: 🎲 **Reroll** (same scene, new seed), 🔀 **Vary** (a subtle variation), "
+        "✏️ **Edit** (change it in words: “now at the rack”, “add James”, “make it night”), 👕 **New slogan** "
+        "(pick a saying or write your own: yours changes in place, anyone else's gets a copy), 🗑️ **Delete** "
+        "(whoever asked, or moderators). ✖️ **Cancel** stops a picture while it waits or is drawn.\n"
+        "`/cartoon-edit` changes your last picture, `/cartoon-history` lists your last ten, "
+        "`/cartoon-show` brings one back. Every day I post a picture with the day's BOFH wisdom."
     )
+
+
+def slogan_choices(sayings: list[str], typed: str, limit: int = 25) -> list[app_commands.Choice[str]]:
+    """Up to `limit` (Discord's 25) sayings containing `typed`, those starting with it first."""
+    wanted = typed.casefold().strip()
+    found = [s for s in sayings if wanted in s.casefold()]
+    found.sort(key=lambda s: not s.casefold().startswith(wanted))
+    return [app_commands.Choice(name=s, value=s) for s in found[:limit]]
 
 
 async def setup(bot: MiloBot) -> None:

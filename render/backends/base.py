@@ -60,6 +60,16 @@ class Backend(ABC):
         plates`). Backends with an image-edit path override this."""
         raise InputError(f"backend '{self.name}' cannot edit photos; use kontext, comfyui or openai")
 
+    def edit_scene(
+        self, image: Image.Image, plan: ScenePlan, instruction: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Edit a finished picture (`image`, its clean render) into the scene of `plan`, as
+        `instruction` says (an edit in words, or a subtle variation: agent/edit.py writes it).
+        The image-edit backends (kontext, comfyui, openai) take the picture as their input;
+        a backend without one (preview) redraws `plan`."""
+        return self.render(plan, seed=seed, options=options, progress=progress)
+
     @property
     def loaded(self) -> bool:
         """Whether the backend is ready to render without a long load."""

@@ -64,17 +64,32 @@ class ComfyUIBackend(Backend):
     def render(
         self, plan: ScenePlan, *, seed: int, options: RenderOptions, progress: ProgressFn | None = None
     ) -> Image.Image:
-        from characters.sheet import load_characters
         from render.inputs import kontext_input
 
-        sheets = load_characters(Path(self.settings.characters_dir))
-        loras = self._style_lora() + [
-            Lora(Path(sheets[c].lora.file).name, sheets[c].lora.weight, f"{c}'s LoRA ({sheets[c].lora_path})")
-            for c in plan.characters if c in sheets
-        ]
+        loras = self._cast_loras(plan)
         self._check_loras(loras)
         image = kontext_input(plan, self.settings, size=(options.width, options.height))
         return self._run(image, plan.prompt, plan.clip_prompt, seed, options, loras, progress)
+
+    def edit_scene(
+        self, image: Image.Image, plan: ScenePlan, instruction: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """The finished picture as the graph's input image, the instruction for T5, the edited
+        scene's short prompt for CLIP, the LoRAs of the plan's cast."""
+        loras = self._cast_loras(plan)
+        self._check_loras(loras)
+        return self._run(image, instruction, plan.clip_prompt, seed, options, loras, progress)
+
+    def _cast_loras(self, plan: ScenePlan) -> list[Lora]:
+        """The style LoRA, then each of the plan's characters' (as their sheets name them)."""
+        from characters.sheet import load_characters
+
+        sheets = load_characters(Path(self.settings.characters_dir))
+        return self._style_lora() + [
+            Lora(Path(sheets[c].lora.file).name, sheets[c].lora.weight, f"{c}'s LoRA ({sheets[c].lora_path})")
+            for c in plan.characters if c in sheets
+        ]
 
     def edit(
         self, image: Image.Image, prompt: str, *, seed: int, options: RenderOptions,

@@ -476,6 +476,22 @@ class KontextBackend(Backend):
         plan = ScenePlan(characters=[], plate="east", prompt=prompt, source="rules")
         return self.render(plan, seed=seed, options=options, progress=progress, input_image=image)
 
+    def edit_scene(
+        self,
+        image: Image.Image,
+        plan: ScenePlan,
+        instruction: str,
+        *,
+        seed: int,
+        options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Edit a finished picture: the picture is the Kontext input, T5 reads the edit
+        instruction (the panel kept blank there), CLIP the edited scene's short prompt, and
+        the LoRAs of the plan's cast are on (a newcomer's too)."""
+        edit = plan.model_copy(update={"prompt": instruction})
+        return self.render(edit, seed=seed, options=options, progress=progress, input_image=image)
+
     @staticmethod
     def _free_cuda() -> None:
         gc.collect()

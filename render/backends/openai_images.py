@@ -28,6 +28,11 @@ INPUTS_NOTE = (
     "characters' reference images, in the order they stand from left to right."
 )
 
+EDIT_INPUTS_NOTE = (
+    " The first input image is the picture to edit; the next ones are the characters' reference images, "
+    "in the order they stand from left to right."
+)
+
 
 def openai_size(width: int, height: int) -> str:
     w, h = min(OPENAI_SIZES, key=lambda size: abs(size[0] / size[1] - width / height))
@@ -64,6 +69,18 @@ class OpenAIBackend(Backend):
         progress: ProgressFn | None = None,
     ) -> Image.Image:
         return self._edit([image], prompt, options, progress)
+
+    def edit_scene(
+        self, image: Image.Image, plan: ScenePlan, instruction: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """The finished picture first, then the reference images of the plan's cast (so a
+        newcomer looks like themselves), with the edit instruction."""
+        from render.inputs import load_references
+
+        images = [image, *load_references(self.settings, plan.characters)]
+        note = EDIT_INPUTS_NOTE if len(images) > 1 else ""
+        return self._edit(images, instruction + note, options, progress)
 
     def close(self) -> None:
         self.client.close()

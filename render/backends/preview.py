@@ -39,3 +39,10 @@ class PreviewBackend(Backend):
         if progress:
             progress(2, 2)
         return image
+
+    def edit_scene(
+        self, image: Image.Image, plan: ScenePlan, instruction: str, *, seed: int, options: RenderOptions,
+        progress: ProgressFn | None = None,
+    ) -> Image.Image:
+        """Stand-ins cannot be edited: the updated plan (its wall, its cast) is drawn again."""
+        return self.render(plan, seed=seed, options=options, progress=progress)

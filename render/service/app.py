@@ -18,7 +18,7 @@ from core.settings import Settings
 from render.service import gallery
 from render.service.deps import require_token
 from render.service.http_errors import install
-from render.service.routes import documented, health, jobs, scenes
+from render.service.routes import documented, edits, health, jobs, listing, scenes
 from render.service.runtime import Runtime
 
 
@@ -48,7 +48,9 @@ def create_app(
     install(app)
     guarded = {"dependencies": [Depends(require_token)], "responses": documented(400, 401, 404, 422)}
     app.include_router(scenes.router, **guarded)
+    app.include_router(listing.router, **guarded)
     app.include_router(jobs.router, **guarded)
+    app.include_router(edits.router, **guarded)
     app.include_router(health.router)
     gallery.mount(app)  # /gallery: pages for people, behind a login of their own
     build_openapi = app.openapi

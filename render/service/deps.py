@@ -28,18 +28,38 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
+def _matches(credentials: HTTPAuthorizationCredentials | None, token: str | None) -> bool:
+    return bool(token) and credentials is not None and hmac.compare_digest(
+        credentials.credentials.encode(), token.encode()  # type: ignore[union-attr]
+    )
+
+
 def require_token(runtime: RuntimeDep, credentials: Credentials) -> None:
-    """401 unless `Authorization: Bearer <token>` matches CARTOON_RENDER_TOKEN (when set)."""
-    token = runtime.settings.render_token
-    if not token:
+    """401 unless `Authorization: Bearer <token>` matches CARTOON_RENDER_TOKEN (when set) or
+    CARTOON_RENDER_ADMIN_TOKEN."""
+    settings = runtime.settings
+    if not settings.render_token and not settings.render_admin_token:
         return
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), token.encode()):
-        raise ApiError(
-            401,
-            "missing or wrong token; send the header Authorization: Bearer <CARTOON_RENDER_TOKEN>",
-            "Authorization",
-            {"WWW-Authenticate": "Bearer"},
-        )
+    if _matches(credentials, settings.render_token) or _matches(credentials, settings.render_admin_token):
+        return
+    raise ApiError(
+        401,
+        "missing or wrong token; send the header Authorization: Bearer <CARTOON_RENDER_TOKEN>",
+        "Authorization",
+        {"WWW-Authenticate": "Bearer"},
+    )
+
+
+def is_admin(runtime: RuntimeDep, credentials: Credentials) -> bool:
+    """Whether the caller holds CARTOON_RENDER_ADMIN_TOKEN (or the service has no token at all,
+    as on a developer's loopback)."""
+    settings = runtime.settings
+    if not settings.render_token and not settings.render_admin_token:
+        return True
+    return _matches(credentials, settings.render_admin_token)
+
+
+AdminDep = Annotated[bool, Depends(is_admin)]
 
 
 def found_job(job_id: str, runtime: RuntimeDep) -> Job:

@@ -1,5 +1,5 @@
-"""Checks at the door, before a request is queued: every string a client sends is bounded,
-and stripped of invisible format characters (bidi controls such as U+202E, which can make a
+"""Checks at the door, before a request is queued: a number is a number (not a boolean or
+text), every string a client sends is bounded, and stripped of invisible format characters (bidi controls such as U+202E, which can make a
 slogan read backwards, and zero-width characters); a slogan must be drawable by the shirt
 font, checked with the compositor's own check, as `POST /v1/jobs/{id}/shirt` does.
 
@@ -10,6 +10,9 @@ the agent estimates them), `clip_prompt` CLIP's 77, `text` and `action` the requ
 from __future__ import annotations
 
 import unicodedata
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
 
 from agent.prompts import MAX_CLIP_TOKENS, MAX_T5_TOKENS
 from agent.state import MAX_TEXT_CHARS
@@ -23,6 +26,18 @@ MAX_CAST = 8  # characters in one plan
 # Text that is more than white space, control and format characters (what the door strips);
 # written out for the OpenAPI spec, which has no Unicode classes.
 VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+
+
+def whole_number(value: object) -> object:
+    """A JSON number for an integer field, as JSON Schema reads one (7 and 7.0), never a
+    boolean or text (pydantic's lax mode would take `true` as 1 and "7" as 7)."""
+    if isinstance(value, bool | str | bytes):
+        raise ValueError("give a whole number (true/false and text are not numbers)")
+    return value
+
+
+# A seed as the API takes it: a whole number from 0 to 2**32 - 1.
+Seed = Annotated[int, Field(ge=0, lt=2**32), BeforeValidator(whole_number)]  # constraints first: the spec states them
 
 
 def strip_invisible(text: str) -> str:

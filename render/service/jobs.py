@@ -27,6 +27,7 @@ from render.service.door import (
     MAX_NAME_CHARS,
     MAX_PROMPT_CHARS,
     VISIBLE,
+    Seed,
     drawable_slogan,
     strip_invisible,
     visible,
@@ -37,6 +38,9 @@ from render.service.door import (
 State = Literal["queued", "dispatched", "running", "done", "failed", "cancelled"]
 PublicState = Literal["queued", "running", "done", "failed", "cancelled"]
 HealthCause = Literal["store_away", "store_damaged", "storage_full", "backend"]
+# What a job was made as: a scene from text or a plan; or from a finished job (`parent`): an
+# edit in words, a subtle variation, the same plan with a new seed, or a new slogan on a copy.
+JobKind = Literal["scene", "edit", "vary", "reroll", "reslogan"]
 ACTIVE_STATES: tuple[str, ...] = ("queued", "dispatched", "running")
 FINAL_STATES: tuple[str, ...] = ("done", "failed", "cancelled")
 ANONYMOUS = "anonymous"
@@ -69,6 +73,8 @@ class Job(BaseModel):
     lease_at: float | None = None  # last renewal of a running job's lease by its worker
     finished_at: float | None = None
     image_version: int = 0
+    parent: str | None = None  # the job it was made from (edit, vary, reroll, reslogan); None for a scene
+    kind: JobKind = "scene"
 
     @property
     def active(self) -> bool:
@@ -92,8 +98,12 @@ def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
 
 class PlanBody(ScenePlan):
     """A ready `ScenePlan`, as a client may send it: every string and list bounded (the
-    prompt to the T5 budget), invisible format characters stripped, the slogan drawable."""
+    prompt to the T5 budget), invisible format characters stripped, the slogan drawable;
+    strict types (a boolean is not a seed, a number is not a string)."""
 
+    model_config = ConfigDict(extra="forbid")
+
+    seed: Seed = 0
     characters: list[Name] = Field(max_length=MAX_CAST, description="Character ids, left to right in the picture")
     prompt: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
     clip_prompt: str | None = Field(
@@ -132,7 +142,7 @@ class SceneSubmission(BaseModel):
     shirt: str | None = Field(
         None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE, description="Slogan for Milo's shirt"
     )
-    seed: int | None = Field(None, ge=0, lt=2**32)
+    seed: Seed | None = None
     user: str | None = Field(
         None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
     )
@@ -155,49 +165,112 @@ class SceneSubmission(BaseModel):
 
 
 class ShirtRequest(BaseModel):
-    """`POST /v1/jobs/{id}/shirt`: a new slogan, or none for the next saying."""
+    """`POST /v1/jobs/{id}/shirt`: a new slogan, or none for the next saying. With a `user`
+    other than the job's, the picture is theirs: a copy with the new slogan (kind
+    "reslogan"); the job itself is left as it is."""
 
     model_config = ConfigDict(extra="forbid")
 
     slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE)
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asks; another user gets a copy"
+    )
 
     @field_validator("slogan")
     @classmethod
     def _drawable(cls, slogan: str | None) -> str | None:
         return drawable_slogan(slogan) if slogan is not None else None
 
+    @field_validator("user")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible(value, "user") if value is not None else None
+
+
+class EditRequest(BaseModel):
+    """`POST /v1/jobs/{id}/edit`: the finished picture changed as `text` says ("now at the
+    rack", "add James", "make it night"), for `user`; `as` is who asks ("add me")."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    text: str = Field(max_length=MAX_TEXT_CHARS, pattern=VISIBLE, description="What to change, in plain words")
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
+    )
+    as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
+    seed: Seed | None = Field(None, description="Unset: the picture's own seed")
+
+    @field_validator("text", "user")
+    @classmethod
+    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return visible(value, info.field_name) if value is not None else None
+
+    @field_validator("as_")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return strip_invisible(value) if value is not None else None
+
+
+class RedrawRequest(BaseModel):
+    """`POST /v1/jobs/{id}/vary` and `/reroll`: the same plan with a new seed (`seed`, or a
+    random one), for `user`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str | None = Field(
+        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
+    )
+    seed: Seed | None = Field(None, description="Unset: a random one")
+
+    @field_validator("user")
+    @classmethod
+    def _visible(cls, value: str | None) -> str | None:
+        return visible(value, "user") if value is not None else None
+
 
 # --- responses -----------------------------------------------------------------------------
+ETA = Field(
+    None,
+    description="Seconds until the picture is likely done: the measured mean render time, the jobs "
+    "ahead of it on the live render slots (a job waiting for its user's earlier one counts that "
+    "wait), and its own progress; null once final, or while no render slot is up",
+)
+PARENT = Field(None, description="The finished job this one was made from; null for a scene")
+
+
 class Accepted(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(description="Jobs that start before this one (0: next)")
-    eta_s: int | None = Field(None, description="Estimated seconds until it is done, as in GET /v1/jobs/{id}")
+    parent: str | None = PARENT
+    eta_s: int | None = ETA
 
 
 class JobView(BaseModel):
     id: str
     state: PublicState
     position: int | None = Field(None, description="Jobs that start before this one; null once started")
-    eta_s: int | None = Field(
-        None,
-        description=(
-            "Estimated seconds until it is done (average render time; a job waiting for its user's "
-            "earlier one counts that wait); null once final, or while no render slot is up"
-        ),
-    )
+    eta_s: int | None = ETA
     progress: Progress
     error: str | None = None
     result: dict[str, Any] | None = Field(None, description="RenderResult once done")
     user: str
     created_at: float
+    parent: str | None = PARENT
+    kind: JobKind = Field("scene", description="scene, or what it was made as from `parent`")
+
+
+class JobList(BaseModel):
+    jobs: list[JobView] = Field(description="Newest first")
+    next: str | None = Field(None, description="Pass as `before` for the next (older) page; null at the end")
 
 
 class ShirtResult(BaseModel):
-    id: str
+    id: str = Field(description="The job whose picture carries the slogan: this one, or another user's copy")
     slogan: str
     compositor: dict[str, Any] | None
     image_url: str
+    parent: str | None = Field(None, description="For a copy: the job it was made from")
 
 
 class Cancelled(BaseModel):
@@ -232,6 +305,11 @@ class Health(BaseModel):
 class ErrorBody(BaseModel):
     error: str = Field(description="One line that says what to do")
     field: str | None = None
+
+
+def shown(job_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The RenderResult as the API shows it: picture URLs, not paths on the render box."""
+    return {**result, "image": f"/v1/jobs/{job_id}/image", "clean_image": f"/v1/jobs/{job_id}/clean"}
 
 
 def public_state(state: str) -> PublicState:

@@ -28,7 +28,7 @@ from typing import Any
 
 from core.settings import Settings
 from render.service.errors import ApiError, StoreError
-from render.service.jobs import Job, JobView, Progress, public_state
+from render.service.jobs import Job, JobKind, JobView, Progress, public_state, shown
 from render.service.rendering import timeout_message
 from render.service.store import Store
 
@@ -120,11 +120,29 @@ class JobQueue:
         self._positions_at = float("-inf")
 
     # --- the API's side ------------------------------------------------------------------
-    def submit(self, plan: dict[str, Any], user: str) -> tuple[Job, int]:
-        """Accept a planned job (or raise a 429 ApiError); returns it and its position."""
+    def submit(
+        self,
+        plan: dict[str, Any],
+        user: str,
+        *,
+        parent: str | None = None,
+        kind: JobKind = "scene",
+        blobs: dict[str, bytes] | None = None,
+    ) -> tuple[Job, int]:
+        """Accept a planned job (or raise a 429 ApiError); returns it and its position. A job
+        made from a finished one names it (`parent`, `kind`); `blobs` are kept with the plan
+        (an edit's input picture and instruction)."""
         s = self.settings
-        job = Job(id=self.store.identity() + uuid.uuid4().hex[8:], user=user, seq=self.store.next_counter("seq"))
-        refused = self.store.admit(job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued)
+        job = Job(
+            id=self.store.identity() + uuid.uuid4().hex[8:],
+            user=user,
+            seq=self.store.next_counter("seq"),
+            parent=parent,
+            kind=kind,
+        )
+        refused = self.store.admit(
+            job, json.dumps(plan).encode(), s.service_max_queued_per_user, s.service_max_queued, blobs
+        )
         if refused is not None:
             raise self._refusal(refused, user)
         self._announce(job.id, positions=True)
@@ -182,7 +200,8 @@ class JobQueue:
     def positions(self, fresh: bool = False) -> dict[str, int]:
         """job id → how many jobs start before it, for every waiting job. An estimate, so
         status reads share one computation for POSITIONS_TTL_S instead of each reading
-        every active record; `fresh` recomputes (a job newer than the shared one)."""
+        every active record; `fresh` recomputes (a job newer than the shared one). The
+        forecast's start times, which `eta_of` reads, are computed with them."""
         now = time.monotonic()
         if not fresh and now - self._positions_at < POSITIONS_TTL_S:
             return self._positions
@@ -219,12 +238,14 @@ class JobQueue:
         start); None once final, or while no render slot is up to forecast with."""
         if not job.active:
             return None
-        if job.state == "running":
+        if job.state == "running":  # what its progress says is left, else the mean less the time spent
+            if job.progress.total:
+                return max(1, math.ceil(self._run_s * (1.0 - job.progress.step / job.progress.total)))
             started = job.started_at or time.time()
-            return max(0, math.ceil(started + self._run_s - time.time()))
+            return max(1, math.ceil(started + self._run_s - time.time()))
         if self.position_of(job) is None or not self._slots or job.id not in self._starts:
             return None
-        return max(0, math.ceil(self._starts[job.id] + self._run_s - time.time()))
+        return max(1, math.ceil(self._starts[job.id] + self._run_s - time.time()))
 
     def position_of(self, job: Job) -> int | None:
         """Jobs that start before this one; None once it started."""
@@ -245,7 +266,17 @@ class JobQueue:
             result=job.result,
             user=job.user,
             created_at=job.created_at,
+            parent=job.parent,
+            kind=job.kind,
         )
+
+    def listing(self, user: str | None, limit: int, before: int | None = None) -> tuple[list[JobView], str | None]:
+        """A page of `user`'s jobs (None: everyone's), newest first, and the cursor of the
+        next page (None at the end)."""
+        jobs = self.store.jobs_of(user, limit + 1, before)
+        more = len(jobs) > limit
+        jobs = jobs[:limit]
+        return [self.view(job) for job in jobs], str(jobs[-1].seq) if more else None
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel a waiting or running job (a running one stops at its next progress step)."""
@@ -433,6 +464,23 @@ class JobQueue:
             return False
         self._announce(job_id, positions=False)
         return True
+
+    def keep_copy(self, parent: Job, user: str, plan: dict[str, Any], image: bytes, clean: bytes,
+                  compositor: dict[str, Any] | None) -> Job:
+        """A finished copy of `parent` for `user` with another slogan (kind "reslogan"): no
+        render and no queue, done at once. Its pictures and plan are kept before its record,
+        so nobody reads a record without them."""
+        assert parent.result is not None
+        now = time.time()
+        job = Job(id=self.store.identity() + uuid.uuid4().hex[8:], user=user, seq=self.store.next_counter("seq"),
+                  state="done", kind="reslogan", parent=parent.id, created_at=now, started_at=now, finished_at=now,
+                  progress=Progress(step=1, total=1))
+        job.result = shown(job.id, {**parent.result, "plan": plan, "compositor": compositor})
+        for kind, data in (("plan", json.dumps(plan).encode()), ("clean", clean), ("image", image)):
+            self.store.put_blob(job.id, kind, data)
+        self.store.put(job)
+        self._announce(job.id, positions=False)
+        return job
 
     # --- housekeeping --------------------------------------------------------------------
     def recover(self, *, startup: bool = False, store_ok_since: float = 0.0) -> list[str]:

@@ -1,6 +1,7 @@
 """One job's render, the same in a worker thread and in a supervised worker process: the
-pipeline (backend → compositor → PNG files in the job's work folder) with a progress
-callback that can stop it, and every way it can end as an `Outcome`.
+pipeline (backend → compositor → PNG files in the job's work folder; for an edit or a
+variation, the backend's `edit_scene` of the finished picture) with a progress callback that
+can stop it, and every way it can end as an `Outcome`.
 
 A render ends `done` (the RenderResult, its PNGs in the work folder), `failed` (one line
 for the person who asked: storage full, timed out, out of memory, the backend's error in
@@ -50,6 +51,8 @@ class RenderRequest:
     steps: int | None
     work_dir: str
     limit_s: float
+    input_image: str | None = None  # an edit's or a variation's: the finished picture (a file in work_dir)
+    instruction: str | None = None  # ... and what the backend reads to change it
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,15 @@ def render_once(
     try:
         plan = ScenePlan.model_validate(request.plan)
         options = RenderOptions(width=request.width, height=request.height, steps=request.steps)
-        result = pipeline.render(plan, options=options, out_dir=Path(request.work_dir), progress=progress, stem=request.job_id)
+        out_dir = Path(request.work_dir)
+        if request.input_image is not None:
+            from render.inputs import open_image
+
+            picture = open_image(Path(request.input_image), "picture to edit")
+            result = pipeline.edit(picture, plan, request.instruction or "", options=options, out_dir=out_dir,
+                                   progress=progress, stem=request.job_id)
+        else:
+            result = pipeline.render(plan, options=options, out_dir=out_dir, progress=progress, stem=request.job_id)
         if deadline is not None and time.monotonic() > deadline:  # a backend that never reports progress
             raise JobTimedOut
         return Outcome("done", result=result.model_dump(mode="json"))

@@ -184,9 +184,12 @@ class Store(ABC):
         as written, or None when there is no such job or `change` declined."""
 
     @abstractmethod
-    def admit(self, job: Job, plan: bytes, max_per_user: int, max_waiting: int) -> Refusal | None:
-        """Store a new queued job and its plan, in one atomic step with the check of the
-        waiting limits; returns which limit refused it ("user", "all") or None once stored."""
+    def admit(
+        self, job: Job, plan: bytes, max_per_user: int, max_waiting: int, blobs: dict[str, bytes] | None = None
+    ) -> Refusal | None:
+        """Store a new queued job, its plan and `blobs` (an edit's input picture), in one atomic
+        step with the check of the waiting limits; returns which limit refused it ("user",
+        "all") or None once stored."""
 
     @abstractmethod
     def dispatch_lock(self) -> AbstractContextManager[None]:
@@ -255,6 +258,13 @@ class Store(ABC):
         lost its data (Redis restarted without persistence, a deleted file) has a new one,
         so a job id from before says the store was reset rather than that it expired."""
 
+    # --- listing: a user's jobs, newest first (history, edits of one's last picture) -------
+    @abstractmethod
+    def jobs_of(self, user: str | None, limit: int, before: int | None = None) -> list[Job]:
+        """Up to `limit` jobs of `user` (None: every user's), newest first by `seq`, only
+        those with `seq < before` when given (the next page after a job of seq `before`)."""
+
+    # --- end of listing --------------------------------------------------------------------
     def announce(self, job_id: str, positions: bool) -> None:
         """Tell every process that a job changed (`positions`: and maybe the order of the
         waiting jobs), for the event streams; `on_change` receives it in each process."""

@@ -3,8 +3,9 @@
 Keys (prefix `cartoon:`): `job:<id>` (JSON), `blob:<id>:<kind>`, `counter:<name>`, `turns`
 and `workers` (hashes), and indexes kept in step with every record write (one MULTI/EXEC):
 `active` (queued, dispatched or running), `waiting` and `waiting:<user>` (queued or
-dispatched), `inflight` (dispatched or running), `finished` (sorted set id → finished_at). The gallery's
-own keys: `gallery:favourites` (sorted set id → when picked), `gallery:thumb:<id>`.
+dispatched), `inflight` (dispatched or running), `finished` (sorted set id → finished_at),
+`jobs` and `jobs:<user>` (sorted sets id → seq, for listing a user's jobs newest first). The
+gallery's own keys: `gallery:favourites` (sorted set id → when picked), `gallery:thumb:<id>`.
 
 There is no store-wide lock. A job changes by optimistic compare-and-set (WATCH on its key,
 MULTI/EXEC, again on a conflict); a new job is admitted by a Lua script that checks the
@@ -51,20 +52,24 @@ log = logging.getLogger(__name__)
 P = "cartoon:"
 CHANGES = P + "changes"
 LOCK_TIMEOUT_S = 10.0
-BLOB_KINDS = ("plan", "image", "clean")
+BLOB_KINDS = ("plan", "image", "clean", "input", "instruction")
 WAITING = ("queued", "dispatched")
 IN_FLIGHT = ("dispatched", "running")
 
-# KEYS: waiting:<user>, waiting, job, plan blob, active, inflight
-# ARGV: max per user, max waiting, job JSON, plan, job id
+# KEYS: waiting:<user>, waiting, job, plan blob, active, inflight, jobs, jobs:<user>, then the
+# keys of more blobs; ARGV: max per user, max waiting, job JSON, plan, job id, seq, then the
+# more blobs' bytes (in the order of their keys)
 ADMIT = """
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 'user' end
 if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 'all' end
+for i = 9, #KEYS do redis.call('SET', KEYS[i], ARGV[i - 2]) end
 redis.call('SET', KEYS[4], ARGV[4])
 redis.call('SET', KEYS[3], ARGV[3])
 redis.call('SADD', KEYS[5], ARGV[5])
 redis.call('SADD', KEYS[2], ARGV[5])
 redis.call('SADD', KEYS[1], ARGV[5])
+redis.call('ZADD', KEYS[7], ARGV[6], ARGV[5])
+redis.call('ZADD', KEYS[8], ARGV[6], ARGV[5])
 return false
 """
 
@@ -97,6 +102,10 @@ PICTURES_BATCH = 500  # job records per MGET while listing the gallery
 
 def _thumbnail_key(job_id: str) -> str:
     return P + "gallery:thumb:" + job_id
+
+
+def _listing_key(user: str | None) -> str:
+    return P + "jobs" if user is None else P + "jobs:" + user
 
 
 @guarded(translate, contexts=("dispatch_lock",))
@@ -133,6 +142,8 @@ class RedisStore(Store):
             pipe.zrem(P + "finished", job.id)
         else:
             pipe.zadd(P + "finished", {job.id: job.finished_at or 0.0})
+        pipe.zadd(_listing_key(None), {job.id: job.seq})
+        pipe.zadd(_listing_key(job.user), {job.id: job.seq})
 
     def get(self, job_id: str) -> Job | None:
         raw = self.redis.get(_job_key(job_id))
@@ -164,7 +175,10 @@ class RedisStore(Store):
                 except redis.WatchError:  # written by another process meanwhile: decide again
                     continue
 
-    def admit(self, job: Job, plan: bytes, max_per_user: int, max_waiting: int) -> Refusal | None:
+    def admit(
+        self, job: Job, plan: bytes, max_per_user: int, max_waiting: int, blobs: dict[str, bytes] | None = None
+    ) -> Refusal | None:
+        more = list((blobs or {}).items())
         keys = [
             _waiting_key(job.user),
             P + "waiting",
@@ -172,8 +186,12 @@ class RedisStore(Store):
             f"{P}blob:{job.id}:plan",
             P + "active",
             P + "inflight",
+            _listing_key(None),
+            _listing_key(job.user),
+            *(f"{P}blob:{job.id}:{kind}" for kind, _ in more),
         ]
-        refused = self._admit(keys=keys, args=[max_per_user, max_waiting, job.model_dump_json(), seal(plan), job.id])
+        args = [max_per_user, max_waiting, job.model_dump_json(), seal(plan), job.id, job.seq]
+        refused = self._admit(keys=keys, args=[*args, *(seal(data) for _, data in more)])
         return refused.decode() if refused else None  # type: ignore[return-value]
 
     @contextmanager
@@ -217,9 +235,11 @@ class RedisStore(Store):
             pipe.srem(P + key, job_id)
         if job is not None:
             pipe.srem(_waiting_key(job.user), job_id)
+            pipe.zrem(_listing_key(job.user), job_id)
         pipe.zrem(P + "finished", job_id)
         pipe.zrem(GALLERY_FAVOURITES, job_id)
         pipe.delete(_thumbnail_key(job_id))
+        pipe.zrem(_listing_key(None), job_id)
         pipe.execute()
 
     def put_blob(self, job_id: str, kind: str, data: bytes) -> None:
@@ -254,6 +274,16 @@ class RedisStore(Store):
     def drop_worker(self, worker: str) -> None:
         self.redis.hdel(P + "workers", worker)
 
+    # --- listing ---------------------------------------------------------------------------
+    def jobs_of(self, user: str | None, limit: int, before: int | None = None) -> list[Job]:
+        top = f"({before}" if before is not None else "+inf"
+        ids = self.redis.zrevrangebyscore(_listing_key(user), top, "-inf", start=0, num=limit)
+        if not ids:
+            return []
+        raws = self.redis.mget([_job_key(i.decode()) for i in ids])
+        return [Job.model_validate_json(raw) for raw in raws if raw]  # one deleted meanwhile is left out
+
+    # --- end of listing ----------------------------------------------------------------------
     def identity(self) -> str:
         self.redis.set(P + "tag", new_tag(), nx=True)
         return self.redis.get(P + "tag").decode()

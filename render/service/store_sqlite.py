@@ -27,7 +27,7 @@ from render.service.store import Change, Refusal, Store, StoreWatch, guarded, ne
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY, state TEXT NOT NULL, finished_at REAL, data TEXT NOT NULL);
+    id TEXT PRIMARY KEY, state TEXT NOT NULL, finished_at REAL, data TEXT NOT NULL, user TEXT, seq INTEGER);
 CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state);
 CREATE TABLE IF NOT EXISTS blobs (
     job_id TEXT NOT NULL, kind TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (job_id, kind));
@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS gallery_favourites (job_id TEXT PRIMARY KEY, at REAL 
 CREATE TABLE IF NOT EXISTS gallery_thumbnails (
     job_id TEXT PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);
 """  # the gallery's own tables (render/service/gallery/)
+# `user` and `seq` are copies of the record's own fields, for listing a user's jobs; a store
+# made before they existed gets them (from each record) when it is opened.
+LISTING = """
+CREATE INDEX IF NOT EXISTS jobs_user_seq ON jobs (user, seq);
+CREATE INDEX IF NOT EXISTS jobs_seq ON jobs (seq);
+"""
 BUSY_TIMEOUT_MS = 30_000
 # The gallery's listing: one small JSON object per done job, newest first (Store.pictures).
 PICTURES_SQL = """
@@ -80,6 +86,19 @@ def check_file(path: Path) -> None:
         )
 
 
+def add_listing_columns(conn: sqlite3.Connection) -> None:
+    """Give a store made before the listing its `user` and `seq` columns, filled from the records."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+    if {"user", "seq"} <= columns:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    for column, kind in (("user", "TEXT"), ("seq", "INTEGER")):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} {kind}")
+    conn.execute("UPDATE jobs SET user = json_extract(data, '$.user'), seq = json_extract(data, '$.seq')")
+    conn.execute("COMMIT")
+
+
 @guarded(translate, contexts=("dispatch_lock",))
 class SqliteStore(Store):
     def __init__(self, path: Path) -> None:
@@ -96,6 +115,8 @@ class SqliteStore(Store):
             with self._connect() as conn:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.executescript(SCHEMA)
+                add_listing_columns(conn)
+                conn.executescript(LISTING)
         except StoreDamaged:
             raise
         except (OSError, sqlite3.Error) as exc:
@@ -149,14 +170,17 @@ class SqliteStore(Store):
             self.put(job)
             return job
 
-    def admit(self, job: Job, plan: bytes, max_per_user: int, max_waiting: int) -> Refusal | None:
+    def admit(
+        self, job: Job, plan: bytes, max_per_user: int, max_waiting: int, blobs: dict[str, bytes] | None = None
+    ) -> Refusal | None:
         with self.transaction():
             waiting = [j for j in self.active() if j.state in ("queued", "dispatched")]
             if sum(j.user == job.user for j in waiting) >= max_per_user:
                 return "user"
             if len(waiting) >= max_waiting:
                 return "all"
-            self.put_blob(job.id, "plan", plan)
+            for kind, data in {"plan": plan, **(blobs or {})}.items():
+                self.put_blob(job.id, kind, data)
             self.put(job)
             return None
 
@@ -173,8 +197,8 @@ class SqliteStore(Store):
 
     def put(self, job: Job) -> None:
         self.conn.execute(
-            "INSERT OR REPLACE INTO jobs (id, state, finished_at, data) VALUES (?, ?, ?, ?)",
-            (job.id, job.state, job.finished_at, job.model_dump_json()),
+            "INSERT OR REPLACE INTO jobs (id, state, finished_at, data, user, seq) VALUES (?, ?, ?, ?, ?, ?)",
+            (job.id, job.state, job.finished_at, job.model_dump_json(), job.user, job.seq),
         )
 
     def active(self) -> list[Job]:
@@ -238,6 +262,20 @@ class SqliteStore(Store):
     def drop_worker(self, worker: str) -> None:
         self.conn.execute("DELETE FROM workers WHERE id = ?", (worker,))
 
+    # --- listing ---------------------------------------------------------------------------
+    def jobs_of(self, user: str | None, limit: int, before: int | None = None) -> list[Job]:
+        where, args = [], []
+        if user is not None:
+            where.append("user = ?")
+            args.append(user)
+        if before is not None:
+            where.append("seq < ?")
+            args.append(before)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
+        rows = self.conn.execute(f"SELECT data FROM jobs {clause}ORDER BY seq DESC LIMIT ?", (*args, limit))
+        return [Job.model_validate_json(row[0]) for row in rows]
+
+    # --- end of listing ----------------------------------------------------------------------
     def identity(self) -> str:
         if self._tag is None:
             with self.transaction():

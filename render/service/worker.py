@@ -24,10 +24,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from core.settings import Settings
 from render.service.errors import StorageFull, StoreError, StoreUnavailable
+from render.service.jobs import Job, shown
 from render.service.queue import JobQueue
 from render.service.rendering import STORAGE_FULL, Outcome, RenderRequest, Verdict
 from render.service.slots import Slot, ThreadSlot, make_slots
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SETTLE_FIRST_DELAY_S = 0.05
+EDITS = ("edit", "vary")  # jobs whose input is a finished picture
+LOST_INPUT = "the picture to change could not be read on the render box; try the edit again"
 SETTLE_MAX_DELAY_S = 2.0
 
 
@@ -141,6 +144,10 @@ class Worker:
                 self.busy += 1
                 self.running[job_id] = attempt
             claimed = True
+            inputs = self._edit_inputs(job, work)
+            if inputs is None:
+                self._settle(job_id, attempt, Outcome("failed", error=LOST_INPUT))
+                return
             request = RenderRequest(
                 job_id=job_id,
                 plan=self.queue.plan_of(job_id),
@@ -149,6 +156,7 @@ class Worker:
                 steps=self.settings.service_steps,
                 work_dir=str(work),
                 limit_s=self.settings.service_job_timeout_s,
+                **inputs,
             )
             outcome = slot.run(request, lambda step, total: self._progress(job_id, attempt, step, total))
             self._settle(job_id, attempt, outcome)
@@ -164,6 +172,24 @@ class Worker:
                     self.running.pop(job_id, None)
             self._free.put(slot)
             self._call_on_free()
+
+    def _edit_inputs(self, job: Job, work: Path) -> dict[str, str] | None:
+        """An edit's or a variation's finished picture (written into the job's work folder, where
+        its render process reads it) and instruction; {} for a job drawn from its plan alone,
+        None when they are missing from the store."""
+        if job.kind not in EDITS:
+            return {}
+        picture, instruction = self.queue.store.get_blob(job.id, "input"), self.queue.store.get_blob(job.id, "instruction")
+        if picture is None or instruction is None:
+            log.error("job %s: its input picture or instruction is missing from the store", job.id)
+            return None
+        try:
+            work.mkdir(parents=True, exist_ok=True)
+            (work / "input.png").write_bytes(picture)
+        except OSError as exc:
+            log.error("job %s: cannot write its input picture into %s (%s)", job.id, work, exc)
+            return None
+        return {"input_image": str(work / "input.png"), "instruction": instruction.decode()}
 
     def _call_on_free(self) -> None:
         with contextlib.suppress(StoreError):
@@ -213,7 +239,3 @@ class Worker:
                 return
             delay = min(SETTLE_MAX_DELAY_S, delay * 2)
 
-
-def shown(job_id: str, result: dict[str, Any]) -> dict[str, Any]:
-    """The RenderResult as the API shows it: picture URLs, not paths on the render box."""
-    return {**result, "image": f"/v1/jobs/{job_id}/image", "clean_image": f"/v1/jobs/{job_id}/clean"}

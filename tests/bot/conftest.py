@@ -3,7 +3,8 @@ gateway) and a started `MiloBot`. The helpers they use live in tests/bot/helpers
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import discord
@@ -97,3 +98,23 @@ async def bot(tmp_path: Path, render_service: Service, discord_api: DiscordApi) 
     started = await start_bot(discord_api, bot_settings(tmp_path, discord_api), render_service.url)
     yield started
     await stop_bot(started)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
+    """Set the daily post's clock."""
+    from bot import daily as daily_state
+
+    def set_to(instant: dt.datetime) -> None:
+        monkeypatch.setattr(daily_state, "now", lambda: instant)
+
+    return set_to
+
+
+@pytest_asyncio.fixture
+async def stopped() -> AsyncIterator[list[MiloBot]]:
+    """Bots a test started; all stopped at its end."""
+    bots: list[MiloBot] = []
+    yield bots
+    for bot in bots:
+        await stop_bot(bot)

@@ -10,11 +10,14 @@ command tree, its `on_error`, the DynamicItem buttons). Pictures come from real
 from __future__ import annotations
 
 import asyncio
+import copy
+import datetime as dt
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.client import MiloBot
 from bot.service_client import RenderClient
@@ -108,7 +111,10 @@ async def until(check: Callable[[], Any], timeout: float = 60.0) -> Any:
 def may_ping(call: Call) -> set[int | str]:
     """Whom a message the bot sent or edited lets Discord notify: user ids, "any user", "roles",
     "everyone", "replied user", or "anyone mentioned" when the call carries no
-    `allowed_mentions` (Discord's default then)."""
+    `allowed_mentions` (Discord's default then). An interaction callback that writes no
+    message (a deferral, a modal) notifies nobody."""
+    if call.path.endswith("/callback") and call.payload.get("type") not in (4, 7):
+        return set()
     payload = call.payload.get("data", {}) if call.path.endswith("/callback") else call.payload
     allowed = payload.get("allowed_mentions")
     if allowed is None:
@@ -121,9 +127,17 @@ def may_ping(call: Call) -> set[int | str]:
     return who
 
 
+PICTURE_ACTIONS = ("reroll", "vary", "edit", "slogan", "delete")  # the buttons under a picture, in order
+
+
 def job_of(message: dict[str, Any]) -> str:
     """The job id a picture message's buttons carry."""
     return custom_ids(message)[0].split(":")[2]
+
+
+def button_id(message: dict[str, Any], action: str) -> str:
+    """The custom id of the `action` button ("reroll", "cancel", …) on `message`."""
+    return next(c for c in custom_ids(message) if c.split(":")[1] == action)
 
 
 def pictures(api: DiscordApi, channel: str = "general") -> list[dict[str, Any]]:
@@ -135,3 +149,53 @@ def picture_done(api: DiscordApi, token: str) -> dict[str, Any] | None:
     """The interaction's response once it carries a picture with its buttons."""
     message = api.original(token)
     return message if message and message.get("_files") and message.get("components") else None
+
+
+async def slogan_menu(api: DiscordApi, who: str, message: dict[str, Any]) -> dict[str, Any]:
+    """`who` clicks 👕 New slogan on `message`: the private menu the bot answers with, as it was
+    shown (a copy: once a slogan is applied, the bot takes the menu away)."""
+    token = await api.click(who, int(message["id"]), button_id(message, "slogan"))
+    return copy.deepcopy(await until(lambda: next((m for m in api.messages.values() if m.get("_token") == token
+                                                   and m.get("components")), None)))
+
+
+def menu_options(menu: dict[str, Any]) -> list[str]:
+    """The values of the slogan menu's options, in order."""
+    (row,) = menu["components"]
+    (select,) = row["components"]
+    return [option["value"] for option in select["options"]]
+
+
+async def pick(api: DiscordApi, who: str, menu: dict[str, Any], value: str) -> str:
+    """`who` picks `value` in the slogan menu; the token of that interaction."""
+    return await api.choose(who, int(menu["id"]), custom_ids(menu)[0], [value])
+
+
+# --- the daily post ----------------------------------------------------------------------------
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def at(text: str, tz: ZoneInfo = BERLIN, fold: int = 0) -> dt.datetime:
+    """A local wall-clock time as a UTC instant (`fold=1`: the second of two equal times)."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=tz, fold=fold).astimezone(dt.UTC)
+
+
+async def daily_bot(tmp_path: Path, api: DiscordApi, url: str, **settings: Any) -> MiloBot:
+    """A bot posting daily at 09:00 Berlin time into #mascot, unless `settings` say otherwise."""
+    values = {"daily_time": "09:00", "daily_tz": "Europe/Berlin", "daily_channel": api.channel("mascot").id,
+              **settings}
+    return await start_bot(api, bot_settings(tmp_path, api, **values), url)
+
+
+def stored_trigger(state: Path, job_id: str = "daily-post") -> tuple[str, dt.datetime | None]:
+    """The daily job as the scheduler's SQLite job store holds it (read without the bot): its
+    zone and next run (None while paused)."""
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    store = SQLAlchemyJobStore(url=f"sqlite:///{state / 'scheduler.sqlite'}")
+    store.start(None, "default")  # type: ignore[arg-type]
+    try:
+        job = store.lookup_job(job_id)
+        return str(job.trigger.timezone), job.next_run_time
+    finally:
+        store.shutdown()

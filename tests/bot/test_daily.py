@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import pytest_asyncio
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-from bot import daily as daily_state
 from bot.client import MiloBot
-from bot.cogs.daily import JOB_ID, NOTICE, RETRY_ID, DailyCog
+from bot.cogs.daily import NOTICE, RETRY_ID, DailyCog
 from bot.daily import DailyStore, daily_request, due_at
 from bot.daily_schedule import retry_post, scheduled_post
 from bot.safe_text import echo
@@ -31,33 +27,21 @@ from bot.service_client import RenderClient
 from bot.services import RenderServices
 from core.paths import BOFH_FILE
 from tests.bot.helpers import (
+    PICTURE_ACTIONS,
     RENDER_TOKEN,
     Gates,
     Service,
-    bot_settings,
+    at,
+    daily_bot,
     pictures,
-    start_bot,
     stop_bot,
+    stored_trigger,
     until,
 )
 from tests.servers.discord_api import EPHEMERAL, DiscordApi, custom_ids
 
 BERLIN = ZoneInfo("Europe/Berlin")
 SAYINGS = load_lines(BOFH_FILE)
-
-
-def at(text: str, tz: ZoneInfo = BERLIN, fold: int = 0) -> dt.datetime:
-    """A local wall-clock time as a UTC instant (`fold=1`: the second of two equal times)."""
-    return dt.datetime.fromisoformat(text).replace(tzinfo=tz, fold=fold).astimezone(dt.UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
-    """Set the daily post's clock."""
-    def set_to(instant: dt.datetime) -> None:
-        monkeypatch.setattr(daily_state, "now", lambda: instant)
-
-    return set_to
 
 
 # --- the rotation and the day, apart from Discord ------------------------------------------------
@@ -112,27 +96,12 @@ def test_the_daily_time_on_dst_nights(hh_mm: str, day: dt.date, instant: dt.date
 
 
 # --- the bot ---------------------------------------------------------------------------------------
-async def daily_bot(tmp_path: Path, api: DiscordApi, url: str, **settings) -> MiloBot:
-    settings = {"daily_time": "09:00", "daily_tz": "Europe/Berlin", "daily_channel": api.channel("mascot").id,
-                **settings}
-    return await start_bot(api, bot_settings(tmp_path, api, **settings), url)
-
-
 def posts(api: DiscordApi) -> list[dict]:
     return api.in_channel("mascot")
 
 
 def mascot_pictures(api: DiscordApi) -> list[dict]:
     return pictures(api, "mascot")
-
-
-@pytest_asyncio.fixture
-async def stopped() -> AsyncIterator[list[MiloBot]]:
-    """Bots a test started; all stopped at its end."""
-    bots: list[MiloBot] = []
-    yield bots
-    for bot in bots:
-        await stop_bot(bot)
 
 
 @pytest.mark.asyncio
@@ -146,7 +115,7 @@ async def test_a_day_whose_time_passed_while_the_bot_was_down_is_posted_once_at_
     cog: DailyCog = first.get_cog("DailyCog")
     await until(lambda: cog.store.last_posted() == dt.date(2030, 6, 10))
     assert "**Daily Milo** for Monday, 10 June" in picture["content"]
-    assert len(custom_ids(picture)) == 3
+    assert len(custom_ids(picture)) == len(PICTURE_ACTIONS)
     assert cog.store.peek_saying(SAYINGS)[1] == 35  # one saying used
     await stop_bot(first)
 
@@ -240,7 +209,7 @@ async def test_while_the_service_is_down_the_bot_retries_quietly_with_one_notice
     assert attempt.saying == saying
     assert cog.store.peek_saying(SAYINGS) == (saying, 36)  # not used up by the failures
 
-    status = await discord_api.slash("mod", "cartoon-daily", subcommand="status", channel="general")
+    status = await discord_api.slash("boss", "cartoon-daily", subcommand="status", channel="general")
     answer = await until(lambda: next((m for m in discord_api.messages.values()
                                        if m.get("_token") == status and m["content"]), None))
     assert answer["flags"] & EPHEMERAL
@@ -285,17 +254,6 @@ async def test_the_night_clocks_go_forward_still_has_its_post(
     await bot.get_cog("DailyCog").catch_up()
     (picture,) = await until(lambda: mascot_pictures(discord_api))
     assert "Sunday, 31 March" in picture["content"]
-
-
-def stored_trigger(state: Path) -> tuple[str, dt.datetime]:
-    """The daily job as the scheduler's SQLite job store holds it (read without the bot)."""
-    store = SQLAlchemyJobStore(url=f"sqlite:///{state / 'scheduler.sqlite'}")
-    store.start(None, "default")  # type: ignore[arg-type]
-    try:
-        job = store.lookup_job(JOB_ID)
-        return str(job.trigger.timezone), job.next_run_time
-    finally:
-        store.shutdown()
 
 
 @pytest.mark.asyncio
@@ -352,13 +310,13 @@ async def test_daily_now_and_status_for_admins(
         return next((m for m in discord_api.messages.values()
                      if m.get("_token") == token and m["content"] and m["content"] != "🦝 …"), None)
 
-    status = await discord_api.slash("mod", "cartoon-daily", subcommand="status")
+    status = await discord_api.slash("boss", "cartoon-daily", subcommand="status")
     text = (await until(lambda: answer(status)))["content"]
     assert "09:00 (Europe/Berlin)" in text
     assert "Last posted: never" in text
     assert "36 left" in text
 
-    now = await discord_api.slash("mod", "cartoon-daily", subcommand="now")
+    now = await discord_api.slash("boss", "cartoon-daily", subcommand="now")
     posted = await until(lambda: answer(now))
     assert posted["flags"] & EPHEMERAL
     assert posted["content"].startswith("Posted: https://discord.com/channels/")
@@ -376,7 +334,7 @@ async def test_a_command_that_breaks_answers_in_plain_words(
     clock(at("2030-06-10T08:00"))
     bot = await daily_bot(tmp_path, discord_api, render_service.url, data_dir=tmp_path / "no-data")
     stopped.append(bot)
-    token = await discord_api.slash("mod", "cartoon-daily", subcommand="status")  # bofh.txt is missing
+    token = await discord_api.slash("boss", "cartoon-daily", subcommand="status")  # bofh.txt is missing
     answer = await until(lambda: next((m for m in discord_api.messages.values()
                                        if m.get("_token") == token and m["flags"] & EPHEMERAL), None))
     assert answer["content"] == "Something went wrong on my side. Please try again in a moment."

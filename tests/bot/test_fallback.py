@@ -15,12 +15,17 @@ import pytest_asyncio
 
 from bot.captions import FALLBACK_CAPTION, FALLBACK_NOTE
 from bot.client import MiloBot
-from bot.views import SloganButton
+from bot.slogan_flow import SloganButton
 from tests.bot.helpers import (
+    PICTURE_ACTIONS,
     Service,
     bot_settings,
+    button_id,
     job_of,
+    menu_options,
+    pick,
     picture_done,
+    slogan_menu,
     start_bot,
     stop_bot,
     until,
@@ -56,18 +61,20 @@ async def test_slash_command_is_drawn_by_the_fallback_and_its_buttons_survive_a_
     ids = custom_ids(message)
     job_id = job_of(message)
     alice = discord_api.member("alice").id
-    assert ids == [f"milo:{a}:{job_id}:{alice}:f" for a in ("reroll", "slogan", "delete")]
+    assert ids == [f"milo:{a}:{job_id}:{alice}:f" for a in PICTURE_ACTIONS]
     assert (await fallback_bot.services.fallback.job(job_id)).state == "done"
     assert down_url in caplog.text  # the cause is logged
     await stop_bot(fallback_bot)
 
-    # A new process, same configuration: discord.py rebuilds the button from its custom id,
-    # and the `:f` sends "New slogan" to the fallback (the primary is still down).
+    # A new process, same configuration: discord.py rebuilds the button and the slogan menu
+    # from their custom ids, and the `:f` sends the new slogan to the fallback (the primary is
+    # still down).
     restarted = await start_bot(discord_api, bot_settings(tmp_path, discord_api), down_url,
                                 fallback_url=render_service.url)
     try:
         before = files_of(message)
-        await discord_api.click("alice", int(message["id"]), ids[1])
+        menu = await slogan_menu(discord_api, "alice", message)
+        await pick(discord_api, "alice", menu, menu_options(menu)[0])
         edited = await until(lambda: (m := discord_api.messages[int(message["id"])]) and files_of(m) != before and m)
         assert list(files_of(edited))[0].startswith(f"milo-{job_id[:12]}")
         assert "Shirt: **RTFM**" not in edited["content"]
@@ -88,7 +95,7 @@ async def test_a_mention_is_drawn_by_the_fallback_and_reroll_asks_it_for_the_pla
     assert all(i.endswith(":f") for i in ids)
 
     # Reroll reads the plan from the service the picture came from, and draws it anew.
-    token = await discord_api.click("james", int(reply["id"]), ids[0])
+    token = await discord_api.click("james", int(reply["id"]), button_id(reply, "reroll"))
     rerolled = await until(lambda: picture_done(discord_api, token))
     assert "Reroll of *draw Milo at the whiteboard*" in rerolled["content"]
     new = await fallback_bot.services.fallback.job(job_of(rerolled))
@@ -117,7 +124,7 @@ async def test_a_job_that_fails_on_the_service_is_redrawn_by_the_fallback(
 
 
 def test_tagged_ids_fit_discord_and_untagged_ids_still_mean_the_primary() -> None:
-    longest = SloganButton("j" * 64, 10**19, "f").custom_id
+    longest = SloganButton("j" * 40, 10**19, "f").custom_id  # job ids are 32 characters; 40 allowed
     assert len(longest) <= 100
     assert re.match(SloganButton.__discord_ui_compiled_template__, longest)["service"] == "f"
     old = re.match(SloganButton.__discord_ui_compiled_template__, "milo:slogan:abc123:42")

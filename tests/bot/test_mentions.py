@@ -18,13 +18,14 @@ from tests.bot.helpers import (
     Gates,
     Service,
     bot_settings,
+    button_id,
     job_of,
     may_ping,
     start_bot,
     stop_bot,
     until,
 )
-from tests.servers.discord_api import BOT_USER_ID, DiscordApi, custom_ids, files_of
+from tests.servers.discord_api import BOT_USER_ID, DiscordApi, files_of
 
 pytestmark = pytest.mark.asyncio
 MILO = f"<@{BOT_USER_ID}>"
@@ -45,7 +46,7 @@ async def test_a_mention_is_drawn_and_answered_as_one_reply(bot: MiloBot, discor
     (png,) = files_of(reply).values()
     assert Image.open(io.BytesIO(png)).size == (1024, 1024)
     job_id = job_of(reply)
-    assert custom_ids(reply)[2] == f"milo:delete:{job_id}:{james.id}"
+    assert button_id(reply, "delete") == f"milo:delete:{job_id}:{james.id}"
     job = await bot.services.primary.job(job_id)
     # "me" is James (the user map, sent as `as`); "at the whiteboard" is the west wall.
     assert job.plan["speaker"] == "james"

@@ -55,7 +55,8 @@ def test_starting_the_bot_never_imports_torch_diffusers_or_ultralytics(tmp_path:
                          text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout)
-    assert result == {"cogs": ["CartoonCog", "DailyCog"], "commands": 3, "scheduler": True,
+    # /cartoon, -help, -edit, -history, -show, and the groups /cartoon-daily and /cartoon-admin
+    assert result == {"cogs": ["AdminCog", "CartoonCog", "CreativeCog", "DailyCog"], "commands": 7, "scheduler": True,
                       "fallback": "http://127.0.0.1:9", "heavy": []}
     imported = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", out.stderr, flags=re.MULTILINE)
     assert "discord" in imported  # the importtime listing is really there
@@ -105,10 +106,16 @@ async def test_slash_commands_are_synced_only_when_their_definitions_changed(tmp
     await login(discord_api, tmp_path, dev_guild=1234)
     assert len(syncs(discord_api)) == 1
     names = sorted(c["name"] for c in discord_api.synced["1234"])
-    assert names == ["cartoon", "cartoon-daily", "cartoon-help"]
+    assert names == ["cartoon", "cartoon-admin", "cartoon-daily", "cartoon-edit", "cartoon-help", "cartoon-history",
+                     "cartoon-show"]
     daily = next(c for c in discord_api.synced["1234"] if c["name"] == "cartoon-daily")
-    assert sorted(o["name"] for o in daily["options"]) == ["now", "status"]
+    assert sorted(o["name"] for o in daily["options"]) == ["channel", "now", "pause", "resume", "skip", "status", "time"]
     assert int(daily["default_member_permissions"]) == 32  # Manage Server
+    admin = next(c for c in discord_api.synced["1234"] if c["name"] == "cartoon-admin")
+    assert int(admin["default_member_permissions"]) == 32
+    shirt = next(o for o in next(c for c in discord_api.synced["1234"] if c["name"] == "cartoon")["options"]
+                 if o["name"] == "shirt")
+    assert shirt["autocomplete"] is True
 
     await login(discord_api, tmp_path, dev_guild=1234)  # a restart, nothing changed
     assert len(syncs(discord_api)) == 1

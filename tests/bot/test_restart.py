@@ -20,6 +20,7 @@ from bot.pending import POSTING, PendingJob, PendingStore
 from bot.wording import LOST
 from core.settings import Settings
 from tests.bot.helpers import (
+    PICTURE_ACTIONS,
     RENDER_TOKEN,
     ROOT,
     Gates,
@@ -228,7 +229,7 @@ async def test_the_killed_bot_process_delivers_after_its_restart_exactly_once(
         second = await cartoon_bot(discord_api, state, gated_service.url, log)
         message = await until(lambda: picture_done(discord_api, token), timeout=120)
         assert "Shirt: **PEBKAC**" in message["content"]
-        assert len(custom_ids(message)) == 3
+        assert len(custom_ids(message)) == len(PICTURE_ACTIONS)
         await until(lambda: PendingStore(state / "pending.sqlite").all() == [], timeout=120)
         assert len(pictures(discord_api)) == 1
         assert "resuming job" in log.read_text()

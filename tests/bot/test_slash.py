@@ -16,6 +16,7 @@ from bot.client import MiloBot
 from bot.service_client import RenderClient
 from bot.services import RenderServices
 from tests.bot.helpers import (
+    PICTURE_ACTIONS,
     RENDER_TOKEN,
     Gates,
     Service,
@@ -69,7 +70,7 @@ async def test_cartoon_defers_shows_progress_and_becomes_the_picture(bot: MiloBo
     assert Image.open(io.BytesIO(png)).size == (1024, 1024)
     job_id = job_of(message)
     alice = discord_api.member("alice").id
-    assert custom_ids(message) == [f"milo:{a}:{job_id}:{alice}" for a in ("reroll", "slogan", "delete")]
+    assert custom_ids(message) == [f"milo:{a}:{job_id}:{alice}" for a in PICTURE_ACTIONS]
     job = await bot.services.primary.job(job_id)
     assert job.state == "done"
     assert job.user == str(alice)
@@ -121,7 +122,7 @@ async def test_a_job_that_outlives_the_token_pings_the_asker_once_in_a_new_messa
 
     (picture,) = posted
     assert picture["content"].startswith(alice.mention)
-    assert len(custom_ids(picture)) == 3
+    assert len(custom_ids(picture)) == len(PICTURE_ACTIONS)
     (post,) = [c for c in discord_api.posts() if c.path.endswith("/messages") and c.files]
     assert may_ping(post) == {alice.id}  # the asker, and nobody else
     # No webhook edit was tried after expiry; the old response says where the picture went.

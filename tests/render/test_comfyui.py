@@ -90,6 +90,25 @@ def test_edit_uses_only_the_style_lora_and_none_when_unset(comfy: FakeComfyUI) -
     assert graph["13"]["inputs"]["model"] == ["1", 0]
 
 
+def test_a_scene_edit_sends_the_picture_the_instruction_and_the_casts_loras(comfy: FakeComfyUI) -> None:
+    picture = Image.new("RGB", (240, 160), (200, 60, 90))
+    plan = make_plan(["milo", "james"], "north").model_copy(update={"clip_prompt": "m1l0 raccoon and j4m3s man at the rack"})
+    backend = get_backend("comfyui", settings_for(comfy.url))
+    try:
+        assert backend.edit_scene(picture, plan, "Edit this picture: make it night.", seed=9, options=OPTIONS).size == (240, 160)
+    finally:
+        backend.close()
+    graph = comfy.prompts[-1]["prompt"]
+    by_class = {n["class_type"]: n["inputs"] for n in graph.values()}
+    assert by_class["CLIPTextEncodeFlux"]["t5xxl"] == "Edit this picture: make it night."
+    assert by_class["CLIPTextEncodeFlux"]["clip_l"] == plan.clip_prompt
+    assert by_class["KSampler"]["seed"] == 9
+    uploaded = Image.open(__import__("io").BytesIO(comfy.uploads[by_class["LoadImage"]["image"]]))
+    assert np.array_equal(np.asarray(uploaded), np.asarray(picture))  # the finished picture, not a plate
+    loras = [n["inputs"]["lora_name"] for n in graph.values() if n["class_type"] == "LoraLoaderModelOnly"]
+    assert loras == ["FLUX-kontext-lora-flat-cartoon-style.safetensors", "milo.safetensors", "james.safetensors"]
+
+
 @pytest.mark.parametrize("combo_schema", [False, True])
 def test_a_missing_lora_is_named_before_anything_is_sent(comfy: FakeComfyUI, combo_schema: bool) -> None:
     comfy.models["loras"].discard("milo.safetensors")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from core.errors import FaultError, InputError
 from core.settings import Settings
@@ -48,6 +49,22 @@ def test_edit_sends_plate_and_references_with_high_fidelity(server: FakeOpenAIIm
     assert image.size == (256, 256)
     assert np.abs(np.subtract(image.getpixel((1, 1)), (255, 0, 0))).max() < 10
     assert progress == [(0, 1), (1, 1)]
+
+
+def test_a_scene_edit_sends_the_picture_then_the_casts_references(server: FakeOpenAIImages) -> None:
+    picture = Image.new("RGB", (256, 256), (10, 200, 30))
+    plan = make_plan(["milo", "james"], "north")
+    backend_for(server).edit_scene(picture, plan, "Edit this picture: add James.", seed=1, options=OPTIONS)
+    request = server.requests[-1]
+    assert request["fields"]["prompt"].startswith("Edit this picture: add James.")
+    assert "picture to edit" in request["fields"]["prompt"]
+    first, milo, james = request["images"]
+    assert np.array_equal(np.asarray(first.convert("RGB")), np.asarray(picture))
+    assert milo.size == james.size == (416, 576)
+    backend_for(server).edit_scene(picture, make_plan([], "north"), "Edit this picture: an empty lab.", seed=1,
+                                   options=OPTIONS)
+    assert len(server.requests[-1]["images"]) == 1
+    assert server.requests[-1]["fields"]["prompt"] == "Edit this picture: an empty lab."
 
 
 def test_one_retry_after_a_500_then_a_clear_fault(server: FakeOpenAIImages) -> None:

@@ -4,10 +4,12 @@ discord.py talks to it unchanged once `CARTOON_DISCORD_API_URL` (→ `discord.ht
 points at `api.base`: it logs in over REST, fetches the gateway URL, connects, identifies,
 and receives READY and one GUILD_CREATE (a guild with channels, roles, permission
 overwrites and members, from `Guild`). Tests then act as Discord's users do:
-`slash`/`click` push an INTERACTION_CREATE, `say` pushes a MESSAGE_CREATE; everything the
-bot sends comes back over HTTP and is kept as Discord would keep it (messages by id, an
-interaction's @original and follow-ups) and recorded call by call in `calls` (method,
-path, token, the JSON payload including `allowed_mentions`, uploaded files).
+`slash`/`click`/`choose` (a select menu)/`submit_modal`/`autocomplete` push an
+INTERACTION_CREATE, `say` pushes a MESSAGE_CREATE; everything the bot sends comes back over
+HTTP and is kept as Discord would keep it (messages by id, an interaction's @original and
+follow-ups, the modal it opened, the autocomplete choices it offered) and recorded call by
+call in `calls` (method, path, token, the JSON payload including `allowed_mentions`,
+uploaded files).
 
 It answers the way Discord does where the bot depends on it:
 - interaction ids and tokens are unique by construction (a serial number, not the clock);
@@ -60,6 +62,10 @@ def _public(data: Any) -> Any:
 
 def _error(status: int, code: int, message: str) -> web.Response:
     return _json({"message": message, "code": code}, status=status)
+
+
+class NotAllowed(Exception):
+    """Discord does not let this member use the command (its default member permissions)."""
 
 
 @dataclass
@@ -125,22 +131,25 @@ class Guild:
 
 
 def default_guild() -> Guild:
-    """alice and james (members), mod (Manage Messages), the bot (role "milo"); channels:
-    general, mascot (the daily post), no-files (the bot may not attach), quiet (nor send)."""
+    """alice and james (members), mod (Manage Messages), boss (Manage Server), the bot (role
+    "milo"); channels: general, mascot (the daily post), no-files (the bot may not attach),
+    quiet (nor send), art (another channel the bot may post in)."""
     guild = Guild()
-    mod_role, bot_role = 810000000000000001, 810000000000000002
+    mod_role, bot_role, admin_role = 810000000000000001, 810000000000000002, 810000000000000003
     guild.roles = {
         mod_role: ("moderator", P(manage_messages=True)),
         bot_role: ("milo", P(view_channel=True, send_messages=True, send_messages_in_threads=True,
                              attach_files=True, read_message_history=True, embed_links=True)),
+        admin_role: ("admin", P(manage_guild=True)),
     }
     deny = lambda perms: [{"id": str(bot_role), "type": 0, "allow": "0", "deny": str(perms.value)}]  # noqa: E731
     for cid, name, overwrites in ((820000000000000001, "general", []), (820000000000000002, "mascot", []),
                                   (820000000000000003, "no-files", deny(P(attach_files=True))),
-                                  (820000000000000004, "quiet", deny(P(send_messages=True)))):
+                                  (820000000000000004, "quiet", deny(P(send_messages=True))),
+                                  (820000000000000005, "art", [])):
         guild.channels[cid] = Channel(cid, name, overwrites)
     for uid, name, roles in ((830000000000000001, "alice", []), (830000000000000002, "james", []),
-                             (830000000000000003, "mod", [mod_role])):
+                             (830000000000000003, "mod", [mod_role]), (830000000000000004, "boss", [admin_role])):
         guild.members[uid] = User(uid, name, roles)
     guild.members[BOT_USER_ID] = User(BOT_USER_ID, "Milo", [bot_role], bot=True)
     return guild
@@ -218,14 +227,88 @@ class DiscordApi:
         return self.guild.members[BOT_USER_ID]
 
     async def slash(self, user: str, command: str, *, channel: str = "general", subcommand: str | None = None,
-                    created: dt.datetime | None = None, size_limit: int = 10 * 1024 * 1024, **options: Any) -> str:
-        """A user runs `/command options…`; returns the interaction's token."""
-        kinds = {str: 3, int: 4}
-        opts = [{"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items()]
+                    created: dt.datetime | None = None, size_limit: int = 10 * 1024 * 1024,
+                    named: dict[str, Any] | None = None, **options: Any) -> str:
+        """A user runs `/command options…` in `channel` (a `Channel` value is a channel option;
+        options whose names clash with this method's own, such as `channel`, go in `named`);
+        returns the interaction's token. As Discord does, a command whose synced definition asks
+        for permissions (`default_member_permissions`) the user lacks cannot be run: `NotAllowed`."""
+        self._check_default_permissions(user, command)
+        data = self._command(command, subcommand, {**options, **(named or {})})
+        return await self.interact(user, 2, data, channel=channel, created=created, size_limit=size_limit)
+
+    async def autocomplete(self, user: str, command: str, focused: str, typed: str, *, channel: str = "general",
+                           **options: Any) -> list[dict[str, Any]]:
+        """A user types `typed` into option `focused` of `/command`; returns the choices the bot offers."""
+        data = self._command(command, None, {**options, focused: typed})
+        for option in data["options"]:
+            if option["name"] == focused:
+                option["focused"] = True
+        token = await self.interact(user, 4, data, channel=channel)
+        return await self._until(lambda: self.interactions[token].get("choices"))
+
+    def _check_default_permissions(self, user: str, command: str) -> None:
+        synced = [c for commands in self.synced.values() for c in commands if c.get("name") == command]
+        needed = int(synced[0].get("default_member_permissions") or 0) if synced else 0
+        member = self.member(user)
+        everywhere = Channel(0, "", [])
+        have = self.guild.permissions(member, everywhere).value
+        if needed and have & needed != needed and not P(have).administrator:
+            raise NotAllowed(f"{user} may not use /{command}: Discord hides it from members without "
+                             f"{[n for n, v in P(needed) if v]}")
+
+    def _command(self, command: str, subcommand: str | None, options: dict[str, Any]) -> dict[str, Any]:
+        opts, channels = [], {}
+        for name, value in options.items():
+            if isinstance(value, Channel):
+                opts.append({"name": name, "type": 7, "value": str(value.id)})
+                channels[str(value.id)] = self._channel_payload(value)
+            else:
+                kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+                opts.append({"name": name, "type": kind, "value": value})
         if subcommand is not None:
             opts = [{"name": subcommand, "type": 1, "options": opts}]
-        data = {"id": str(self._snowflake()), "name": command, "type": 1, "options": opts}
-        return await self.interact(user, 2, data, channel=channel, created=created, size_limit=size_limit)
+        data: dict[str, Any] = {"id": str(self._snowflake()), "name": command, "type": 1, "options": opts}
+        if channels:
+            data["resolved"] = {"channels": channels}
+        return data
+
+    async def choose(self, user: str, message_id: int, custom_id: str, values: list[str]) -> str:
+        """A user picks `values` in the select menu `custom_id` on message `message_id`."""
+        message = self.messages[message_id]
+        channel = self.guild.channels[int(message["channel_id"])].name
+        data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        return await self.interact(user, 3, data, channel=channel, message=message)
+
+    async def submit_modal(self, user: str, opened_by: str, values: dict[str, str] | None = None) -> str:
+        """A user submits the modal the interaction `opened_by` answered with, each text input
+        holding `values[custom_id]` (else what the bot pre-filled); returns the new token."""
+        opened = self.interactions[opened_by]
+        modal = opened["modal"]
+        values = values or {}
+
+        def filled(item: dict[str, Any]) -> dict[str, Any]:
+            return {"type": 4, "custom_id": item["custom_id"], "value": values.get(item["custom_id"], item.get("value", ""))}
+
+        rows = []
+        for row in modal["components"]:
+            if row.get("type") == 18:  # a label around one input
+                rows.append({"type": 18, "component": filled(row["component"])})
+            else:
+                rows.append({"type": 1, "components": [filled(i) for i in row["components"] if i.get("type") == 4]})
+        channel = next(c.name for c in self.guild.channels.values() if c.id == opened["channel_id"])
+        clicked = self.messages.get(opened.get("clicked") or 0)
+        return await self.interact(user, 5, {"custom_id": modal["custom_id"], "components": rows}, channel=channel,
+                                   message=clicked)
+
+    async def _until(self, check: Callable[[], Any], timeout: float = 30.0) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = check()
+            if value is not None:
+                return value
+            await asyncio.sleep(0.01)
+        raise AssertionError(f"the bot did not answer within {timeout} s")
 
     async def click(self, user: str, message_id: int, custom_id: str) -> str:
         """A user clicks the button `custom_id` on message `message_id`; returns the token."""
@@ -246,8 +329,7 @@ class DiscordApi:
         payload: dict[str, Any] = {
             "id": str(interaction_id), "application_id": str(APPLICATION_ID), "type": kind, "token": token,
             "version": 1, "guild_id": str(self.guild.id), "channel_id": str(place.id),
-            "channel": {"id": str(place.id), "type": 0, "guild_id": str(self.guild.id), "name": place.name,
-                        "position": 0, "permission_overwrites": place.overwrites, "nsfw": False, "parent_id": None},
+            "channel": self._channel_payload(place),
             "member": {**self._member_payload(member), "permissions": str(self.guild.permissions(member, place).value)},
             "data": data, "locale": "en-US", "guild_locale": "en-US",
             "app_permissions": str(self.guild.permissions(self.bot_member, place).value), "entitlements": [],
@@ -378,6 +460,15 @@ class DiscordApi:
             "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0, "nsfw_level": 0,
         }
 
+    def _channel_payload(self, channel: Channel) -> dict[str, Any]:
+        return {"id": str(channel.id), "type": 0, "guild_id": str(self.guild.id), "name": channel.name,
+                "position": 0, "permission_overwrites": channel.overwrites, "nsfw": False, "parent_id": None,
+                "permissions": str(self.guild.permissions(self.bot_member, channel).value)}
+
+    def jump_url(self, message: dict[str, Any]) -> str:
+        """The link Discord's "Copy Message Link" gives for `message`."""
+        return f"https://discord.com/channels/{self.guild.id}/{message['channel_id']}/{message['id']}"
+
     def _member_payload(self, user: User, *, with_user: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {"roles": [str(r) for r in user.roles], "joined_at": "2026-01-01T00:00:00+00:00",
                                 "deaf": False, "mute": False, "flags": 0}
@@ -457,7 +548,11 @@ class DiscordApi:
         kind = call.payload.get("type")
         data = call.payload.get("data") or {}
         flags = data.get("flags", 0) or 0
-        if kind in (4, 5):  # a new message: the answer, or "thinking…" that later edits replace
+        if kind == 8:  # autocomplete choices
+            interaction["choices"] = data.get("choices", [])
+        elif kind == 9:  # a modal: kept until the user submits it (submit_modal)
+            interaction["modal"] = data
+        elif kind in (4, 5):  # a new message: the answer, or "thinking…" that later edits replace
             message = self._store(interaction["channel_id"], data if kind == 4 else {}, call.files, flags=flags,
                                   token=call.token)
             interaction["original"] = int(message["id"])
@@ -567,8 +662,9 @@ class DiscordApi:
             "timestamp": dt.datetime.now(dt.UTC).isoformat(), "edited_timestamp": None, "components": [],
             "_token": token, "_files": {},
         }
-        if data.get("message_reference"):
-            message["message_reference"] = data["message_reference"]
+        if data.get("message_reference"):  # Discord answers with snowflakes as strings
+            message["message_reference"] = {k: str(v) if k.endswith("_id") and v is not None else v
+                                            for k, v in data["message_reference"].items()}
         self.messages[message_id] = message
         self._edit(message_id, data, files, edited=False)
         return message

@@ -82,3 +82,24 @@ class EnvBackend(SlowBackend):
                 json.dump(seen, out)
             os.replace(path + ".tmp", path)  # a reader never sees half a file
         super().load()
+
+
+class EditingBackend(SlowBackend):
+    """Edits as an image-edit backend does: from the finished picture it is given. Its
+    `edit_scene` returns that picture upside down, so a test can see that the parent's clean
+    picture reached the backend (in its render process), and appends each instruction, one a
+    line, to the file CARTOON_TEST_EDIT_LOG."""
+
+    name = "editing-preview"
+
+    def edit_scene(self, image, plan, instruction: str, *, seed: int, options: RenderOptions,
+                   progress: ProgressFn | None = None):
+        from PIL import ImageOps
+
+        log = os.environ.get("CARTOON_TEST_EDIT_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(" ".join(instruction.split()) + "\n")
+        if progress:
+            progress(1, 1)
+        return ImageOps.flip(image.convert("RGB"))

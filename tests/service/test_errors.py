@@ -51,7 +51,20 @@ BAD_SUBMISSIONS = [
     ({"text": 42}, 422, "text", "valid string"),
     ({"user": "ann"}, 422, "text", "text is missing"),
     ({"text": "Milo", "seed": -1}, 422, "seed", "greater than or equal"),
-    ({"text": "Milo", "seed": "x"}, 422, "seed", "valid integer"),
+    ({"text": "Milo", "seed": "x"}, 422, "seed", "whole number"),
+    # strict types: a boolean is not a seed, text is not a number, a number is not text
+    ({"text": "Milo", "seed": True}, 422, "seed", "whole number"),
+    ({"text": "Milo", "seed": False}, 422, "seed", "whole number"),
+    ({"text": "Milo", "seed": "7"}, 422, "seed", "whole number"),
+    ({"text": "Milo", "seed": 7.5}, 422, "seed", "integer"),
+    ({"text": "Milo", "shirt": 7}, 422, "shirt", "valid string"),
+    ({"text": "Milo", "user": 7}, 422, "user", "valid string"),
+    ({"text": "Milo", "as": True}, 422, "as", "valid string"),
+    ({"text": True}, 422, "text", "valid string"),
+    ({"plan": {**PLAN, "seed": True}}, 422, "plan.seed", "whole number"),
+    ({"plan": {**PLAN, "seed": "3"}}, 422, "plan.seed", "whole number"),
+    ({"plan": {**PLAN, "characters": [1]}}, 422, "plan.characters.0", "valid string"),
+    ({"plan": {**PLAN, "prompt": 5}}, 422, "plan.prompt", "valid string"),
     ({"text": "Milo", "shirt": "S" * 49}, 422, "shirt", "at most 48"),
     ({"text": "Milo", "user": ""}, 422, "user", "at least 1"),
     ({"text": "draw me", "as": "bob"}, 422, "as", "unknown speaker 'bob'"),
@@ -194,3 +207,10 @@ def test_routes_read_the_runtime_through_a_dependency(tmp_path: Path) -> None:
         assert client.get(f"/v1/jobs/{job_id}").status_code == 404
         app.dependency_overrides[get_runtime] = lambda: other.state.runtime
         assert client.get(f"/v1/jobs/{job_id}").json()["state"] == "queued"
+
+
+@pytest.mark.parametrize("seed", [7, 7.0])  # JSON Schema's integers: 7.0 is one
+def test_a_whole_number_seed_is_accepted(api: TestClient, seed: float) -> None:
+    accepted = api.post("/v1/scenes", json={"text": "Milo at the desk", "seed": seed})
+    assert accepted.status_code == 202, accepted.text
+    assert api.app.state.runtime.queue.plan_of(accepted.json()["id"])["seed"] == 7

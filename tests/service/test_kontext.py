@@ -58,6 +58,24 @@ def test_tiny_kontext_render_through_the_queue(kontext_server: ThreadServer) -> 
     assert http.get("/healthz").json()["loaded"] is True
 
 
+def test_tiny_kontext_edit_through_the_queue(kontext_server: ThreadServer) -> None:
+    """An edit in words of a finished picture, drawn by kontext in its render process."""
+    http = client(kontext_server.url)
+    scene = http.post("/v1/scenes", json={"text": "James at the whiteboard", "seed": 4, "user": "k"}).json()
+    assert read_events(http, scene["id"])[-1][0] == "done"
+    accepted = http.post(f"/v1/jobs/{scene['id']}/edit", json={"text": "now at the rack", "user": "k2"})
+    assert accepted.status_code == 202, accepted.text
+    events = read_events(http, accepted.json()["id"])
+    assert events[-1][0] == "done", events[-1][1]["error"]
+    edited = events[-1][1]
+    assert edited["kind"] == "edit"
+    assert edited["parent"] == scene["id"]
+    assert edited["progress"] == {"step": 2, "total": 2}
+    assert edited["result"]["backend"] == "kontext"
+    assert edited["result"]["plan"]["plate"] == "north"
+    assert Image.open(io.BytesIO(http.get(edited["result"]["image"]).content)).size == (32, 32)
+
+
 def test_healthz_says_loaded_only_once_the_pipeline_is_ready(tmp_path: Path) -> None:
     # LoRAs not required: the subject is the model's load failing, not a missing LoRA file.
     settings = service_settings(tmp_path, kontext_model=str(tmp_path / "missing-model"), kontext_device="cpu",

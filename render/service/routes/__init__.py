@@ -1,5 +1,7 @@
-"""The API's routes, one `APIRouter` module per resource: `scenes` (submit), `jobs` (status,
-events, pictures, re-slogan, cancel) and `health`. `create_app` mounts them."""
+"""The API's routes, one `APIRouter` module per resource: `scenes` (submit), `listing` (a
+user's jobs), `jobs` (status, events, pictures, re-slogan, cancel), `edits` (edit, vary,
+reroll: new jobs from a finished one) and `health`. `create_app`
+mounts them."""
 
 from __future__ import annotations
 

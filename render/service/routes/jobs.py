@@ -108,7 +108,8 @@ def png(runtime: Runtime, job_id: str, kind: str) -> Response:
 @router.post("/{job_id}/shirt", response_model=ShirtResult, responses=documented(409))
 def shirt(job: DoneJobDep, body: ShirtRequest, runtime: RuntimeDep) -> ShirtResult:
     """A new slogan on the kept clean render: compositor only, no GPU, no queue.
-    `{}` picks the next BOFH saying."""
+    `{}` picks the next BOFH saying. With a `user` other than the job's, that user gets a copy
+    with the new slogan (a new job, kind "reslogan", `parent` this one); this job is untouched."""
     assert job.result is not None
     planner = runtime.planner
     plan = ScenePlan.model_validate(job.result["plan"])
@@ -130,6 +131,11 @@ def shirt(job: DoneJobDep, body: ShirtRequest, runtime: RuntimeDep) -> ShirtResu
             raise ApiError(422, plain(str(exc)), "slogan") from None
         data = out_path.read_bytes()
     comp = compositor.model_dump(mode="json") if compositor is not None else None
+    if body.user is not None and body.user != job.user:
+        runtime.refuse_when_full()
+        copy = runtime.queue.keep_copy(job, body.user, {**plan.model_dump(mode="json"), "slogan": slogan}, data, kept, comp)
+        return ShirtResult(id=copy.id, slogan=slogan, compositor=comp, image_url=f"/v1/jobs/{copy.id}/image",
+                           parent=job.id)
     if not runtime.queue.replace_image(job.id, data, slogan, comp):
         raise ApiError(404, f"job {job.id} expired while its slogan was written", "id")
     return ShirtResult(id=job.id, slogan=slogan, compositor=comp, image_url=f"/v1/jobs/{job.id}/image")
