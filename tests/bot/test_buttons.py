@@ -84,13 +84,14 @@ async def test_delete_is_for_the_requester_or_moderators(bot: MiloBot, discord_a
 
 async def test_cancel_while_queued(tmp_path: Path, discord_api: DiscordApi, api_only_service: Service) -> None:
     """The service has no worker: the picture waits in line, its progress message shows the
-    place, the ETA and a Cancel button; the requester's click cancels it."""
+    place and a Cancel button, and no ETA (no render slot is up, so any time would be made
+    up); the requester's click cancels it."""
     bot = await start_bot(discord_api, bot_settings(tmp_path, discord_api), api_only_service.url)
     try:
         token = await discord_api.slash("alice", "cartoon", scene="Milo at the desk, cancel me")
         waiting = await until(lambda: (m := discord_api.original(token)) and m.get("components") and m)
         assert "Queued" in waiting["content"] or "Next up" in waiting["content"]
-        assert "Ready <t:" in waiting["content"] and ":R>" in waiting["content"]  # the ETA, in the reader's clock
+        assert "Ready <t:" not in waiting["content"]
         (cancel,) = custom_ids(waiting)
         assert cancel.startswith("milo:cancel:")
         job_id = cancel.split(":")[2]
@@ -116,6 +117,12 @@ async def test_cancel_while_drawing_by_a_moderator(
     try:
         token = await discord_api.slash("alice", "cartoon", scene=f"Milo at the rack {gates.word()}")
         drawing = await until(lambda: (m := discord_api.original(token)) and "step 1/2" in m["content"] and m)
+        # a second picture waits behind it: a render slot is up, so the wait has an ETA
+        second = await discord_api.slash("james", "cartoon", scene=f"James at the desk {gates.word()}")
+        waiting = await until(lambda: (m := discord_api.original(second)) and "Ready <t:" in m["content"] and m)
+        assert ":R>" in waiting["content"]  # a relative time, in the reader's clock
+        await discord_api.click("james", int(waiting["id"]), button_id(waiting, "cancel"))
+        await until(lambda: int(waiting["id"]) in discord_api.deleted)
         cancel = button_id(drawing, "cancel")
         await discord_api.click("mod", int(drawing["id"]), cancel)
         await until(lambda: int(drawing["id"]) in discord_api.deleted)

@@ -24,7 +24,8 @@ def test_a_set_gallery_url_adds_a_link_to_the_picture(url: str) -> None:
     assert button.label == "Gallery"
     assert str(button.emoji) == "🖼"
     assert button.style is discord.ButtonStyle.link
-    assert len(view.children) == 4  # Reroll, New slogan, Delete, Gallery
+    assert len(view.children) == 6  # Reroll, Vary, Edit, New slogan, Delete, then Gallery
+    assert button.row == 1  # on a row of its own: Discord allows five components a row
 
 
 def test_no_link_without_a_url_or_for_the_fallback_service() -> None:

@@ -54,7 +54,8 @@ def test_pictures_lists_done_jobs_newest_first(store: Store) -> None:
     assert newest["slogan"] == 'Ça va "oui"'
     assert newest["characters"] == []
     assert (newest["plate"], newest["user"], newest["method"], newest["image_version"]) == ("east", "u1", "panel", 0)
-    assert newest["parent"] is None and newest["kind"] is None  # records from before parent/kind
+    assert newest["parent"] is None  # a scene, not made from another picture
+    assert newest["kind"] == "scene"
     assert "prompt" not in newest  # a listing never carries the long prompt
 
 

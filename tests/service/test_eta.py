@@ -31,11 +31,12 @@ def test_eta_counts_the_jobs_ahead_in_rounds_of_the_live_slots(api: ThreadServer
     http = client(api.url)
     accepted = [http.post("/v1/scenes", json={"text": "Milo at the desk", "user": f"u{n}"}).json() for n in range(5)]
     # The first three are handed to the worker at once (its two slots, and one waiting in the
-    # engine): each is next (position 0). The rest wait their turn, two at a time.
+    # engine): each is next (position 0), but the third starts only when a slot frees. The
+    # rest wait their turn, two at a time.
     assert [a["position"] for a in accepted] == [0, 0, 0, 3, 4]
-    assert [a["eta_s"] for a in accepted] == [4, 4, 4, 8, 12]
+    assert [a["eta_s"] for a in accepted] == [4, 4, 8, 8, 12]
     shown = [http.get(f"/v1/jobs/{a['id']}").json() for a in accepted]
-    assert [j["eta_s"] for j in shown] == [4, 4, 4, 8, 12]
+    assert [j["eta_s"] for j in shown] == [4, 4, 8, 8, 12]
 
 
 def test_a_running_job_counts_its_own_progress_and_a_final_one_has_none(api: ThreadServer) -> None:
@@ -55,6 +56,14 @@ def test_a_running_job_counts_its_own_progress_and_a_final_one_has_none(api: Thr
 
 
 def test_without_a_measured_render_the_eta_is_a_default_guess(api: ThreadServer) -> None:
+    store = api.server.config.app.state.runtime.store
+    store.beat("gpu-box-1", {"at": time.time(), "slots": 1})
     http = client(api.url)
     accepted = http.post("/v1/scenes", json={"text": "Milo at the desk", "user": "g"}).json()
     assert accepted["eta_s"] == 5  # nothing measured yet: 5 s, one slot
+
+
+def test_without_a_live_render_slot_there_is_no_eta(api: ThreadServer) -> None:
+    http = client(api.url)
+    accepted = http.post("/v1/scenes", json={"text": "Milo at the desk", "user": "g"}).json()
+    assert accepted["eta_s"] is None  # no box renders: any time would be made up
