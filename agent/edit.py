@@ -98,7 +98,7 @@ def edit_plan(
         raise InputError(f"the edit is {len(edit)} characters; keep it under {MAX_TEXT_CHARS}")
     if speaker is not None and speaker not in planner.characters:
         raise InputError(f"unknown speaker '{speaker}'; use one of: {', '.join(planner.characters)}")
-    cast = planner.cast
+    cast = planner.roster
     reading = rules.read(edit, speaker, cast)
 
     # 1. who is in the picture now
@@ -244,7 +244,7 @@ def _new_plate(edit: str, scan: str, speaker: str | None, planner: Planner) -> P
     walls = {wall for _, _, wall in _placements(scan)} | {w for _, _, w, action in wall_cues(scan) if action}
     if not walls:
         return None
-    chosen = rules.pick_plate(edit, speaker, planner.cast)
+    chosen = rules.pick_plate(edit, speaker, planner.roster)
     return chosen if chosen in walls else None
 
 

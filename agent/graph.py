@@ -11,9 +11,11 @@ import random
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 
 from agent import prompts, rules
 from agent.edit import PlanEdit, edit_plan, vary_plan
@@ -48,7 +50,7 @@ class Planner:
         if not self.characters:
             self.characters = load_characters(self.settings.characters_dir)
         self.character_list = list(self.characters.values())
-        self.cast = rules.build_cast(tuple(self.character_list))
+        self.roster = rules.build_cast(tuple(self.character_list))  # their names as the rules match them
         self.sayings = load_sayings(self.settings.data_dir / "bofh.txt")
         self.llm = SceneLlm(self.settings) if self.settings.llm_url else None
         self.graph = build_graph(self)
@@ -112,7 +114,7 @@ class Planner:
             answers = list(pool.map(ask, state["items"]))
         return {"items": [{**item, "llm": a} for item, a in zip(state["items"], answers, strict=True)]}
 
-    def cast_characters(self, state: PlanState) -> PlanState:
+    def cast(self, state: PlanState) -> PlanState:
         return {"items": [self._cast_one(item) for item in state["items"]]}
 
     def stage(self, state: PlanState) -> PlanState:
@@ -121,7 +123,7 @@ class Planner:
     def dress(self, state: PlanState) -> PlanState:
         return {"items": [self._dress_one(item) for item in state["items"]]}
 
-    def write_prompt(self, state: PlanState) -> PlanState:
+    def prompt(self, state: PlanState) -> PlanState:
         return {"items": [self._prompt_one(item) for item in state["items"]]}
 
     # --- one item each -------------------------------------------------------------------
@@ -130,25 +132,25 @@ class Planner:
         proposed = llm.get("characters")
         if isinstance(proposed, list) and all(isinstance(c, str) and c in self.characters for c in proposed):
             return _decided(item, "characters", list(dict.fromkeys(proposed)), "llm")
-        return _decided(item, "characters", rules.detect_characters(request.text, request.as_, self.cast), "rules")
+        return _decided(item, "characters", rules.detect_characters(request.text, request.as_, self.roster), "rules")
 
     def _stage_one(self, item: PlanItem) -> PlanItem:
         llm = item.get("llm") or {}
         if llm.get("plate") in PLATES:
             return _decided(item, "plate", llm["plate"], "llm")
         request = item["request"]
-        return _decided(item, "plate", rules.pick_plate(request.text, request.as_, self.cast), "rules")
+        return _decided(item, "plate", rules.pick_plate(request.text, request.as_, self.roster), "rules")
 
     def _dress_one(self, item: PlanItem) -> PlanItem:
         request, llm = item["request"], item.get("llm") or {}
         wearer = next((c for c in item["characters"] if self.characters[c].wears_panel), None)
-        asked = rules.requested_slogan(request.text, request.as_, self.cast)
+        asked = rules.requested_slogan(request.text, request.as_, self.roster)
         asked_text = request.shirt or (asked.text[:MAX_SLOGAN_CHARS] if asked else None)
         owner = None if request.shirt or asked is None else asked.owner
         llm_slogan = llm.get("slogan")
         source = "rules"
         notes: list[str] = []
-        plain = not request.shirt and rules.asks_plain_panel(request.text, request.as_, self.cast)
+        plain = not request.shirt and rules.asks_plain_panel(request.text, request.as_, self.roster)
         if plain:  # "just the plain panel": the panel, blank, and no slogan composited
             slogan = None
             if wearer is not None:
@@ -190,10 +192,10 @@ class Planner:
         source = "llm"
         shown = item["characters"]
         if not (isinstance(action, str) and 0 < len(action.strip()) <= 500):
-            action = rules.describe_action(request.text, request.as_, self.cast, item["slogan"], shown)
+            action = rules.describe_action(request.text, request.as_, self.roster, item["slogan"], shown)
             source = "rules"
         else:  # the model's words too may name someone who is not drawn
-            action = rules.describe_action(action, None, self.cast, item["slogan"], shown=shown)
+            action = rules.describe_action(action, None, self.roster, item["slogan"], shown=shown)
         action = action.strip()
         cast = [self.characters[c] for c in item["characters"]]
         wall = WALLS[item["plate"]]
@@ -227,18 +229,15 @@ def _to_plan(item: PlanItem) -> ScenePlan:
     )
 
 
-def build_graph(planner: Planner):
-    """understand → cast → stage → dress → prompt, compiled once per planner."""
+def build_graph(planner: Planner) -> CompiledStateGraph:
+    """understand → cast → stage → dress → prompt, compiled once per planner; each node is
+    registered by its method's own name."""
     graph = StateGraph(PlanState)
-    graph.add_node("understand", planner.understand)
-    graph.add_node("cast", planner.cast_characters)
-    graph.add_node("stage", planner.stage)
-    graph.add_node("dress", planner.dress)
-    graph.add_node("prompt", planner.write_prompt)
-    graph.add_edge(START, "understand")
-    graph.add_edge("understand", "cast")
-    graph.add_edge("cast", "stage")
-    graph.add_edge("stage", "dress")
-    graph.add_edge("dress", "prompt")
-    graph.add_edge("prompt", END)
-    return graph.compile()
+    nodes = (planner.understand, planner.cast, planner.stage, planner.dress, planner.prompt)
+    for node in nodes:
+        graph.add_node(node)
+    graph.add_edge(START, nodes[0].__name__)
+    for before, after in pairwise(nodes):
+        graph.add_edge(before.__name__, after.__name__)
+    graph.add_edge(nodes[-1].__name__, END)
+    return graph.compile(name="scene-planner")

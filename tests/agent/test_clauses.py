@@ -82,7 +82,7 @@ def test_possessive_or_is_by_what_follows(after: str, is_: bool) -> None:
     ],
 )
 def test_who_is_in_the_picture(planner: Planner, text: str, speaker: str | None, characters: list[str]) -> None:
-    assert sorted(rules.detect_characters(text, speaker, planner.cast)) == sorted(characters)
+    assert sorted(rules.detect_characters(text, speaker, planner.roster)) == sorted(characters)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_the_action_names_only_who_is_drawn(planner: Planner, text: str, speaker
 
 
 def test_a_models_action_is_rewritten_too(planner: Planner) -> None:
-    cast = planner.cast
+    cast = planner.roster
     assert rules.describe_action("James went home, Milo at the rack", None, cast, None, shown=["milo"]) == "Milo at the rack"
     assert rules.describe_action("James and Milo at the rack", None, cast, None, shown=["milo", "james"]) == (
         "James and Milo at the rack"

@@ -72,7 +72,7 @@ def test_the_prompt_puts_nobody_in_who_is_not_drawn(planner: Planner, path: Path
     a thing (a namesake, a title, a label, a picture: "a mug of Milo", "James and the Giant
     Peach"), never as a person, present or sent away. ("everyone", "the whole team" are not
     names.)"""
-    cast = planner.cast
+    cast = planner.roster
     cases = load_cases(path, set(planner.characters))
     leaks = []
     for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):
@@ -149,7 +149,7 @@ def test_the_action_is_the_request_tidied_not_damaged(planner: Planner, path: Pa
     request contrasts with this time: agent/moods.py), custom emoji names (":coffee:") and a
     ticket's label ("ticket: jmaes @ bike"). Nor does it end on a small word that opens a
     phrase ("Milo on the couch with") unless the request does ("Milo cheering me on")."""
-    cast = planner.cast
+    cast = planner.roster
     cases = load_cases(path, set(planner.characters))
     damaged = []
     for case, plan in zip(cases, planner.plan_many(c.request() for c in cases), strict=True):

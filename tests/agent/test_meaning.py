@@ -44,7 +44,7 @@ from agent.state import SceneRequest
     ],
 )
 def test_a_name_that_belongs_to_a_thing(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_a_name_that_belongs_to_a_thing(planner: Planner, text: str, characters:
     ],
 )
 def test_absence_said_by_meaning(planner: Planner, text: str, speaker: str | None, characters: list[str]) -> None:
-    assert rules.detect_characters(text, speaker, planner.cast) == characters
+    assert rules.detect_characters(text, speaker, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_a_relative_clause_and_the_predicate_after_it_are_both_said_of_the_subje
     ],
 )
 def test_stage_directions_are_positions_and_give_the_order(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_stage_directions_are_positions_and_give_the_order(planner: Planner, tex
     ],
 )
 def test_the_speaker_in_german_spanish_and_french(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, "james", planner.cast) == characters
+    assert rules.detect_characters(text, "james", planner.roster) == characters
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ def test_chat_markup_becomes_plain_words(raw: str, plain: str) -> None:
     ],
 )
 def test_typo_names_never_match_common_words(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 def test_a_shirt_on_james_or_without_milo_gives_no_slogan_and_a_note(planner: Planner) -> None:

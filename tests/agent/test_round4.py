@@ -49,7 +49,7 @@ def _plan(planner: Planner, text: str, speaker: str | None = None):
     ],
 )
 def test_characters_described_not_named(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_characters_described_not_named(planner: Planner, text: str, characters:
     ],
 )
 def test_names_slipped_past_the_typo_test(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_names_slipped_past_the_typo_test(planner: Planner, text: str, character
     ],
 )
 def test_absence_said_by_context(planner: Planner, text: str, speaker: str | None, characters: list[str]) -> None:
-    assert rules.detect_characters(text, speaker, planner.cast) == characters
+    assert rules.detect_characters(text, speaker, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ def test_shirt_text_never_reaches_the_prompt_even_when_it_is_not_read(planner: P
     ],
 )
 def test_names_that_are_text(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_portuguese_and_italian(planner: Planner, text: str, speaker: str | None
 
 
 def test_a_description_is_judged_like_a_name(planner: Planner) -> None:
-    mentions = rules.read("the owner's laptop on the couch, nobody around", None, planner.cast).mentions
+    mentions = rules.read("the owner's laptop on the couch, nobody around", None, planner.roster).mentions
     assert [(m.kind, m.status) for m in mentions] == [("role", Status.BELONGS)]
     plan = _plan(planner, "the bearded guy is off sick, the raccoon at the rack")
     assert plan.characters == ["milo"]
@@ -282,7 +282,7 @@ def test_clip_prompt_ends_where_a_phrase_ends(planner: Planner) -> None:
     ],
 )
 def test_a_things_word_can_be_the_persons_verb(planner: Planner, text: str, characters: list[str]) -> None:
-    assert rules.detect_characters(text, None, planner.cast) == characters
+    assert rules.detect_characters(text, None, planner.roster) == characters
 
 
 @pytest.mark.parametrize(
