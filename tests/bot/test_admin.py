@@ -80,14 +80,16 @@ async def test_a_new_time_and_zone_take_effect_at_once_and_win_over_the_settings
     assert "07:45 (Europe/London)" in said
     zone, when = stored_trigger(state)
     assert zone == "Europe/London"
-    assert when is not None and when.astimezone(LONDON).time() == dt.time(7, 45)
+    assert when is not None
+    assert when.astimezone(LONDON).time() == dt.time(7, 45)
     await stop_bot(bot)
 
     restarted = await daily_bot(tmp_path, discord_api, render_service.url, daily_time="12:00", daily_tz="Asia/Tokyo")
     stopped.append(restarted)
     zone, when = stored_trigger(state)
     assert zone == "Europe/London"  # the admin's choice, not the settings'
-    assert when is not None and when.astimezone(LONDON).time() == dt.time(7, 45)
+    assert when is not None
+    assert when.astimezone(LONDON).time() == dt.time(7, 45)
     cog: DailyCog = restarted.get_cog("DailyCog")
     assert cog.config().time == "07:45"
     assert "07:45 (Europe/London)" in await admin(discord_api, "cartoon-daily", "status")

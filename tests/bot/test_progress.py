@@ -51,4 +51,5 @@ async def test_a_final_job_is_not_shown_as_progress(state: str) -> None:
     await progress.set_note("a note")
     await progress.wait_turn()
     progress.close()
-    assert len(shown) == 1 and "step 1/4" in shown[0]
+    assert len(shown) == 1
+    assert "step 1/4" in shown[0]

@@ -77,7 +77,8 @@ async def test_the_requester_picks_a_saying_and_the_picture_changes_in_place(
     menu = await slogan_menu(discord_api, "alice", message)
     assert menu["flags"] & EPHEMERAL
     options = menu_options(menu)
-    assert len(options) == 6 and options[-1] == OWN
+    assert len(options) == 6
+    assert options[-1] == OWN
     assert "RTFM" not in options
     assert all(o in SAYINGS for o in options[:5])
     chosen = options[2]

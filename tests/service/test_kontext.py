@@ -52,9 +52,11 @@ def test_tiny_kontext_render_through_the_queue(kontext_server: ThreadServer) -> 
     assert events[-1][0] == "done", events[-1][1]["error"]
     assert events[-1][1]["progress"] == {"step": 2, "total": 2}  # the diffusers step callback
     result = events[-1][1]["result"]
-    assert result["backend"] == "kontext" and result["plan"]["slogan"] is None
+    assert result["backend"] == "kontext"
+    assert result["plan"]["slogan"] is None
     picture = Image.open(io.BytesIO(http.get(result["image"]).content))
-    assert picture.size == (32, 32) and Image.open(io.BytesIO(http.get(result["clean_image"]).content)).size == (32, 32)
+    assert picture.size == (32, 32)
+    assert Image.open(io.BytesIO(http.get(result["clean_image"]).content)).size == (32, 32)
     assert http.get("/healthz").json()["loaded"] is True
 
 
