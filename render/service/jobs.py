@@ -11,11 +11,11 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
-    ValidationInfo,
     field_validator,
 )
 
@@ -85,6 +85,18 @@ class Job(BaseModel):
 Name = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS)]
 
 
+def _visible_as(name: str) -> AfterValidator:
+    return AfterValidator(lambda text: visible(text, name))
+
+
+# The strings every body shares, bounded and cleaned in one place: who asked (for fair
+# queueing), who speaks (a character id, `as`), a scene or an edit in words, a slogan.
+User = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=VISIBLE), _visible_as("user")]
+Speaker = Annotated[str, StringConstraints(max_length=100), AfterValidator(strip_invisible)]
+Words = Annotated[str, StringConstraints(max_length=MAX_TEXT_CHARS, pattern=VISIBLE), _visible_as("text")]
+Slogan = Annotated[str, StringConstraints(max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE), AfterValidator(drawable_slogan)]
+
+
 def _one_of_text_or_plan(schema: dict[str, Any]) -> None:
     """State in the schema what the API enforces: `text`, or a `plan` without text, as,
     shirt and seed (null counts as absent)."""
@@ -135,33 +147,12 @@ class SceneSubmission(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid", json_schema_extra=_one_of_text_or_plan)
 
-    text: str | None = Field(
-        None, max_length=MAX_TEXT_CHARS, pattern=VISIBLE, description="The scene, in plain words"
-    )
-    as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
-    shirt: str | None = Field(
-        None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE, description="Slogan for Milo's shirt"
-    )
+    text: Words | None = Field(None, description="The scene, in plain words")
+    as_: Speaker | None = Field(None, alias="as", description="Character id of whoever asks")
+    shirt: Slogan | None = Field(None, description="Slogan for Milo's shirt")
     seed: Seed | None = None
-    user: str | None = Field(
-        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
-    )
+    user: User | None = Field(None, description="Who asked (fair queueing)")
     plan: PlanBody | None = Field(None, description="A ready plan instead of text")
-
-    @field_validator("text", "user")
-    @classmethod
-    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return visible(value, info.field_name) if value is not None else None
-
-    @field_validator("as_")
-    @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        return strip_invisible(value) if value is not None else None
-
-    @field_validator("shirt")
-    @classmethod
-    def _drawable(cls, shirt: str | None) -> str | None:
-        return drawable_slogan(shirt) if shirt is not None else None
 
 
 class ShirtRequest(BaseModel):
@@ -171,20 +162,8 @@ class ShirtRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    slogan: str | None = Field(None, max_length=MAX_SLOGAN_CHARS, pattern=VISIBLE)
-    user: str | None = Field(
-        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asks; another user gets a copy"
-    )
-
-    @field_validator("slogan")
-    @classmethod
-    def _drawable(cls, slogan: str | None) -> str | None:
-        return drawable_slogan(slogan) if slogan is not None else None
-
-    @field_validator("user")
-    @classmethod
-    def _visible(cls, value: str | None) -> str | None:
-        return visible(value, "user") if value is not None else None
+    slogan: Slogan | None = None
+    user: User | None = Field(None, description="Who asks; another user gets a copy")
 
 
 class EditRequest(BaseModel):
@@ -193,22 +172,10 @@ class EditRequest(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    text: str = Field(max_length=MAX_TEXT_CHARS, pattern=VISIBLE, description="What to change, in plain words")
-    user: str | None = Field(
-        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
-    )
-    as_: str | None = Field(None, alias="as", max_length=100, description="Character id of whoever asks")
+    text: Words = Field(description="What to change, in plain words")
+    user: User | None = Field(None, description="Who asked (fair queueing)")
+    as_: Speaker | None = Field(None, alias="as", description="Character id of whoever asks")
     seed: Seed | None = Field(None, description="Unset: the picture's own seed")
-
-    @field_validator("text", "user")
-    @classmethod
-    def _visible(cls, value: str | None, info: ValidationInfo) -> str | None:
-        return visible(value, info.field_name) if value is not None else None
-
-    @field_validator("as_")
-    @classmethod
-    def _strip(cls, value: str | None) -> str | None:
-        return strip_invisible(value) if value is not None else None
 
 
 class RedrawRequest(BaseModel):
@@ -217,15 +184,8 @@ class RedrawRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    user: str | None = Field(
-        None, min_length=1, max_length=100, pattern=VISIBLE, description="Who asked (fair queueing)"
-    )
+    user: User | None = Field(None, description="Who asked (fair queueing)")
     seed: Seed | None = Field(None, description="Unset: a random one")
-
-    @field_validator("user")
-    @classmethod
-    def _visible(cls, value: str | None) -> str | None:
-        return visible(value, "user") if value is not None else None
 
 
 # --- responses -----------------------------------------------------------------------------
