@@ -24,7 +24,6 @@ from render.service.wording import plain
 
 if TYPE_CHECKING:
     from core.settings import Settings
-    from render.backends.base import Backend
     from render.pipeline import ScenePipeline
 
 log = logging.getLogger(__name__)
@@ -67,18 +66,12 @@ def timeout_message(limit_s: float) -> str:
     return f"the render took longer than {limit_s:g} s and was stopped; try again, or ask for a simpler scene"
 
 
-def load_backend(name: str, settings: Settings) -> Backend:
-    """A backend by registry name, or `package.module:Class` for one outside the registry."""
-    from render.backends.base import get_backend
-
-    return get_backend(name, settings)
-
-
 def load_pipeline(name: str, settings: Settings) -> ScenePipeline:
     """The backend, warmed (minutes for kontext on a cold GPU box), in a pipeline."""
+    from render.backends.base import get_backend
     from render.pipeline import ScenePipeline
 
-    backend = load_backend(name, settings)
+    backend = get_backend(name, settings)
     warm = getattr(backend, "load", None)
     if callable(warm):
         warm()

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from core.errors import CartoonError
 from core.settings import Settings
+from render.backends.base import get_backend
 from render.service.engine import Engine
 from render.service.errors import StorageFull, StoreDamaged, StoreError
 from render.service.jobs import Health, HealthCause
 from render.service.notify import Notifier
 from render.service.queue import JobQueue
-from render.service.rendering import load_backend
 from render.service.store import Store
 from render.service.worker import Worker
 
@@ -100,7 +100,7 @@ class Runtime:
             if self._checker is None and self._checker_error is None:
                 pipeline = self.worker.pipeline if self.worker is not None else None
                 try:
-                    self._checker = pipeline.backend if pipeline is not None else load_backend(self.backend_name, self.settings)
+                    self._checker = pipeline.backend if pipeline is not None else get_backend(self.backend_name, self.settings)
                 except CartoonError as exc:
                     self._checker_error = str(exc)
                     log.warning("requests are not checked against backend %s before queueing: %s", self.backend_name, exc)
