@@ -9,6 +9,7 @@ a fault (server down, model missing) exits 1.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -382,6 +383,7 @@ def _names(value: str | None) -> list[str]:
 
 
 # --- argument parsing ------------------------------------------------------------------------
+@functools.cache
 def _setting_defaults() -> dict[str, object]:
     """Every setting's default by field name (lists as a,b,c), and `size` as WxH."""
     from core.settings import Settings
